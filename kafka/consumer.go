@@ -1,0 +1,372 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/metrics"
+)
+
+// PipelineConfig describes one consumer group and its transactional producer.
+type PipelineConfig struct {
+	Bootstrap string
+	Group     string
+	// TransactionalID must be stable per replica (e.g. pod name + subsystem)
+	// so a restarted replica fences its predecessor's open transaction at
+	// once instead of waiting for it to time out.
+	TransactionalID string
+	// LatestTopics start at the end when the group has no committed offset
+	// (map status events); every other topic starts at the beginning.
+	LatestTopics []messages.Topic
+	// MaxInFlight pauses consumption while this many records are unfinished (default 20000).
+	MaxInFlight int
+	// MaxRecordBytes rejects larger records (default 1 MiB).
+	MaxRecordBytes int
+	Outbox         OutboxConfig
+	// Extra librdkafka properties for both clients (e.g. security settings).
+	Extra ck.ConfigMap
+}
+
+// Pipeline is one consumer group with its router, offset tracker and outbox.
+// Records are read on one goroutine, dispatched in partition order to
+// actors, and committed through the outbox.
+type Pipeline struct {
+	cfg     PipelineConfig
+	log     *zap.Logger
+	m       *metrics.Metrics
+	names   messages.TopicNames
+	c       *ck.Consumer
+	p       *ck.Producer
+	tracker *Tracker
+	outbox  *Outbox
+	emitter *Emitter
+	router  *Router
+	latest  map[string]bool
+
+	stopPoll  chan struct{}
+	pollDone  chan struct{}
+	stopOnce  sync.Once
+	assigned  map[partKey]bool
+	paused    bool
+	revokeMax time.Duration
+	closing   <-chan struct{} // set by Close: bounds the revoke wait
+	closeOnce sync.Once
+	closeErr  error
+	errs      chan error
+}
+
+func baseConfig(cfg PipelineConfig) ck.ConfigMap {
+	m := ck.ConfigMap{
+		"bootstrap.servers":   cfg.Bootstrap,
+		"enable.metrics.push": false,
+	}
+	for k, v := range cfg.Extra {
+		m[k] = v
+	}
+	return m
+}
+
+// NewPipeline connects a consumer and a transactional producer (it calls
+// InitTransactions, which fences an earlier producer with the same id).
+func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNames, log *zap.Logger, m *metrics.Metrics) (*Pipeline, error) {
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = 20000
+	}
+	if cfg.MaxRecordBytes <= 0 {
+		cfg.MaxRecordBytes = 1 << 20
+	}
+	log = log.With(zap.String("group", cfg.Group))
+	pc := baseConfig(cfg)
+	for k, v := range (ck.ConfigMap{
+		"transactional.id":       cfg.TransactionalID,
+		"partitioner":            "murmur2_random",
+		"linger.ms":              2,
+		"go.delivery.reports":    false,
+		"transaction.timeout.ms": 60000,
+	}) {
+		pc[k] = v
+	}
+	p, err := ck.NewProducer(&pc)
+	if err != nil {
+		return nil, fmt.Errorf("new producer: %w", err)
+	}
+	ictx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := p.InitTransactions(ictx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("init transactions %q: %w", cfg.TransactionalID, err)
+	}
+	cc := baseConfig(cfg)
+	for k, v := range (ck.ConfigMap{
+		"group.id":                      cfg.Group,
+		"enable.auto.commit":            false,
+		"isolation.level":               "read_committed",
+		"auto.offset.reset":             "earliest",
+		"partition.assignment.strategy": "cooperative-sticky",
+		"go.logs.channel.enable":        false,
+	}) {
+		cc[k] = v
+	}
+	c, err := ck.NewConsumer(&cc)
+	if err != nil {
+		p.Close()
+		return nil, fmt.Errorf("new consumer: %w", err)
+	}
+	pl := &Pipeline{cfg: cfg, log: log, m: m, names: names, c: c, p: p, tracker: NewTracker(),
+		latest: map[string]bool{}, stopPoll: make(chan struct{}), pollDone: make(chan struct{}),
+		assigned: map[partKey]bool{}, revokeMax: 30 * time.Second, errs: make(chan error, 2)}
+	for _, t := range cfg.LatestTopics {
+		pl.latest[names.Name(t)] = true
+	}
+	pl.outbox = NewOutbox(p, c, pl.tracker, cfg.Outbox, log, m)
+	pl.emitter = NewEmitter(names, pl.outbox, log, m)
+	pl.router = NewRouter(names, pl.emitter, cfg.MaxRecordBytes)
+	return pl, nil
+}
+
+// Router is where subsystems register their topic handlers (before Start).
+func (pl *Pipeline) Router() *Router { return pl.router }
+
+// Emitter is what actors hand their effects to.
+func (pl *Pipeline) Emitter() *Emitter { return pl.emitter }
+
+// Errors delivers fatal errors of the poll loop or the outbox.
+func (pl *Pipeline) Errors() <-chan error { return pl.errs }
+
+// Start subscribes and runs the outbox and the poll loop on their own
+// goroutines; ctx cancellation is a hard stop of both.
+func (pl *Pipeline) Start(ctx context.Context) error {
+	topics := pl.router.Topics()
+	if err := pl.c.SubscribeTopics(topics, pl.rebalance); err != nil {
+		return fmt.Errorf("subscribe %v: %w", topics, err)
+	}
+	go func() {
+		if err := pl.outbox.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+			pl.errs <- err
+		}
+	}()
+	go pl.poll(ctx)
+	pl.log.Info("consuming", zap.Strings("topics", topics))
+	return nil
+}
+
+func (pl *Pipeline) poll(ctx context.Context) {
+	defer close(pl.pollDone)
+	for {
+		select {
+		case <-pl.stopPoll:
+			return
+		case <-ctx.Done():
+			return
+		default:
+		}
+		pl.backpressure()
+		switch e := pl.c.Poll(100).(type) {
+		case *ck.Message:
+			if e.TopicPartition.Error != nil {
+				pl.log.Warn("consume error", zap.Error(e.TopicPartition.Error))
+				continue
+			}
+			src, ok := pl.tracker.Begin(*e.TopicPartition.Topic, e.TopicPartition.Partition, int64(e.TopicPartition.Offset))
+			if !ok {
+				continue // partition revoked under us; its new owner reads it
+			}
+			pl.router.Dispatch(e, src)
+		case ck.Error:
+			if e.IsFatal() {
+				pl.errs <- fmt.Errorf("consumer: %w", e)
+				return
+			}
+			pl.log.Debug("consumer notice", zap.Error(e))
+		}
+	}
+}
+
+// backpressure pauses every assigned partition while too many records are
+// unfinished, and resumes at half the limit. Poll keeps running either way
+// so the group membership stays alive.
+func (pl *Pipeline) backpressure() {
+	n := pl.tracker.InFlight()
+	pl.m.InFlight.WithLabelValues(pl.cfg.Group).Set(float64(n))
+	switch {
+	case !pl.paused && n >= pl.cfg.MaxInFlight:
+		if err := pl.c.Pause(pl.assignment()); err == nil {
+			pl.paused = true
+		}
+	case pl.paused && n <= pl.cfg.MaxInFlight/2:
+		if err := pl.c.Resume(pl.assignment()); err == nil {
+			pl.paused = false
+		}
+	}
+}
+
+func (pl *Pipeline) assignment() []ck.TopicPartition {
+	out := make([]ck.TopicPartition, 0, len(pl.assigned))
+	for k := range pl.assigned {
+		topic := k.topic
+		out = append(out, ck.TopicPartition{Topic: &topic, Partition: k.partition})
+	}
+	return out
+}
+
+// rebalance runs inside Poll (or Close). On revoke it waits until every
+// record already read from the revoked partitions is committed, so the next
+// owner starts exactly where this one stopped.
+func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
+	switch e := ev.(type) {
+	case ck.AssignedPartitions:
+		parts := pl.startOffsets(e.Partitions)
+		for _, tp := range parts {
+			pl.tracker.Assign(*tp.Topic, tp.Partition)
+			pl.assigned[partKey{*tp.Topic, tp.Partition}] = true
+		}
+		if err := c.IncrementalAssign(parts); err != nil {
+			pl.log.Error("incremental assign", zap.Error(err))
+		}
+		if pl.paused {
+			_ = c.Pause(parts)
+		}
+		pl.log.Info("partitions assigned", zap.Int("count", len(parts)))
+	case ck.RevokedPartitions:
+		keys := make([]Source, 0, len(e.Partitions))
+		for _, tp := range e.Partitions {
+			keys = append(keys, Source{Topic: *tp.Topic, Partition: tp.Partition})
+		}
+		if !c.AssignmentLost() {
+			stop := make(chan struct{})
+			t := time.AfterFunc(pl.revokeMax, func() { close(stop) })
+			done := make(chan struct{})
+			go func() {
+				select {
+				case <-pl.closing:
+					t.Stop()
+					close(stop)
+				case <-stop:
+				case <-done:
+				}
+			}()
+			if !pl.tracker.WaitSettled(keys, stop) {
+				pl.log.Warn("revoking partitions with uncommitted records; their next owner reads them again")
+			}
+			close(done)
+			t.Stop()
+		}
+		for _, k := range keys {
+			pl.tracker.Revoke(k.Topic, k.Partition)
+			delete(pl.assigned, partKey{k.Topic, k.Partition})
+		}
+		if err := c.IncrementalUnassign(e.Partitions); err != nil {
+			pl.log.Error("incremental unassign", zap.Error(err))
+		}
+		pl.log.Info("partitions revoked", zap.Int("count", len(keys)), zap.Bool("lost", c.AssignmentLost()))
+	}
+	return nil
+}
+
+// startOffsets makes "latest" topics start at the end when the group has
+// never committed an offset for the partition.
+func (pl *Pipeline) startOffsets(parts []ck.TopicPartition) []ck.TopicPartition {
+	var latest []ck.TopicPartition
+	for _, tp := range parts {
+		if pl.latest[*tp.Topic] {
+			latest = append(latest, tp)
+		}
+	}
+	if len(latest) == 0 {
+		return parts
+	}
+	committed, err := pl.c.Committed(latest, 10000)
+	if err != nil {
+		pl.log.Warn("committed offsets unknown; starting latest topics at their committed or earliest offset", zap.Error(err))
+		return parts
+	}
+	noCommit := map[partKey]bool{}
+	for _, tp := range committed {
+		if tp.Offset < 0 {
+			noCommit[partKey{*tp.Topic, tp.Partition}] = true
+		}
+	}
+	out := make([]ck.TopicPartition, len(parts))
+	for i, tp := range parts {
+		if noCommit[partKey{*tp.Topic, tp.Partition}] {
+			tp.Offset = ck.OffsetEnd
+		}
+		out[i] = tp
+	}
+	return out
+}
+
+// StopConsuming ends the poll loop; records already dispatched keep going.
+func (pl *Pipeline) StopConsuming() {
+	pl.stopOnce.Do(func() { close(pl.stopPoll) })
+	<-pl.pollDone
+}
+
+// WaitIdle waits until every dispatched record has been handed to the
+// outbox (or ctx ends) and reports whether it got there.
+func (pl *Pipeline) WaitIdle(ctx context.Context) bool {
+	for pl.tracker.InFlight() > 0 {
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	return true
+}
+
+// Close commits everything queued in the outbox, leaves the group and
+// closes both clients. Call StopConsuming (and let actors finish) first.
+// When ctx ends first, whatever is uncommitted is abandoned: it is read
+// again by the partitions' next owner, so nothing is lost.
+func (pl *Pipeline) Close(ctx context.Context) error {
+	pl.closeOnce.Do(func() { pl.closeErr = pl.close(ctx) })
+	return pl.closeErr
+}
+
+func (pl *Pipeline) close(ctx context.Context) error {
+	pl.StopConsuming()
+	pl.outbox.Close()
+	var err error
+	select {
+	case <-pl.outbox.Done():
+	case <-ctx.Done():
+		err = fmt.Errorf("outbox did not finish: %w", ctx.Err())
+	}
+	pl.closing = ctx.Done()
+	if cerr := pl.c.Close(); cerr != nil && err == nil {
+		err = fmt.Errorf("close consumer: %w", cerr)
+	}
+	pl.p.Close()
+	return err
+}
+
+// Lag reports, per assigned partition, the high watermark minus the
+// committed position, for the metrics endpoint.
+func (pl *Pipeline) Lag() map[string]int64 {
+	out := map[string]int64{}
+	parts, err := pl.c.Assignment()
+	if err != nil {
+		return out
+	}
+	pos, err := pl.c.Position(parts)
+	if err != nil {
+		return out
+	}
+	for _, tp := range pos {
+		_, high, err := pl.c.GetWatermarkOffsets(*tp.Topic, tp.Partition)
+		if err != nil || tp.Offset < 0 {
+			continue
+		}
+		out[*tp.Topic+"/"+strconv.Itoa(int(tp.Partition))] = high - int64(tp.Offset)
+	}
+	return out
+}

@@ -1,0 +1,225 @@
+package kafka
+
+import (
+	"sync"
+)
+
+// Source identifies one consumed record whose effects must be committed
+// before its offset is.
+type Source struct {
+	Topic     string
+	Partition int32
+	Offset    int64
+	// epoch is the assignment generation the record was read under; a record
+	// from an earlier assignment of the partition is never committed.
+	epoch uint64
+}
+
+type partKey struct {
+	topic     string
+	partition int32
+}
+
+// partitionTrack is the in-order window of offsets read from one partition.
+type partitionTrack struct {
+	epoch     uint64
+	base      int64  // offset of window[0]
+	window    []bool // done flags, window[i] is offset base+i
+	committed int64  // last offset committed (next offset to read), -1 unknown
+}
+
+// Tracker records which offsets of each assigned partition are in flight and
+// which are done, so that only the highest contiguous done offset is ever
+// committed: an offset is never committed past an earlier record of the same
+// partition that is still being handled. Safe for concurrent use.
+type Tracker struct {
+	mu       sync.Mutex
+	cond     *sync.Cond
+	parts    map[partKey]*partitionTrack
+	epoch    uint64
+	inFlight int
+}
+
+// NewTracker returns an empty tracker.
+func NewTracker() *Tracker {
+	t := &Tracker{parts: make(map[partKey]*partitionTrack)}
+	t.cond = sync.NewCond(&t.mu)
+	return t
+}
+
+// Assign starts tracking partitions.
+func (t *Tracker) Assign(topic string, partition int32) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.epoch++
+	t.parts[partKey{topic, partition}] = &partitionTrack{epoch: t.epoch, base: -1, committed: -1}
+}
+
+// Revoke stops tracking a partition; its pending offsets are forgotten and
+// late completions for it are ignored.
+func (t *Tracker) Revoke(topic string, partition int32) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	k := partKey{topic, partition}
+	if p, ok := t.parts[k]; ok {
+		t.inFlight -= p.pending()
+		delete(t.parts, k)
+		t.cond.Broadcast()
+	}
+}
+
+func (p *partitionTrack) pending() int {
+	n := 0
+	for _, d := range p.window {
+		if !d {
+			n++
+		}
+	}
+	return n
+}
+
+// Begin records that offset was read and is now in flight. Offsets of a
+// partition must be begun in increasing order, as the consumer reads them.
+func (t *Tracker) Begin(topic string, partition int32, offset int64) (Source, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p, ok := t.parts[partKey{topic, partition}]
+	if !ok {
+		return Source{}, false
+	}
+	if p.base < 0 || len(p.window) == 0 {
+		p.base = offset
+		p.window = p.window[:0]
+	} else if gap := offset - (p.base + int64(len(p.window))); gap > 0 {
+		// Offsets skipped by the broker (compaction, transaction markers)
+		// are not records: count them as done.
+		for i := int64(0); i < gap; i++ {
+			p.window = append(p.window, true)
+		}
+	}
+	p.window = append(p.window, false)
+	t.inFlight++
+	return Source{Topic: topic, Partition: partition, Offset: offset, epoch: p.epoch}, true
+}
+
+// Done marks a source as handled, its effects on their way in the current
+// transaction. Done is idempotent.
+func (t *Tracker) Done(s Source) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p, ok := t.parts[partKey{s.Topic, s.Partition}]
+	if !ok || p.epoch != s.epoch || p.base < 0 {
+		return
+	}
+	i := s.Offset - p.base
+	if i < 0 || i >= int64(len(p.window)) || p.window[i] {
+		return
+	}
+	p.window[i] = true
+	t.inFlight--
+	t.cond.Broadcast()
+}
+
+// Committable returns, per partition, the next offset to commit where it is
+// ahead of what was last committed. It also trims the done prefix.
+func (t *Tracker) Committable() []Source {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var out []Source
+	for k, p := range t.parts {
+		n := 0
+		for n < len(p.window) && p.window[n] {
+			n++
+		}
+		if n == 0 {
+			continue
+		}
+		next := p.base + int64(n)
+		p.window = p.window[n:]
+		p.base = next
+		out = append(out, Source{Topic: k.topic, Partition: k.partition, Offset: next, epoch: p.epoch})
+	}
+	return out
+}
+
+// Committed records that offsets were committed by the broker.
+func (t *Tracker) Committed(offs []Source) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, s := range offs {
+		if p, ok := t.parts[partKey{s.Topic, s.Partition}]; ok && p.epoch == s.epoch && s.Offset > p.committed {
+			p.committed = s.Offset
+		}
+	}
+	t.cond.Broadcast()
+}
+
+// InFlight is the number of records read and not yet done.
+func (t *Tracker) InFlight() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.inFlight
+}
+
+// settledLocked reports whether a partition has nothing in flight and
+// everything read has been committed.
+func (t *Tracker) settledLocked(k partKey) bool {
+	p, ok := t.parts[k]
+	if !ok {
+		return true
+	}
+	if p.pending() > 0 {
+		return false
+	}
+	return p.base < 0 || p.committed >= p.base+int64(len(p.window))
+}
+
+// WaitSettled blocks until every listed partition is settled or stop is
+// closed; it reports whether all settled.
+func (t *Tracker) WaitSettled(keys []Source, stop <-chan struct{}) bool {
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-stop:
+		case <-done:
+		}
+		t.mu.Lock()
+		t.cond.Broadcast()
+		t.mu.Unlock()
+	}()
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for {
+		all := true
+		for _, s := range keys {
+			if !t.settledLocked(partKey{s.Topic, s.Partition}) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
+		}
+		select {
+		case <-stop:
+			return false
+		default:
+		}
+		t.cond.Wait()
+	}
+}
+
+// Current keeps the offsets whose partition is still assigned under the
+// same assignment they were computed for.
+func (t *Tracker) Current(offs []Source) []Source {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := offs[:0:0]
+	for _, s := range offs {
+		if p, ok := t.parts[partKey{s.Topic, s.Partition}]; ok && p.epoch == s.epoch {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,342 @@
+package kafka
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/metrics"
+)
+
+// ErrClosed is returned by Submit after Close.
+var ErrClosed = errors.New("outbox closed")
+
+// Out is one encoded record ready to produce.
+type Out struct {
+	Topic   string
+	Key     []byte
+	Value   []byte
+	Headers []ck.Header
+}
+
+// Batch is the effects of one operation: its records and, when the operation
+// was caused by a consumed record, that record's source. Everything in a
+// Batch commits in one transaction together with the source's offset, or not
+// at all.
+type Batch struct {
+	Records []Out
+	Source  *Source
+	// Committed, when set, is called once the batch's transaction committed.
+	Committed func()
+}
+
+// OutboxConfig tunes transaction batching.
+type OutboxConfig struct {
+	// MaxRecords closes a transaction once it holds this many records (default 2000).
+	MaxRecords int
+	// Linger waits this long for more batches before committing a small
+	// transaction (default 0: commit whatever is queued at once).
+	Linger time.Duration
+	// Queue is the capacity of the submission queue (default 8192).
+	Queue int
+	// TxnTimeout bounds each transactional call (default 30s).
+	TxnTimeout time.Duration
+}
+
+func (c *OutboxConfig) defaults() {
+	if c.MaxRecords <= 0 {
+		c.MaxRecords = 2000
+	}
+	if c.Queue <= 0 {
+		c.Queue = 8192
+	}
+	if c.TxnTimeout <= 0 {
+		c.TxnTimeout = 30 * time.Second
+	}
+}
+
+// groupMetadata is the part of a consumer the outbox needs to commit offsets
+// inside its transactions.
+type groupMetadata interface {
+	GetConsumerGroupMetadata() (*ck.ConsumerGroupMetadata, error)
+}
+
+// Outbox owns a transactional producer. Batches submitted from any goroutine
+// are grouped into Kafka transactions on the outbox's own goroutine; each
+// transaction also carries the consumer offsets its batches complete, so
+// consume → effects is exactly-once. A failed transaction is aborted and
+// retried with the same content until it commits; nothing is acknowledged
+// before that.
+type Outbox struct {
+	cfg     OutboxConfig
+	log     *zap.Logger
+	m       *metrics.Metrics
+	p       *ck.Producer
+	group   groupMetadata
+	tracker *Tracker
+
+	mu     sync.RWMutex
+	closed bool
+	in     chan Batch
+	done   chan struct{}
+	events chan struct{}
+}
+
+// NewOutbox wraps an initialised transactional producer. group and tracker
+// may be nil for an outbox that completes no consumer offsets.
+func NewOutbox(p *ck.Producer, group groupMetadata, tracker *Tracker, cfg OutboxConfig, log *zap.Logger, m *metrics.Metrics) *Outbox {
+	cfg.defaults()
+	o := &Outbox{cfg: cfg, log: log, m: m, p: p, group: group, tracker: tracker,
+		in: make(chan Batch, cfg.Queue), done: make(chan struct{}), events: make(chan struct{})}
+	go o.drainEvents()
+	return o
+}
+
+// drainEvents reads the producer's event channel for its whole life: an
+// undrained channel blocks librdkafka's poller and hangs Flush.
+func (o *Outbox) drainEvents() {
+	defer close(o.events)
+	for ev := range o.p.Events() {
+		switch e := ev.(type) {
+		case *ck.Message:
+			if e.TopicPartition.Error != nil {
+				o.log.Warn("delivery failed", zap.Error(e.TopicPartition.Error))
+			}
+		case ck.Error:
+			o.log.Warn("producer error", zap.Error(e), zap.Bool("fatal", e.IsFatal()))
+		}
+	}
+}
+
+// Submit queues a batch, blocking while the queue is full (back-pressure on
+// the emitting actor). It fails only after Close.
+func (o *Outbox) Submit(b Batch) error {
+	o.mu.RLock()
+	defer o.mu.RUnlock()
+	if o.closed {
+		return ErrClosed
+	}
+	o.in <- b
+	return nil
+}
+
+// Close stops accepting batches; Run commits what is queued and returns.
+func (o *Outbox) Close() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if !o.closed {
+		o.closed = true
+		close(o.in)
+	}
+}
+
+// Done is closed when Run has returned.
+func (o *Outbox) Done() <-chan struct{} { return o.done }
+
+// Run commits batches until Close (returns nil once the queue is empty) or
+// until ctx is cancelled (returns ctx.Err(), abandoning uncommitted batches:
+// their inputs stay uncommitted and are read again after a restart). A fatal
+// producer error is returned at once.
+func (o *Outbox) Run(ctx context.Context) error {
+	defer close(o.done)
+	for {
+		var first Batch
+		var ok bool
+		select {
+		case first, ok = <-o.in:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if !ok {
+			return nil
+		}
+		batches, open := o.gather(ctx, first)
+		if err := o.commit(ctx, batches); err != nil {
+			return err
+		}
+		if !open {
+			return nil
+		}
+	}
+}
+
+// gather collects queued batches up to MaxRecords; it reports false once the
+// queue is closed and empty.
+func (o *Outbox) gather(ctx context.Context, first Batch) ([]Batch, bool) {
+	batches := []Batch{first}
+	n := len(first.Records)
+	var linger <-chan time.Time
+	if o.cfg.Linger > 0 {
+		t := time.NewTimer(o.cfg.Linger)
+		defer t.Stop()
+		linger = t.C
+	}
+	for n < o.cfg.MaxRecords {
+		select {
+		case b, ok := <-o.in:
+			if !ok {
+				return batches, false
+			}
+			batches = append(batches, b)
+			n += len(b.Records)
+			continue
+		default:
+		}
+		if linger == nil {
+			return batches, true
+		}
+		select {
+		case b, ok := <-o.in:
+			if !ok {
+				return batches, false
+			}
+			batches = append(batches, b)
+			n += len(b.Records)
+		case <-linger:
+			return batches, true
+		case <-ctx.Done():
+			return batches, true
+		}
+	}
+	return batches, true
+}
+
+func (o *Outbox) commit(ctx context.Context, batches []Batch) error {
+	var offsets []Source
+	if o.tracker != nil {
+		for _, b := range batches {
+			if b.Source != nil {
+				o.tracker.Done(*b.Source)
+			}
+		}
+		offsets = o.tracker.Committable()
+	}
+	backoff := 50 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		start := time.Now()
+		err := o.transact(ctx, batches, offsets)
+		if err == nil {
+			o.m.TxnDuration.Observe(time.Since(start).Seconds())
+			if o.tracker != nil {
+				o.tracker.Committed(offsets)
+			}
+			for _, b := range batches {
+				for _, r := range b.Records {
+					o.m.Produced.WithLabelValues(r.Topic).Inc()
+				}
+				if b.Committed != nil {
+					b.Committed()
+				}
+			}
+			return nil
+		}
+		if o.fatal(err) {
+			o.m.TxnFailures.WithLabelValues("fatal").Inc()
+			return fmt.Errorf("transaction: fatal producer error: %w", err)
+		}
+		o.m.TxnFailures.WithLabelValues("abort").Inc()
+		o.log.Warn("transaction failed; retrying with the same records",
+			zap.Error(err), zap.Int("attempt", attempt), zap.Int("batches", len(batches)))
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if backoff < 2*time.Second {
+			backoff *= 2
+		}
+		if o.tracker != nil {
+			// A partition revoked meanwhile is no longer ours to commit.
+			offsets = o.tracker.Current(offsets)
+		}
+	}
+}
+
+func (o *Outbox) fatal(err error) bool {
+	var kerr ck.Error
+	if errors.As(err, &kerr) && kerr.IsFatal() {
+		return true
+	}
+	return o.p.GetFatalError() != nil
+}
+
+// transact runs one transaction attempt; on any failure it aborts, so the
+// next attempt starts clean.
+func (o *Outbox) transact(ctx context.Context, batches []Batch, offsets []Source) (err error) {
+	if err := o.p.BeginTransaction(); err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if err != nil && !o.fatal(err) {
+			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.TxnTimeout)
+			defer cancel()
+			if aerr := o.p.AbortTransaction(actx); aerr != nil {
+				o.log.Warn("abort failed", zap.Error(aerr))
+			}
+		}
+	}()
+	for _, b := range batches {
+		for i := range b.Records {
+			if err := o.produce(ctx, &b.Records[i]); err != nil {
+				return err
+			}
+		}
+	}
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.TxnTimeout)
+	defer cancel()
+	if len(offsets) > 0 && o.group != nil {
+		meta, err := o.group.GetConsumerGroupMetadata()
+		if err != nil {
+			return fmt.Errorf("group metadata: %w", err)
+		}
+		tps := make([]ck.TopicPartition, len(offsets))
+		for i, s := range offsets {
+			topic := s.Topic
+			tps[i] = ck.TopicPartition{Topic: &topic, Partition: s.Partition, Offset: ck.Offset(s.Offset)}
+		}
+		if err := o.p.SendOffsetsToTransaction(tctx, tps, meta); err != nil {
+			return fmt.Errorf("send offsets: %w", err)
+		}
+	}
+	for try := 0; ; try++ {
+		err := o.p.CommitTransaction(tctx)
+		if err == nil {
+			return nil
+		}
+		var kerr ck.Error
+		if try < 3 && errors.As(err, &kerr) && kerr.IsRetriable() {
+			o.m.TxnFailures.WithLabelValues("retriable").Inc()
+			continue
+		}
+		return fmt.Errorf("commit: %w", err)
+	}
+}
+
+func (o *Outbox) produce(ctx context.Context, r *Out) error {
+	topic := r.Topic
+	msg := &ck.Message{
+		TopicPartition: ck.TopicPartition{Topic: &topic, Partition: ck.PartitionAny},
+		Key:            r.Key, Value: r.Value, Headers: r.Headers,
+	}
+	for {
+		err := o.p.Produce(msg, nil)
+		if err == nil {
+			return nil
+		}
+		var kerr ck.Error
+		if errors.As(err, &kerr) && kerr.Code() == ck.ErrQueueFull {
+			select {
+			case <-time.After(time.Millisecond):
+				continue
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+		return fmt.Errorf("produce to %s: %w", topic, err)
+	}
+}

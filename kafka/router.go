@@ -1,0 +1,167 @@
+package kafka
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/metrics"
+	"github.com/gamehost/transitquest/tenant"
+)
+
+// Input is one consumed record on its way to an actor. Whoever finishes
+// handling it must pass it to Emitter.Emit or Emitter.Reject exactly once:
+// that is what lets its offset be committed.
+type Input struct {
+	Topic     messages.Topic
+	Partition int32
+	Offset    int64
+	Key       []byte
+	Value     []byte
+	Headers   []ck.Header
+	Timestamp time.Time
+	Tenant    tenant.Tenant
+	Trace     Trace
+	Source    Source
+	topicName string
+}
+
+// Handler decodes an input and hands it to its actor. A returned error
+// rejects the input (logged, counted, dead-lettered); nil means the handler
+// has taken ownership of completing it.
+type Handler func(in *Input) error
+
+// Router dispatches consumed records by topic. Checks every record has a
+// valid tenant and a sane size before any handler sees it.
+type Router struct {
+	names    messages.TopicNames
+	handlers map[string]Handler
+	logical  map[string]messages.Topic
+	emitter  *Emitter
+	maxBytes int
+}
+
+// NewRouter returns a router that rejects records larger than maxBytes.
+func NewRouter(names messages.TopicNames, emitter *Emitter, maxBytes int) *Router {
+	return &Router{names: names, handlers: map[string]Handler{}, logical: map[string]messages.Topic{},
+		emitter: emitter, maxBytes: maxBytes}
+}
+
+// Handle registers the handler of a logical topic.
+func (r *Router) Handle(topic messages.Topic, h Handler) {
+	name := r.names.Name(topic)
+	r.handlers[name] = h
+	r.logical[name] = topic
+}
+
+// Topics lists the real names of every routed topic.
+func (r *Router) Topics() []string {
+	out := make([]string, 0, len(r.handlers))
+	for name := range r.handlers {
+		out = append(out, name)
+	}
+	return out
+}
+
+// Dispatch routes one record. It never blocks on an actor.
+func (r *Router) Dispatch(msg *ck.Message, src Source) {
+	name := *msg.TopicPartition.Topic
+	in := &Input{Topic: r.logical[name], topicName: name, Partition: msg.TopicPartition.Partition,
+		Offset: int64(msg.TopicPartition.Offset), Key: msg.Key, Value: msg.Value, Headers: msg.Headers,
+		Timestamp: msg.Timestamp, Source: src}
+	r.emitter.m.Consumed.WithLabelValues(name).Inc()
+	h, ok := r.handlers[name]
+	if !ok {
+		r.emitter.Reject(in, messages.Reject(messages.ReasonUnknownTopic, "no handler for topic %s", name))
+		return
+	}
+	if r.maxBytes > 0 && len(msg.Value) > r.maxBytes {
+		r.emitter.Reject(in, messages.Reject(messages.ReasonOversized, "%d bytes, limit %d", len(msg.Value), r.maxBytes))
+		return
+	}
+	t, err := TenantFromHeaders(msg.Headers)
+	if err != nil {
+		r.emitter.Reject(in, err)
+		return
+	}
+	in.Tenant, in.Trace = t, TraceFromHeaders(msg.Headers)
+	if err := h(in); err != nil {
+		r.emitter.Reject(in, err)
+	}
+}
+
+// Emitter turns domain records into encoded Kafka records and hands them to
+// the outbox. Actors use it from their own goroutines.
+type Emitter struct {
+	names messages.TopicNames
+	out   *Outbox
+	log   *zap.Logger
+	m     *metrics.Metrics
+}
+
+// NewEmitter returns an emitter writing to out.
+func NewEmitter(names messages.TopicNames, out *Outbox, log *zap.Logger, m *metrics.Metrics) *Emitter {
+	return &Emitter{names: names, out: out, log: log, m: m}
+}
+
+// Encode turns domain records into Kafka records with the operation's
+// tenant and trace headers. JSON encoding happens here, on the caller's
+// goroutine, so it spreads over cores instead of queueing at the outbox.
+func (e *Emitter) Encode(t tenant.Tenant, tr Trace, recs []messages.Record) ([]Out, error) {
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	hs := Headers(t, tr)
+	out := make([]Out, len(recs))
+	for i, r := range recs {
+		v, err := json.Marshal(r.Value)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = Out{Topic: e.names.Name(r.Topic), Key: r.Key, Value: v, Headers: hs}
+	}
+	return out, nil
+}
+
+// Emit commits records in one transaction together with the input that
+// caused them (in may be nil for timer-driven effects). done, when not nil,
+// runs after the commit.
+func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *Input, done func()) error {
+	out, err := e.Encode(t, tr, recs)
+	if err != nil {
+		// A value that cannot be encoded is a programming error; the input is
+		// dead-lettered so its partition keeps flowing.
+		if in != nil {
+			e.Reject(in, messages.Reject(messages.ReasonPanic, "encode effects: %v", err))
+		}
+		return err
+	}
+	b := Batch{Records: out, Committed: done}
+	if in != nil {
+		b.Source = &in.Source
+	}
+	return e.out.Submit(b)
+}
+
+// Reject logs and counts a refused input and copies it, with its reason, to
+// the dead-letter topic in the same transaction that commits its offset.
+func (e *Emitter) Reject(in *Input, err error) {
+	var r *messages.Rejection
+	if !errors.As(err, &r) {
+		r = messages.Reject(messages.ReasonPanic, "%v", err)
+	}
+	e.m.Rejected.WithLabelValues(in.topicName, string(r.Reason)).Inc()
+	e.m.DeadLettered.WithLabelValues(in.topicName, string(r.Reason)).Inc()
+	e.log.Warn("input rejected",
+		zap.String("topic", in.topicName), zap.Int32("partition", in.Partition), zap.Int64("offset", in.Offset),
+		zap.String("reason", string(r.Reason)), zap.String("detail", r.Detail), zap.Stringer("tenant", in.Tenant))
+	dlq := Out{Topic: e.names.Name(messages.DeadLetterTopic), Key: in.Key, Value: in.Value,
+		Headers: dlqHeaders(in.Headers, r, in.Source)}
+	if err := e.out.Submit(Batch{Records: []Out{dlq}, Source: &in.Source}); err != nil {
+		e.log.Error("dead-letter after outbox closed; input will be read again", zap.Error(err))
+	}
+}

@@ -1,0 +1,75 @@
+// Package metrics holds the service's Prometheus collectors on a registry of
+// its own (no global state), so tests can read exact values.
+package metrics
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics is the set of collectors every component reports to.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	Consumed       *prometheus.CounterVec   // topic
+	Produced       *prometheus.CounterVec   // topic
+	Rejected       *prometheus.CounterVec   // topic, reason
+	DeadLettered   *prometheus.CounterVec   // topic, reason
+	TxnDuration    prometheus.Histogram     // seconds per committed transaction
+	TxnFailures    *prometheus.CounterVec   // kind: retriable, abort, fatal
+	InFlight       *prometheus.GaugeVec     // group
+	ActorRestarts  *prometheus.CounterVec   // kind
+	LiveActors     *prometheus.GaugeVec     // kind
+	TimerLateness  *prometheus.HistogramVec // kind; seconds between due and handled
+	ConsumerLag    *prometheus.GaugeVec     // topic, partition
+	RestoreSeconds prometheus.Histogram
+}
+
+// New builds and registers every collector, plus the Go runtime and process collectors.
+func New() *Metrics {
+	m := &Metrics{
+		Registry: prometheus.NewRegistry(),
+		Consumed: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "transitquest_records_consumed_total", Help: "Records read from Kafka, by topic.",
+		}, []string{"topic"}),
+		Produced: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "transitquest_records_produced_total", Help: "Records committed to Kafka, by topic.",
+		}, []string{"topic"}),
+		Rejected: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "transitquest_records_rejected_total", Help: "Inputs refused, by topic and reason.",
+		}, []string{"topic", "reason"}),
+		DeadLettered: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "transitquest_records_dead_lettered_total", Help: "Inputs copied to the dead-letter topic, by source topic and reason.",
+		}, []string{"topic", "reason"}),
+		TxnDuration: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "transitquest_transaction_seconds", Help: "Time from BeginTransaction to a successful commit.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+		}),
+		TxnFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "transitquest_transaction_failures_total", Help: "Failed transaction attempts, by kind.",
+		}, []string{"kind"}),
+		InFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "transitquest_inputs_in_flight", Help: "Records read and not yet committed, by consumer group.",
+		}, []string{"group"}),
+		ActorRestarts: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "transitquest_actor_restarts_total", Help: "Actors restarted after a panic, by kind.",
+		}, []string{"kind"}),
+		LiveActors: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "transitquest_live_actors", Help: "Running actors, by kind.",
+		}, []string{"kind"}),
+		TimerLateness: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "transitquest_timer_lateness_seconds", Help: "Delay between a timer's due instant and its handling, by actor kind.",
+			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
+		}, []string{"kind"}),
+		ConsumerLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "transitquest_consumer_lag", Help: "High watermark minus position, by topic and partition.",
+		}, []string{"topic", "partition"}),
+		RestoreSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "transitquest_state_restore_seconds", Help: "Time to restore actor state on partition assignment.",
+		}),
+	}
+	m.Registry.MustRegister(m.Consumed, m.Produced, m.Rejected, m.DeadLettered, m.TxnDuration,
+		m.TxnFailures, m.InFlight, m.ActorRestarts, m.LiveActors, m.TimerLateness, m.ConsumerLag,
+		m.RestoreSeconds, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
