@@ -1,6 +1,10 @@
 package messages
 
-import "github.com/google/uuid"
+import (
+	"encoding/json"
+
+	"github.com/google/uuid"
+)
 
 // MapBody is the body of ARRIVED and DEPARTED: the observation map.
 type MapBody struct {
@@ -60,7 +64,8 @@ type InstanceBody struct {
 }
 
 // UpdateStageStateBody is the body of UPDATE_STAGE_STATE: deltas, keyed by
-// item template id and monster id (decimal strings in JSON).
+// item template id and monster id (decimal strings in JSON). The decoder
+// leaves an absent, null or empty map nil.
 type UpdateStageStateBody struct {
 	InstanceID   uuid.UUID         `json:"instanceId"`
 	ItemCounts   map[uint32]uint32 `json:"itemCounts,omitempty"`
@@ -89,12 +94,35 @@ type StageBody struct {
 	MapIDs     []uint32 `json:"mapIds"`
 }
 
+// MarshalJSON encodes b with a nil MapIDs as `[]`, never `null`: the
+// contract's mapIds is always an array.
+func (b StageBody) MarshalJSON() ([]byte, error) {
+	type wire StageBody // no methods: no recursion
+	if b.MapIDs == nil {
+		b.MapIDs = []uint32{}
+	}
+	return json.Marshal(wire(b))
+}
+
 // StageClearedBody is the body of STAGE_CLEARED.
 type StageClearedBody struct {
 	StageIndex     uint32      `json:"stageIndex"`
 	ChannelID      byte        `json:"channelId"`
 	MapIDs         []uint32    `json:"mapIds"`
 	FieldInstances []uuid.UUID `json:"fieldInstances"`
+}
+
+// MarshalJSON encodes b with a nil MapIDs or FieldInstances as `[]`, never
+// `null`: both are always arrays in the contract.
+func (b StageClearedBody) MarshalJSON() ([]byte, error) {
+	type wire StageClearedBody // no methods: no recursion
+	if b.MapIDs == nil {
+		b.MapIDs = []uint32{}
+	}
+	if b.FieldInstances == nil {
+		b.FieldInstances = []uuid.UUID{}
+	}
+	return json.Marshal(wire(b))
 }
 
 // FailedBody is the body of FAILED.

@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"bytes"
 	"encoding/json"
 
 	"github.com/google/uuid"
@@ -61,6 +62,10 @@ func envelope(b []byte, known ...string) (rawEnvelope, error) {
 	if r := decodeJSON(b, &env); r != nil {
 		return env, r
 	}
+	// json.Unmarshal accepts a bare null as an empty struct; a record must be an object.
+	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return env, Reject(ReasonBadJSON, "record is not a JSON object")
+	}
 	if env.Type == "" {
 		return env, Reject(ReasonMissingField, "type is missing")
 	}
@@ -114,11 +119,12 @@ func DecodeCharacterStatus(b []byte) (CharacterEvent[LocationBody], error) {
 // DecodeChannelStatus decodes a STARTED or SHUTDOWN record of EVENT_TOPIC_CHANNEL_STATUS.
 func DecodeChannelStatus(b []byte) (ChannelStatusEvent, error) {
 	var ev ChannelStatusEvent
-	if _, err := envelope(b, TypeChannelStarted, TypeChannelShutdown); err != nil {
+	env, err := envelope(b, TypeChannelStarted, TypeChannelShutdown)
+	if err != nil {
 		return ev, err
 	}
 	if r := decodeJSON(b, &ev); r != nil {
-		return ev, Reject(ReasonBadBody, "%s: %s", ev.Type, r.Detail)
+		return ev, Reject(ReasonBadBody, "%s: %s", env.Type, r.Detail)
 	}
 	return ev, nil
 }
@@ -188,6 +194,13 @@ func DecodePartyQuestCommand(b []byte) (PartyQuestCommand, error) {
 		}
 		if r := requireUUID(env.Type, "body.instanceId", cmd.StageState.InstanceID); r != nil {
 			return cmd, r
+		}
+		// One canonical form: absent, null and {} all mean "no deltas" (nil).
+		if len(cmd.StageState.ItemCounts) == 0 {
+			cmd.StageState.ItemCounts = nil
+		}
+		if len(cmd.StageState.MonsterKills) == 0 {
+			cmd.StageState.MonsterKills = nil
 		}
 	default:
 		cmd.Instance = new(InstanceBody)

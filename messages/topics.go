@@ -55,12 +55,21 @@ func (n TopicNames) Name(t Topic) string {
 	return string(t)
 }
 
-// Logical returns the logical topic for a real topic name.
+// Logical returns the logical topic for a real topic name. If several
+// logical topics share that name (a misconfiguration), the answer is still
+// deterministic: the first of AllTopics, else the smallest other Topic.
 func (n TopicNames) Logical(name string) (Topic, bool) {
-	for t, v := range n {
-		if v == name {
+	for _, t := range AllTopics {
+		if v, ok := n[t]; ok && v == name {
 			return t, true
 		}
 	}
-	return "", false
+	var found Topic
+	ok := false
+	for t, v := range n {
+		if v == name && (!ok || t < found) {
+			found, ok = t, true
+		}
+	}
+	return found, ok
 }

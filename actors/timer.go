@@ -1,0 +1,64 @@
+package actors
+
+import (
+	"time"
+
+	"github.com/gamehost/transitquest/clock"
+)
+
+// TimerFired is delivered to an actor's own mailbox when its timer is due.
+type TimerFired struct {
+	Gen uint64
+	Due time.Time
+}
+
+// Timer is an actor's single timer. Arming replaces the previous deadline;
+// every fire carries a generation so a fire that raced a re-arm, a cancel or
+// a restart is recognised as stale and ignored. It uses clock.AfterFunc (a
+// plain timer) rather than protoactor's scheduler or ReceiveTimeout, which
+// race at the library version we can use. Only the owning actor calls it.
+type Timer struct {
+	clk  clock.Clock
+	send func(TimerFired)
+	gen  uint64
+	t    clock.Timer
+	due  time.Time
+}
+
+// NewTimer returns a disarmed timer delivering fires through send (typically
+// a Send to the owning actor's PID).
+func NewTimer(clk clock.Clock, send func(TimerFired)) *Timer {
+	return &Timer{clk: clk, send: send}
+}
+
+// Arm sets the deadline to at (in the past fires at once); re-arming the same
+// instant is a no-op.
+func (t *Timer) Arm(at time.Time) {
+	if t.t != nil && t.due.Equal(at) {
+		return
+	}
+	t.Stop()
+	t.gen++
+	gen, due := t.gen, at
+	t.due = at
+	t.t = t.clk.AfterFunc(at.Sub(t.clk.Now()), func() { t.send(TimerFired{Gen: gen, Due: due}) })
+}
+
+// Stop cancels the pending deadline, if any.
+func (t *Timer) Stop() {
+	if t.t != nil {
+		t.t.Stop()
+		t.t = nil
+		t.gen++
+	}
+}
+
+// Accept reports whether f is the fire of the current deadline, and disarms
+// the timer if so.
+func (t *Timer) Accept(f TimerFired) bool {
+	if t.t == nil || f.Gen != t.gen {
+		return false
+	}
+	t.t = nil
+	return true
+}
