@@ -1,0 +1,76 @@
+package ride
+
+import (
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Phase is the lifecycle phase of an instance.
+type Phase string
+
+// Phases of an instance. Arrival, stuck and release are not phases: they
+// remove the instance.
+const (
+	PhaseBoarding  Phase = "boarding"   // joinable until BoardingUntil while it has room
+	PhaseInTransit Phase = "in_transit" // closed; waiting for ArrivalAt
+)
+
+// Rider is one boarded character and where its START came from; arrival and
+// stuck warps go to the rider's own world and channel.
+type Rider struct {
+	CharacterID uint32 `json:"characterId"`
+	WorldID     byte   `json:"worldId"`
+	ChannelID   byte   `json:"channelId"`
+}
+
+// Instance is one ride: a group of riders sharing one transit-map instance.
+// Its deadlines are fixed at creation, so later joiners wait less.
+type Instance struct {
+	ID            uuid.UUID `json:"id"`
+	Riders        []Rider   `json:"riders"` // in boarding order
+	BoardingUntil time.Time `json:"boardingUntil"`
+	ArrivalAt     time.Time `json:"arrivalAt"`
+	CreatedAt     time.Time `json:"createdAt"`
+	Phase         Phase     `json:"phase"`
+}
+
+// clone returns a copy that shares no memory with in.
+func (in Instance) clone() Instance {
+	in.Riders = slices.Clone(in.Riders)
+	return in
+}
+
+// State is the whole state of a Machine: its live instances in creation
+// order. It round-trips through encoding/json; Restore rebuilds a Machine
+// from it.
+type State struct {
+	Instances []Instance `json:"instances"`
+}
+
+// instance is an Instance plus the positions that index it. None of these
+// fields is state: Restore derives all of them from the order of State.
+type instance struct {
+	Instance
+	seq        uint64    // creation order, the join-oldest key
+	due        time.Time // earliest pending deadline, the deadline-queue key
+	duePos     int       // index in Machine.deadlines, -1 when absent
+	vacantPos  int       // index in Machine.vacant, -1 when absent
+	prev, next *instance // creation-order list
+}
+
+// hasRoom reports whether one more rider fits.
+func (in *instance) hasRoom(capacity uint32) bool {
+	return uint64(len(in.Riders)) < uint64(capacity)
+}
+
+// riderIndex finds a rider. Linear, but bounded by the route's capacity.
+func (in *instance) riderIndex(character uint32) int {
+	for i := range in.Riders {
+		if in.Riders[i].CharacterID == character {
+			return i
+		}
+	}
+	return -1
+}
