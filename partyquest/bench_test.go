@@ -1,0 +1,63 @@
+package partyquest
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/gamehost/transitquest/messages"
+	"github.com/google/uuid"
+)
+
+// BenchmarkUpdateStageState drives 10,000 live instances with
+// UPDATE_STAGE_STATE round robin, as the load test does, and reports the
+// per-instance footprint: JSON bytes of State (the changelog record) and
+// retained heap bytes per machine.
+func BenchmarkUpdateStageState(b *testing.B) {
+	const n = 10_000
+	def := sample(b, "kerning_city_pq")
+	party := []Character{alice, bob, carol}
+
+	ids := make([]uuid.UUID, n)
+	cmds := make([]messages.PartyQuestCommand, n)
+	for i := range ids {
+		binary.BigEndian.PutUint64(ids[i][8:], uint64(i+1))
+		cmds[i] = messages.PartyQuestCommand{WorldID: 1, CharacterID: party[i%3].ID, Type: messages.TypeUpdateStageState,
+			StageState: &messages.UpdateStageStateBody{InstanceID: ids[i],
+				ItemCounts: map[uint32]uint32{4001007: 1}, MonsterKills: map[uint32]uint32{9300003: 1}}}
+	}
+
+	// Only the machines (and their first update) are inside the heap window.
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	machines := make([]*Machine, n)
+	for i := range machines {
+		machines[i], _ = New(ids[i], def, Registration{WorldID: 1, ChannelID: 2, PartyID: uint32(i + 1), Characters: party}, NewSeededRandom(uint64(i)), t0)
+	}
+	// One update each so every stage map exists: the steady state is measured.
+	for i, m := range machines {
+		if _, err := m.Handle(cmds[i], t0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	state, _ := json.Marshal(machines[0].State())
+
+	now := t0.Add(time.Second)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		k := i % n
+		if _, err := machines[k].Handle(cmds[k], now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(len(state)), "state-json-B/instance")
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heap-B/instance")
+	runtime.KeepAlive(cmds)
+}
