@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -60,6 +61,7 @@ type Pipeline struct {
 	closing   <-chan struct{} // set by Close: bounds the revoke wait
 	closeOnce sync.Once
 	closeErr  error
+	nAssigned atomic.Int64 // partitions currently assigned, for readiness
 	errs      chan error
 }
 
@@ -234,6 +236,7 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 		if pl.paused {
 			_ = c.Pause(parts)
 		}
+		pl.nAssigned.Store(int64(len(pl.assigned)))
 		pl.log.Info("partitions assigned", zap.Int("count", len(parts)))
 	case ck.RevokedPartitions:
 		keys := make([]Source, 0, len(e.Partitions))
@@ -263,6 +266,7 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 			pl.tracker.Revoke(k.Topic, k.Partition)
 			delete(pl.assigned, partKey{k.Topic, k.Partition})
 		}
+		pl.nAssigned.Store(int64(len(pl.assigned)))
 		if err := c.IncrementalUnassign(e.Partitions); err != nil {
 			pl.log.Error("incremental unassign", zap.Error(err))
 		}
@@ -303,6 +307,9 @@ func (pl *Pipeline) startOffsets(parts []ck.TopicPartition) []ck.TopicPartition 
 	}
 	return out
 }
+
+// Assigned is the number of partitions this replica currently owns.
+func (pl *Pipeline) Assigned() int { return int(pl.nAssigned.Load()) }
 
 // StopConsuming ends the poll loop; records already dispatched keep going.
 func (pl *Pipeline) StopConsuming() {

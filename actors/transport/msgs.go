@@ -1,0 +1,82 @@
+package transport
+
+import (
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
+
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/transport/ride"
+	"github.com/gamehost/transitquest/transport/route"
+)
+
+// Hub inputs.
+type (
+	mapStatus struct {
+		o  origin
+		ev messages.MapStatusEvent[messages.CharacterBody]
+	}
+	characterStatus struct {
+		o  origin
+		ev messages.CharacterEvent[messages.LocationBody]
+	}
+	channelStatus struct {
+		o  origin
+		ev messages.ChannelStatusEvent
+	}
+	startRide struct {
+		o         origin
+		world     byte
+		character uint32
+		channel   byte
+		route     uuid.UUID
+	}
+	// sweep asks the hub to warp everyone in some maps, in one transaction
+	// with the route's event.
+	sweep struct{ effect route.Effect }
+	// boarded and rideEnded keep the hub's character→ride directory in step
+	// with the ride actors.
+	boarded struct {
+		character uint32
+		route     uuid.UUID
+		instance  uuid.UUID
+	}
+	rideEnded struct {
+		character uint32
+		route     uuid.UUID
+		instance  uuid.UUID // nil: a pending reservation that failed
+	}
+	// routesReady hands the hub the PIDs of its tenant's route actors.
+	routesReady struct{ rides map[uuid.UUID]*actor.PID }
+)
+
+// Ride actor inputs.
+type (
+	rideStart struct {
+		o         origin
+		world     byte
+		character uint32
+		channel   byte
+	}
+	rideExit struct {
+		o         origin
+		world     byte
+		character uint32
+		instance  uuid.UUID
+	}
+	rideLogout struct {
+		o         origin
+		world     byte
+		character uint32
+		extra     []messages.Record // the scheduled-route logout warp, same transaction
+	}
+	// shutdown warps every rider home; the reply is sent once committed.
+	shutdown struct{ done chan struct{} }
+	// instancesQuery answers with []ride.Instance.
+	instancesQuery struct{}
+	// stateQuery answers a route actor with routeStatus.
+	stateQuery struct{ at time.Time }
+)
+
+type instancesReply struct{ instances []ride.Instance }

@@ -1,0 +1,128 @@
+package transport
+
+import (
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/tenant"
+	"github.com/gamehost/transitquest/transport/ride"
+)
+
+// rideActor owns one instance route of one tenant: its live transport
+// instances, their capacity and their timers.
+type rideActor struct {
+	deps   Deps
+	tenant tenant.Tenant
+	route  ride.Route
+	hub    *actor.PID
+	m      *ride.Machine
+}
+
+func (a *rideActor) Start(ctx actor.Context, restored bool) {
+	if !restored {
+		a.m = ride.New(a.route, a.deps.NewID)
+	}
+}
+
+func (a *rideActor) Snapshot() any { return a.m.State() }
+
+func (a *rideActor) Restore(s any) { a.m = ride.Restore(a.route, a.deps.NewID, s.(ride.State)) }
+
+func (a *rideActor) NextDeadline() (time.Time, bool) { return a.m.NextDeadline() }
+
+func (a *rideActor) Handle(ctx actor.Context, msg any) {
+	now := a.deps.Clock.Now()
+	switch m := msg.(type) {
+	case rideStart:
+		b, recs, err := a.m.Start(m.world, m.character, m.channel, now)
+		if err != nil {
+			m.o.reject(a.deps.Emitter, err)
+			ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID})
+			return
+		}
+		m.o.emit(a.deps.Emitter, recs)
+		if !b.AlreadyRiding {
+			ctx.Send(a.hub, boarded{character: m.character, route: a.route.ID, instance: b.InstanceID})
+		}
+	case rideExit:
+		instance, _ := a.m.Riding(m.character)
+		removed, recs := a.m.Exit(m.world, m.character, m.instance, now)
+		m.o.emit(a.deps.Emitter, recs)
+		if removed {
+			ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID, instance: instance})
+		}
+	case rideLogout:
+		instance, _ := a.m.Riding(m.character)
+		removed, recs := a.m.Logout(m.world, m.character, now)
+		m.o.emit(a.deps.Emitter, append(recs, m.extra...))
+		if removed {
+			ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID, instance: instance})
+		}
+	case shutdown:
+		riders := a.ridersByCharacter()
+		ended, recs := a.m.Shutdown()
+		a.emitTimer(recs, func() { close(m.done) })
+		a.ended(ctx, ended, riders)
+	case instancesQuery:
+		ctx.Respond(instancesReply{instances: a.m.Instances()})
+	}
+}
+
+func (a *rideActor) Tick(ctx actor.Context, now time.Time) {
+	riders := a.ridersByCharacter()
+	ended, recs := a.m.Tick(now)
+	a.emitTimer(recs, nil)
+	a.ended(ctx, ended, riders)
+}
+
+// ridersByCharacter maps each rider to its instance before a step that may
+// end rides, so the hub can tell this ride's end from a newer one.
+func (a *rideActor) ridersByCharacter() map[uint32]uuid.UUID {
+	out := map[uint32]uuid.UUID{}
+	for _, in := range a.m.Instances() {
+		for _, r := range in.Riders {
+			out[r.CharacterID] = in.ID
+		}
+	}
+	return out
+}
+
+func (a *rideActor) ended(ctx actor.Context, chars []uint32, riders map[uint32]uuid.UUID) {
+	for _, c := range chars {
+		ctx.Send(a.hub, rideEnded{character: c, route: a.route.ID, instance: riders[c]})
+	}
+}
+
+func (a *rideActor) emitTimer(recs []messages.Record, done func()) {
+	if len(recs) == 0 {
+		if done != nil {
+			done()
+		}
+		return
+	}
+	if err := a.deps.Emitter.Emit(a.tenant, emptyTrace, recs, nil, done); err != nil {
+		a.deps.Log.Error("ride effects not emitted", zap.Error(err), zap.Stringer("route", a.route.ID))
+		if done != nil {
+			done()
+		}
+	}
+}
+
+func (a *rideActor) GiveUp(ctx actor.Context, msg any, cause any) {
+	a.deps.Log.Error("ride input abandoned after repeated panics", zap.Any("panic", cause))
+	switch m := msg.(type) {
+	case rideStart:
+		m.o.reject(a.deps.Emitter, messages.Reject(messages.ReasonPanic, "%v", cause))
+		ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID})
+	case rideExit:
+		m.o.reject(a.deps.Emitter, messages.Reject(messages.ReasonPanic, "%v", cause))
+	case rideLogout:
+		m.o.reject(a.deps.Emitter, messages.Reject(messages.ReasonPanic, "%v", cause))
+	case shutdown:
+		close(m.done)
+	}
+}
