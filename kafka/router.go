@@ -118,9 +118,16 @@ func (e *Emitter) Encode(t tenant.Tenant, tr Trace, recs []messages.Record) ([]O
 	hs := Headers(t, tr)
 	out := make([]Out, len(recs))
 	for i, r := range recs {
-		v, err := json.Marshal(r.Value)
-		if err != nil {
-			return nil, err
+		var v []byte
+		switch val := r.Value.(type) {
+		case nil: // a tombstone: the key's state is gone
+		case json.RawMessage:
+			v = val
+		default:
+			var err error
+			if v, err = json.Marshal(val); err != nil {
+				return nil, err
+			}
 		}
 		out[i] = Out{Topic: e.names.Name(r.Topic), Key: r.Key, Value: v, Headers: hs}
 	}

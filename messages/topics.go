@@ -20,6 +20,11 @@ const (
 	EventTopicTransportStatus     Topic = "EVENT_TOPIC_TRANSPORT_STATUS"
 	EventTopicInstanceTransport   Topic = "EVENT_TOPIC_INSTANCE_TRANSPORT"
 	DeadLetterTopic               Topic = "DEAD_LETTER_TOPIC"
+
+	// Compacted state topics, one per subsystem: each actor's state keyed by
+	// its identity, written in the transaction of its effects.
+	ChangelogTopicTransport  Topic = "CHANGELOG_TOPIC_TRANSPORT"
+	ChangelogTopicPartyQuest Topic = "CHANGELOG_TOPIC_PARTY_QUEST"
 )
 
 // AllTopics lists every logical topic, for topic creation and configuration docs.
@@ -27,7 +32,7 @@ var AllTopics = []Topic{
 	CommandTopicPartyQuest, EventTopicPartyQuestStatus, CommandTopicCharacter,
 	EventTopicCharacterStatus, EventTopicChannelStatus, CommandTopicInstanceTransport,
 	EventTopicMapStatus, EventTopicTransportStatus, EventTopicInstanceTransport,
-	DeadLetterTopic,
+	DeadLetterTopic, ChangelogTopicTransport, ChangelogTopicPartyQuest,
 }
 
 // TopicNames maps logical topics to the real topic names of a deployment.

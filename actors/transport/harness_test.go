@@ -46,7 +46,7 @@ func start(t *testing.T, clk clock.Clock, tenants ...config.Tenant) *env {
 		Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second}}, b.Names, log, m)
 	require.NoError(t, err)
 	sys := actors.NewSystem(log)
-	sub, err := transport.New(sys, transport.Deps{Emitter: pl.Emitter(), Clock: clk, Log: log, Metrics: m}, tenants)
+	sub, err := transport.New(sys, transport.Deps{Emitter: pl.Emitter(), Clock: clk, Log: log, Metrics: m}, tenants, nil)
 	require.NoError(t, err)
 	sub.Register(pl.Router())
 	require.NoError(t, pl.Start(ctx))

@@ -84,7 +84,7 @@ func (h *hub) Handle(ctx actor.Context, msg any) {
 	case sweep:
 		h.sweep(m.effect)
 	case boarded:
-		if ref, ok := h.directory[m.character]; ok && ref.route == m.route {
+		if ref, ok := h.directory[m.character]; m.restored || (ok && ref.route == m.route) {
 			h.directory[m.character] = rideRef{route: m.route, instance: m.instance}
 		}
 	case rideEnded:

@@ -41,6 +41,7 @@ type (
 		character uint32
 		route     uuid.UUID
 		instance  uuid.UUID
+		restored  bool // from the changelog at start-up: no reservation precedes it
 	}
 	rideEnded struct {
 		character uint32

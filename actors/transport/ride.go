@@ -20,12 +20,36 @@ type rideActor struct {
 	route  ride.Route
 	hub    *actor.PID
 	m      *ride.Machine
+	// initial is the state read back from the changelog at start-up.
+	initial *ride.State
 }
 
 func (a *rideActor) Start(ctx actor.Context, restored bool) {
-	if !restored {
-		a.m = ride.New(a.route, a.deps.NewID)
+	if restored {
+		return
 	}
+	if a.initial == nil {
+		a.m = ride.New(a.route, a.deps.NewID)
+		return
+	}
+	// Resumed after a crash: the hub learns who rides what again, and the
+	// timer (armed by the shell at NextDeadline) fires overdue arrivals now.
+	a.m = ride.Restore(a.route, a.deps.NewID, *a.initial)
+	for _, in := range a.m.Instances() {
+		for _, r := range in.Riders {
+			ctx.Send(a.hub, boarded{character: r.CharacterID, route: a.route.ID, instance: in.ID, restored: true})
+		}
+	}
+}
+
+// withState appends the changelog records of what the operation changed,
+// so state and effects commit in one transaction.
+func (a *rideActor) withState(before map[uuid.UUID]instanceSig, recs []messages.Record) []messages.Record {
+	st, err := stateRecords(a.tenant, a.route.ID, before, a.m.Instances())
+	if err != nil {
+		a.deps.Log.Error("ride state not recorded", zap.Error(err))
+	}
+	return append(recs, st...)
 }
 
 func (a *rideActor) Snapshot() any { return a.m.State() }
@@ -36,6 +60,7 @@ func (a *rideActor) NextDeadline() (time.Time, bool) { return a.m.NextDeadline()
 
 func (a *rideActor) Handle(ctx actor.Context, msg any) {
 	now := a.deps.Clock.Now()
+	before := signatures(a.m.Instances())
 	switch m := msg.(type) {
 	case rideStart:
 		b, recs, err := a.m.Start(m.world, m.character, m.channel, now)
@@ -44,28 +69,28 @@ func (a *rideActor) Handle(ctx actor.Context, msg any) {
 			ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID})
 			return
 		}
-		m.o.emit(a.deps.Emitter, recs)
+		m.o.emit(a.deps.Emitter, a.withState(before, recs))
 		if !b.AlreadyRiding {
 			ctx.Send(a.hub, boarded{character: m.character, route: a.route.ID, instance: b.InstanceID})
 		}
 	case rideExit:
 		instance, _ := a.m.Riding(m.character)
 		removed, recs := a.m.Exit(m.world, m.character, m.instance, now)
-		m.o.emit(a.deps.Emitter, recs)
+		m.o.emit(a.deps.Emitter, a.withState(before, recs))
 		if removed {
 			ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID, instance: instance})
 		}
 	case rideLogout:
 		instance, _ := a.m.Riding(m.character)
 		removed, recs := a.m.Logout(m.world, m.character, now)
-		m.o.emit(a.deps.Emitter, append(recs, m.extra...))
+		m.o.emit(a.deps.Emitter, a.withState(before, append(recs, m.extra...)))
 		if removed {
 			ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID, instance: instance})
 		}
 	case shutdown:
 		riders := a.ridersByCharacter()
 		ended, recs := a.m.Shutdown()
-		a.emitTimer(recs, func() { close(m.done) })
+		a.emitTimer(a.withState(before, recs), func() { close(m.done) })
 		a.ended(ctx, ended, riders)
 	case instancesQuery:
 		ctx.Respond(instancesReply{instances: a.m.Instances()})
@@ -74,8 +99,9 @@ func (a *rideActor) Handle(ctx actor.Context, msg any) {
 
 func (a *rideActor) Tick(ctx actor.Context, now time.Time) {
 	riders := a.ridersByCharacter()
+	before := signatures(a.m.Instances())
 	ended, recs := a.m.Tick(now)
-	a.emitTimer(recs, nil)
+	a.emitTimer(a.withState(before, recs), nil)
 	a.ended(ctx, ended, riders)
 }
 

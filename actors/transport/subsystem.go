@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/gamehost/transitquest/actors"
+	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/messages"
@@ -47,21 +48,33 @@ type Subsystem struct {
 }
 
 // New starts the actors of every configured tenant: routes begin their
-// timetables at once. Tenants seen only in record headers get a hub lazily.
-func New(sys *actor.ActorSystem, deps Deps, tenants []config.Tenant) (*Subsystem, error) {
+// timetables at once, and rides resume from the state restored from the
+// changelog (restored may be nil). Tenants seen only in record headers get
+// a hub lazily.
+func New(sys *actor.ActorSystem, deps Deps, tenants []config.Tenant, restored []changelog.Entry) (*Subsystem, error) {
 	if deps.NewID == nil {
 		deps.NewID = uuid.New
 	}
 	s := &Subsystem{deps: deps, sys: sys, tenants: map[string]*tenantActors{}}
+	byTenant := changelog.ByTenant(restored, changelogKind)
 	for _, t := range tenants {
-		if _, err := s.spawnTenant(t); err != nil {
+		rides, errs := restoredRides(byTenant[t.Tenant.Key()])
+		delete(byTenant, t.Tenant.Key())
+		for _, err := range errs {
+			deps.Log.Warn("ride state not restored", zap.Error(err))
+		}
+		if _, err := s.spawnTenant(t, rides); err != nil {
 			return nil, err
 		}
+	}
+	for key, entries := range byTenant {
+		deps.Log.Warn("state of an unconfigured tenant not restored; its riders recover at their next login",
+			zap.String("tenant", key), zap.Int("instances", len(entries)))
 	}
 	return s, nil
 }
 
-func (s *Subsystem) spawnTenant(cfg config.Tenant) (*tenantActors, error) {
+func (s *Subsystem) spawnTenant(cfg config.Tenant, restored map[uuid.UUID]ride.State) (*tenantActors, error) {
 	tn := cfg.Tenant
 	tt, problems := schedule.NewTimetable(cfg.Routes, cfg.Vessels)
 	for _, p := range problems {
@@ -84,13 +97,21 @@ func (s *Subsystem) spawnTenant(cfg config.Tenant) (*tenantActors, error) {
 	}
 	for _, r := range cfg.InstanceRoutes {
 		r := r
+		var initial *ride.State
+		if st, ok := restored[r.ID]; ok {
+			initial = &st
+			delete(restored, r.ID)
+		}
 		pid, err := actors.SpawnChild(root, sup, "ride/"+r.ID.String(), actors.Props(s.deps.shell("instance-route"), func() actors.Behavior {
-			return &rideActor{deps: s.deps, tenant: tn, route: r, hub: ta.hub}
+			return &rideActor{deps: s.deps, tenant: tn, route: r, hub: ta.hub, initial: initial}
 		}))
 		if err != nil {
 			return nil, err
 		}
 		ta.rides[r.ID] = pid
+	}
+	for id, st := range restored {
+		s.deps.Log.Warn("state of an unconfigured instance route not restored", zap.Stringer("route", id), zap.Int("instances", len(st.Instances)))
 	}
 	root.Send(ta.hub, routesReady{rides: ta.rides})
 	for _, id := range tt.RouteIDs() {
@@ -122,7 +143,7 @@ func (s *Subsystem) tenant(t tenant.Tenant) (*tenantActors, error) {
 	if ta, ok := s.lookup(t); ok {
 		return ta, nil
 	}
-	return s.spawnTenant(config.Tenant{Tenant: t})
+	return s.spawnTenant(config.Tenant{Tenant: t}, nil)
 }
 
 // Register routes the transport topics to the tenants' hubs.

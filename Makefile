@@ -1,0 +1,31 @@
+# The service needs cgo (librdkafka is linked statically by confluent-kafka-go).
+export CGO_ENABLED := 1
+GO ?= go
+
+.PHONY: run test bench lint build fuzz
+
+## run: the service + an embedded Kafka-protocol broker + sample data and traffic
+run:
+	$(GO) run ./cmd/transitquest -embedded -demo
+
+## test: every test, with the race detector
+test:
+	$(GO) test -race -count=1 -timeout 30m ./...
+
+## bench: Go benchmarks (see README for the load generator)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## lint: go vet and a gofmt check
+lint:
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+## build: the service binary in bin/
+build:
+	$(GO) build -o bin/transitquest ./cmd/transitquest
+
+## fuzz: run each decoder fuzzer for a short while
+fuzz:
+	for f in FuzzDecodeStartTransport FuzzDecodeCharacterStatus FuzzDecodeChannelStatus FuzzDecodeMapStatus FuzzDecodePartyQuestCommand; do \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s ./messages/ || exit 1; done

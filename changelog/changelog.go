@@ -1,0 +1,77 @@
+// Package changelog encodes actor state for the compacted state topics and
+// groups what a restore read back. A record's key is the actor identity
+// (tenant, kind, id); its value carries the tenant and the state, so a
+// restore needs nothing but the topic.
+package changelog
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/tenant"
+)
+
+// Entry is one actor's restored state.
+type Entry struct {
+	Tenant tenant.Tenant   `json:"tenant"`
+	Kind   string          `json:"kind"`
+	ID     string          `json:"id"`
+	State  json.RawMessage `json:"state"`
+}
+
+// Key is the record key of an actor identity.
+func Key(t tenant.Tenant, kind, id string) []byte {
+	return []byte(t.Key() + "|" + kind + "|" + id)
+}
+
+// Record is the state record of one actor; a nil state is a tombstone
+// (the actor's state is gone, compaction drops the key).
+func Record(topic messages.Topic, t tenant.Tenant, kind, id string, state any) (messages.Record, error) {
+	r := messages.Record{Topic: topic, Key: Key(t, kind, id)}
+	if state == nil {
+		return r, nil
+	}
+	raw, err := json.Marshal(state)
+	if err != nil {
+		return r, fmt.Errorf("encode %s %s state: %w", kind, id, err)
+	}
+	v, err := json.Marshal(Entry{Tenant: t, Kind: kind, ID: id, State: raw})
+	if err != nil {
+		return r, fmt.Errorf("encode %s %s entry: %w", kind, id, err)
+	}
+	r.Value = json.RawMessage(v)
+	return r, nil
+}
+
+// Decode turns what ReadChangelog returned into entries, skipping (and
+// reporting) values that do not decode.
+func Decode(raw map[string][]byte) ([]Entry, []error) {
+	out := make([]Entry, 0, len(raw))
+	var errs []error
+	for k, v := range raw {
+		var e Entry
+		if err := json.Unmarshal(v, &e); err != nil {
+			errs = append(errs, fmt.Errorf("changelog key %q: %w", k, err))
+			continue
+		}
+		if !strings.HasPrefix(k, e.Tenant.Key()+"|") {
+			errs = append(errs, fmt.Errorf("changelog key %q does not match its tenant %s", k, e.Tenant))
+			continue
+		}
+		out = append(out, e)
+	}
+	return out, errs
+}
+
+// ByTenant groups entries of one kind per tenant key.
+func ByTenant(entries []Entry, kind string) map[string][]Entry {
+	out := map[string][]Entry{}
+	for _, e := range entries {
+		if e.Kind == kind {
+			out[e.Tenant.Key()] = append(out[e.Tenant.Key()], e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,32 @@
+package changelog
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/tenant"
+)
+
+func TestRecordRoundTrip(t *testing.T) {
+	tn := tenant.Tenant{ID: uuid.New(), Region: "GMS", MajorVersion: 83, MinorVersion: 1}
+	r, err := Record(messages.ChangelogTopicTransport, tn, "ride", "r1/i1", map[string]int{"a": 1})
+	require.NoError(t, err)
+	tomb, err := Record(messages.ChangelogTopicTransport, tn, "ride", "r1/i2", nil)
+	require.NoError(t, err)
+	assert.Nil(t, tomb.Value)
+	entries, errs := Decode(map[string][]byte{
+		string(r.Key): r.Value.(json.RawMessage),
+		"garbage":     []byte("{"),
+	})
+	assert.Len(t, errs, 1)
+	require.Len(t, entries, 1)
+	assert.Equal(t, tn, entries[0].Tenant)
+	assert.JSONEq(t, `{"a":1}`, string(entries[0].State))
+	assert.Len(t, ByTenant(entries, "ride")[tn.Key()], 1)
+	assert.Empty(t, ByTenant(entries, "quest"))
+}

@@ -1,0 +1,110 @@
+// Command transitquest is the transport and party-quest service of the game
+// server. It talks to the rest of the game server only through Kafka.
+//
+//	transitquest              # BOOTSTRAP_SERVERS must point at Kafka
+//	transitquest -embedded    # starts an in-process Kafka-protocol broker
+//	transitquest -embedded -demo  # ... and drives it with sample traffic
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+
+	"github.com/gamehost/transitquest/demo"
+	"github.com/gamehost/transitquest/kafka"
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/service"
+)
+
+func main() {
+	embedded := flag.Bool("embedded", false, "start an in-process Kafka-protocol broker on 127.0.0.1 (EMBEDDED_KAFKA_PORT, default 9092) instead of using BOOTSTRAP_SERVERS")
+	withDemo := flag.Bool("demo", false, "with -embedded: send sample game traffic and log every record the service produces")
+	flag.Parse()
+	log, err := newLogger(os.Getenv("LOG_LEVEL"))
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	if err := run(log, *embedded, *withDemo); err != nil {
+		log.Error("exiting", zap.Error(err))
+		_ = log.Sync()
+		os.Exit(1)
+	}
+	_ = log.Sync()
+}
+
+func run(log *zap.Logger, embedded, withDemo bool) error {
+	cfg, err := service.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if embedded {
+		port := 9092
+		if v := os.Getenv("EMBEDDED_KAFKA_PORT"); v != "" {
+			if port, err = strconv.Atoi(v); err != nil {
+				return fmt.Errorf("EMBEDDED_KAFKA_PORT %q: %w", v, err)
+			}
+		}
+		topics := make([]string, 0, len(messages.AllTopics))
+		for _, t := range messages.AllTopics {
+			topics = append(topics, cfg.Topics.Name(t))
+		}
+		broker, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Port: port, Topics: topics})
+		if err != nil {
+			return err
+		}
+		defer broker.Close()
+		cfg.Bootstrap = broker.Bootstrap()
+		if cfg.ConfigPath == "" {
+			cfg.ConfigPath = "config/samples/sample.json"
+		}
+		log.Info("embedded Kafka-protocol broker listening", zap.String("bootstrap", cfg.Bootstrap), zap.Strings("topics", topics))
+	} else if withDemo {
+		return fmt.Errorf("-demo needs -embedded: it writes sample traffic to the broker")
+	}
+	svc, err := service.New(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	if withDemo {
+		d, err := demo.New(cfg, log.Named("demo"))
+		if err != nil {
+			return err
+		}
+		go d.Run(ctx)
+		defer d.Close()
+	}
+	return svc.Run(ctx)
+}
+
+// newLogger logs human-readable lines on a terminal and JSON otherwise.
+func newLogger(level string) (*zap.Logger, error) {
+	lvl := zapcore.InfoLevel
+	if level != "" {
+		if err := lvl.UnmarshalText([]byte(level)); err != nil {
+			return nil, fmt.Errorf("LOG_LEVEL %q: %w", level, err)
+		}
+	}
+	var cfg zap.Config
+	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+		cfg = zap.NewDevelopmentConfig()
+		cfg.EncoderConfig.EncodeLevel = zapcore.CapitalColorLevelEncoder
+		cfg.DisableStacktrace = true
+	} else {
+		cfg = zap.NewProductionConfig()
+		cfg.EncoderConfig.EncodeTime = zapcore.ISO8601TimeEncoder
+	}
+	cfg.Level = zap.NewAtomicLevelAt(lvl)
+	cfg.InitialFields = map[string]any{"service": "transitquest"}
+	return cfg.Build()
+}

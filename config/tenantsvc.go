@@ -1,0 +1,151 @@
+package config
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/gamehost/transitquest/schedule"
+	"github.com/gamehost/transitquest/transport/ride"
+)
+
+// Attributes of the tenants service's configuration resources, with the
+// reference's units: route integers in minutes, vessel turnaroundDelay in
+// seconds, instance routes in seconds as their names say.
+
+type tenantRouteAttributes struct {
+	Name                   string   `json:"name"`
+	StartMapID             uint32   `json:"startMapId"`
+	StagingMapID           uint32   `json:"stagingMapId"`
+	EnRouteMapIDs          []uint32 `json:"enRouteMapIds"`
+	DestinationMapID       uint32   `json:"destinationMapId"`
+	ObservationMapID       uint32   `json:"observationMapId"`
+	BoardingWindowDuration int64    `json:"boardingWindowDuration"`
+	PreDepartureDuration   int64    `json:"preDepartureDuration"`
+	TravelDuration         int64    `json:"travelDuration"`
+	CycleInterval          int64    `json:"cycleInterval"`
+}
+
+type tenantVesselAttributes struct {
+	Name            string `json:"name"`
+	RouteAID        string `json:"routeAID"`
+	RouteBID        string `json:"routeBID"`
+	TurnaroundDelay int64  `json:"turnaroundDelay"`
+}
+
+type tenantInstanceRouteAttributes struct {
+	Name                  string `json:"name"`
+	StartMapID            uint32 `json:"startMapId"`
+	TransitMapID          uint32 `json:"transitMapId"`
+	DestinationMapID      uint32 `json:"destinationMapId"`
+	Capacity              uint32 `json:"capacity"`
+	BoardingWindowSeconds int64  `json:"boardingWindowSeconds"`
+	TravelDurationSeconds int64  `json:"travelDurationSeconds"`
+}
+
+// JSON:API resource types of the three lists.
+const (
+	typeRoutes         = "routes"
+	typeVessels        = "vessels"
+	typeInstanceRoutes = "instance-routes"
+)
+
+// importTenantRoutes adds the routes of a tenants-service routes list.
+func (l *tenantLoader) importTenantRoutes(key, rel string) {
+	l.eachResource(key, rel, func(path string, i int, raw json.RawMessage) {
+		var a tenantRouteAttributes
+		res, err := decodeResource(raw, typeRoutes, &a)
+		at := l.resourceAt(path, i, a.Name, res.ID)
+		if err != nil {
+			l.report(at, err.Error())
+			return
+		}
+		var e errs
+		r := schedule.Route{
+			Name:             a.Name,
+			StartMapID:       a.StartMapID,
+			StagingMapID:     a.StagingMapID,
+			EnRouteMapIDs:    a.EnRouteMapIDs,
+			DestinationMapID: a.DestinationMapID,
+			ObservationMapID: a.ObservationMapID,
+		}
+		r.ID, err = parseID("id", res.ID)
+		e.add(err)
+		r.BoardingWindow, err = scaled("boardingWindowDuration", a.BoardingWindowDuration, time.Minute)
+		e.add(err)
+		r.PreDeparture, err = scaled("preDepartureDuration", a.PreDepartureDuration, time.Minute)
+		e.add(err)
+		r.Travel, err = scaled("travelDuration", a.TravelDuration, time.Minute)
+		e.add(err)
+		r.CycleInterval, err = scaled("cycleInterval", a.CycleInterval, time.Minute)
+		e.add(err)
+		l.b.addRoute(at, r, e)
+	})
+}
+
+// importTenantVessels adds the vessels of a tenants-service vessels list.
+func (l *tenantLoader) importTenantVessels(key, rel string) {
+	l.eachResource(key, rel, func(path string, i int, raw json.RawMessage) {
+		var a tenantVesselAttributes
+		res, err := decodeResource(raw, typeVessels, &a)
+		at := l.resourceAt(path, i, a.Name, res.ID)
+		if err != nil {
+			l.b.noteLegs(a.RouteAID, a.RouteBID) // as far as they decoded
+			l.report(at, err.Error())
+			return
+		}
+		var e errs
+		v := schedule.SharedVessel{Name: a.Name}
+		v.ID, err = parseID("id", res.ID)
+		e.add(err)
+		v.RouteA, err = parseID("routeAID", a.RouteAID)
+		e.add(err)
+		v.RouteB, err = parseID("routeBID", a.RouteBID)
+		e.add(err)
+		v.Turnaround, err = scaled("turnaroundDelay", a.TurnaroundDelay, time.Second)
+		e.add(err)
+		l.b.addVessel(at, v, e)
+	})
+}
+
+// importTenantInstanceRoutes adds the routes of a tenants-service
+// instance-routes list.
+func (l *tenantLoader) importTenantInstanceRoutes(key, rel string) {
+	l.eachResource(key, rel, func(path string, i int, raw json.RawMessage) {
+		var a tenantInstanceRouteAttributes
+		res, err := decodeResource(raw, typeInstanceRoutes, &a)
+		at := l.resourceAt(path, i, a.Name, res.ID)
+		if err != nil {
+			l.report(at, err.Error())
+			return
+		}
+		var e errs
+		r := ride.Route{
+			Name:             a.Name,
+			StartMapID:       a.StartMapID,
+			TransitMapID:     a.TransitMapID,
+			DestinationMapID: a.DestinationMapID,
+			Capacity:         a.Capacity,
+		}
+		r.ID, err = parseID("id", res.ID)
+		e.add(err)
+		r.BoardingWindow, err = scaled("boardingWindowSeconds", a.BoardingWindowSeconds, time.Second)
+		e.add(err)
+		r.Travel, err = scaled("travelDurationSeconds", a.TravelDurationSeconds, time.Second)
+		e.add(err)
+		l.b.addRide(at, r, e)
+	})
+}
+
+// eachResource reads one imported JSON:API list and calls fn per element;
+// an unreadable file is one problem for the import entry.
+func (l *tenantLoader) eachResource(key, rel string, fn func(path string, i int, raw json.RawMessage)) {
+	path := l.resolve(rel)
+	items, err := readJSONAPIList(path)
+	if err != nil {
+		l.report(origin{path, l.label + " imports." + key}, err.Error())
+		return
+	}
+	for i, raw := range items {
+		fn(path, i, raw)
+	}
+}

@@ -1,0 +1,105 @@
+// Package service wires the whole process: configuration, the Kafka
+// pipelines, the actor system, both subsystems and the REST server, and
+// runs the graceful shutdown. cmd/ only parses flags and signals.
+package service
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gamehost/transitquest/messages"
+)
+
+// Config is everything the service reads from its environment.
+type Config struct {
+	Bootstrap       string // BOOTSTRAP_SERVERS, comma-separated
+	RESTAddr        string // ":" + REST_PORT (default 8080)
+	ConfigPath      string // CONFIG_PATH: tenants and their routes/definitions
+	DefinitionsPath string // PARTY_QUEST_DEFINITIONS_PATH, applied to every tenant
+	PartiesURL      string // PARTIES_SERVICE_URL
+	GuildsURL       string // GUILDS_SERVICE_URL
+	TxnIDPrefix     string // TRANSACTIONAL_ID_PREFIX, stable per replica (default: host name)
+	Transport       bool   // SUBSYSTEMS contains "transport"
+	PartyQuests     bool   // SUBSYSTEMS contains "partyquest"
+	ShutdownTimeout time.Duration
+	// ChangelogPartitions is the partition count of the topics the service
+	// creates itself when missing (CHANGELOG_PARTITIONS, default 12).
+	ChangelogPartitions int
+	// KafkaExtra are librdkafka properties for every client, from
+	// KAFKA_EXTRA_CONFIG="key=value,key=value" (security settings, timeouts).
+	KafkaExtra map[string]string
+	Topics     messages.TopicNames
+}
+
+// ConfigFromEnv reads the configuration; getenv is os.Getenv outside tests.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{
+		Bootstrap:           getenv("BOOTSTRAP_SERVERS"),
+		ConfigPath:          getenv("CONFIG_PATH"),
+		DefinitionsPath:     getenv("PARTY_QUEST_DEFINITIONS_PATH"),
+		PartiesURL:          getenv("PARTIES_SERVICE_URL"),
+		GuildsURL:           getenv("GUILDS_SERVICE_URL"),
+		TxnIDPrefix:         getenv("TRANSACTIONAL_ID_PREFIX"),
+		ShutdownTimeout:     30 * time.Second,
+		ChangelogPartitions: 12,
+		Topics:              messages.TopicNamesFromEnv(getenv),
+	}
+	if v := getenv("KAFKA_EXTRA_CONFIG"); v != "" {
+		c.KafkaExtra = map[string]string{}
+		for _, kv := range strings.Split(v, ",") {
+			k, val, ok := strings.Cut(strings.TrimSpace(kv), "=")
+			if !ok || k == "" {
+				return c, fmt.Errorf("KAFKA_EXTRA_CONFIG: %q is not key=value", kv)
+			}
+			c.KafkaExtra[k] = val
+		}
+	}
+	if v := getenv("CHANGELOG_PARTITIONS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return c, fmt.Errorf("CHANGELOG_PARTITIONS %q is not a positive integer", v)
+		}
+		c.ChangelogPartitions = n
+	}
+	port := getenv("REST_PORT")
+	if port == "" {
+		port = "8080"
+	}
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		return c, fmt.Errorf("REST_PORT %q is not a port number", port)
+	}
+	c.RESTAddr = ":" + port
+	if c.TxnIDPrefix == "" {
+		host, err := os.Hostname()
+		if err != nil {
+			return c, fmt.Errorf("TRANSACTIONAL_ID_PREFIX unset and no host name: %w", err)
+		}
+		c.TxnIDPrefix = "transitquest-" + host
+	}
+	subs := getenv("SUBSYSTEMS")
+	if subs == "" {
+		subs = "transport,partyquest"
+	}
+	for _, s := range strings.Split(subs, ",") {
+		switch strings.TrimSpace(s) {
+		case "transport":
+			c.Transport = true
+		case "partyquest":
+			c.PartyQuests = true
+		case "":
+		default:
+			return c, fmt.Errorf("SUBSYSTEMS: unknown subsystem %q (want transport, partyquest)", s)
+		}
+	}
+	if v := getenv("SHUTDOWN_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("SHUTDOWN_TIMEOUT %q is not a positive duration", v)
+		}
+		c.ShutdownTimeout = d
+	}
+	return c, nil
+}

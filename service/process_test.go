@@ -1,0 +1,204 @@
+package service_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/kafka/kafkatest"
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/service"
+)
+
+// The test binary doubles as the service: with TRANSITQUEST_CHILD=1 it runs
+// service.New + Run like cmd/transitquest, so tests can kill -9 a real
+// process while the broker lives on in the test.
+func TestMain(m *testing.M) {
+	if os.Getenv("TRANSITQUEST_CHILD") == "1" {
+		os.Exit(runChild())
+	}
+	os.Exit(m.Run())
+}
+
+func runChild() int {
+	log, _ := zap.NewDevelopment()
+	cfg, err := service.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		log.Error("config", zap.Error(err))
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	svc, err := service.New(ctx, cfg, log)
+	if err != nil {
+		log.Error("start", zap.Error(err))
+		return 1
+	}
+	if err := svc.Run(ctx); err != nil {
+		log.Error("run", zap.Error(err))
+		return 1
+	}
+	return 0
+}
+
+var rideRoute = uuid.MustParse("24bb11dd-44aa-48c2-998e-a1f1644b9130")
+
+func writeConfig(t *testing.T, travel string) string {
+	t.Helper()
+	cfg := map[string]any{"tenants": []any{map[string]any{
+		"id": kafkatest.Tenant.ID.String(), "region": kafkatest.Tenant.Region,
+		"majorVersion": kafkatest.Tenant.MajorVersion, "minorVersion": kafkatest.Tenant.MinorVersion,
+		"instanceRoutes": []any{map[string]any{
+			"id": rideRoute.String(), "name": "kerning-square-train", "startMapId": 103000100,
+			"transitMapId": 103000302, "destinationMapId": 103000310, "capacity": 10,
+			"boardingWindow": "1s", "travel": travel,
+		}},
+	}}}
+	raw, err := json.Marshal(cfg)
+	require.NoError(t, err)
+	path := filepath.Join(t.TempDir(), "config.json")
+	require.NoError(t, os.WriteFile(path, raw, 0o600))
+	return path
+}
+
+// child is one service process.
+type child struct {
+	cmd  *exec.Cmd
+	done chan error
+}
+
+func startChild(t *testing.T, b *kafkatest.Broker, configPath string) *child {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(),
+		"TRANSITQUEST_CHILD=1",
+		"BOOTSTRAP_SERVERS="+b.Bootstrap(),
+		"CONFIG_PATH="+configPath,
+		"REST_PORT=0",
+		"SUBSYSTEMS=transport",
+		"TRANSACTIONAL_ID_PREFIX=crash-test",
+		"CHANGELOG_PARTITIONS=4",
+		"SHUTDOWN_TIMEOUT=20s",
+		// A killed member's partitions move after this, not after 45 s.
+		"KAFKA_EXTRA_CONFIG=session.timeout.ms=6000,heartbeat.interval.ms=1000",
+	)
+	logs, err := os.Create(filepath.Join(t.TempDir(), "child.log"))
+	require.NoError(t, err)
+	cmd.Stdout, cmd.Stderr = logs, logs
+	require.NoError(t, cmd.Start())
+	c := &child{cmd: cmd, done: make(chan error, 1)}
+	go func() { c.done <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-c.done
+		if t.Failed() {
+			out, _ := os.ReadFile(logs.Name())
+			t.Logf("child log:\n%s", out)
+		}
+	})
+	return c
+}
+
+func (c *child) wait(t *testing.T, timeout time.Duration) error {
+	t.Helper()
+	select {
+	case err := <-c.done:
+		c.done <- err // for the cleanup
+		return err
+	case <-time.After(timeout):
+		t.Fatalf("service did not exit within %s", timeout)
+		return nil
+	}
+}
+
+func startRide(t *testing.T, b *kafkatest.Broker, character uint32) {
+	t.Helper()
+	b.Produce(t, b.Client(t), messages.CommandTopicInstanceTransport, messages.IntKey(character),
+		messages.CharacterEvent[messages.StartTransportBody]{CharacterID: character, Type: messages.TypeStart,
+			Body: messages.StartTransportBody{RouteID: rideRoute, ChannelID: 1}}, kafkatest.Tenant)
+}
+
+// kill -9 in the middle of a ride: the restarted process restores the ride
+// from the changelog and its arrival fires exactly once; the STARTs, whose
+// offsets were committed with their effects, are not processed again.
+func TestKilledProcessResumesRidesAndFiresTimersOnce(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts service processes")
+	}
+	b := kafkatest.StartBroker(t)
+	cfg := writeConfig(t, "8s")
+	events := b.NewReader(t, false, messages.EventTopicInstanceTransport)
+
+	first := startChild(t, b, cfg)
+	startRide(t, b, 1)
+	startRide(t, b, 2)
+	events.WaitCount(60*time.Second, 2)
+	require.NoError(t, first.cmd.Process.Signal(syscall.SIGKILL))
+	_ = first.wait(t, 10*time.Second)
+
+	startChild(t, b, cfg)
+	kinds := func(rs []*kgo.Record) map[string]int { return typesOf(t, rs) }
+	events.WaitFor(60*time.Second, func(rs []*kgo.Record) bool {
+		k := kinds(rs)
+		return k["COMPLETED/1"] == 1 && k["COMPLETED/2"] == 1
+	})
+	// A START sent after the restart proves the new process consumes; once
+	// its STARTED is out, anything duplicated before it would have been seen.
+	startRide(t, b, 3)
+	rs := events.WaitFor(60*time.Second, func(rs []*kgo.Record) bool { return kinds(rs)["STARTED/3"] == 1 })
+	assert.Equal(t, map[string]int{"STARTED/1": 1, "STARTED/2": 1, "COMPLETED/1": 1, "COMPLETED/2": 1, "STARTED/3": 1}, kinds(rs))
+}
+
+// SIGTERM: intake stops, riders are warped back to the start map, every
+// effect is committed, and the process exits 0.
+func TestSigtermWarpsRidersHomeAndExitsZero(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts service processes")
+	}
+	b := kafkatest.StartBroker(t)
+	svc := startChild(t, b, writeConfig(t, "1h"))
+	events := b.NewReader(t, false, messages.EventTopicInstanceTransport)
+	warps := b.NewReader(t, false, messages.CommandTopicCharacter)
+	startRide(t, b, 7)
+	events.WaitCount(60*time.Second, 1)
+	require.NoError(t, svc.cmd.Process.Signal(syscall.SIGTERM))
+	require.NoError(t, svc.wait(t, 30*time.Second), "exit status 0")
+	ws := warps.WaitCount(10*time.Second, 2)
+	var home struct {
+		CharacterID uint32 `json:"characterId"`
+		Body        struct {
+			MapID    uint32    `json:"mapId"`
+			Instance uuid.UUID `json:"instance"`
+		} `json:"body"`
+	}
+	require.NoError(t, json.Unmarshal(ws[1].Value, &home))
+	assert.Equal(t, uint32(7), home.CharacterID)
+	assert.Equal(t, uint32(103000100), home.Body.MapID, "back to the start map")
+	assert.Equal(t, uuid.Nil, home.Body.Instance)
+}
+
+func typesOf(t *testing.T, recs []*kgo.Record) map[string]int {
+	out := map[string]int{}
+	for _, r := range recs {
+		var env struct {
+			Type        string `json:"type"`
+			CharacterID uint32 `json:"characterId"`
+		}
+		require.NoError(t, json.Unmarshal(r.Value, &env))
+		out[fmt.Sprintf("%s/%d", env.Type, env.CharacterID)]++
+	}
+	return out
+}

@@ -1,0 +1,234 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/asynkron/protoactor-go/actor"
+	ckafka "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/actors"
+	"github.com/gamehost/transitquest/actors/transport"
+	"github.com/gamehost/transitquest/changelog"
+	"github.com/gamehost/transitquest/clock"
+	"github.com/gamehost/transitquest/config"
+	"github.com/gamehost/transitquest/kafka"
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/metrics"
+	"github.com/gamehost/transitquest/rest"
+)
+
+// Service is one running replica.
+type Service struct {
+	cfg       Config
+	log       *zap.Logger
+	clk       clock.Clock
+	metrics   *metrics.Metrics
+	sys       *actor.ActorSystem
+	transport *transport.Subsystem
+	pipelines []*kafka.Pipeline
+	listener  net.Listener
+	http      *http.Server
+}
+
+// Option adjusts a Service for tests.
+type Option func(*Service)
+
+// WithClock replaces the wall clock.
+func WithClock(c clock.Clock) Option { return func(s *Service) { s.clk = c } }
+
+// New loads the configuration, connects to Kafka and starts the actors
+// (routes start their timetables at once); Run starts consuming.
+func New(ctx context.Context, cfg Config, log *zap.Logger, opts ...Option) (*Service, error) {
+	s := &Service{cfg: cfg, log: log, clk: clock.Real{}, metrics: metrics.New()}
+	for _, o := range opts {
+		o(s)
+	}
+	if cfg.Bootstrap == "" {
+		return nil, errors.New("BOOTSTRAP_SERVERS is not set: point it at a Kafka cluster, or run with -embedded for a local broker")
+	}
+	tenants, err := s.loadTenants()
+	if err != nil {
+		return nil, err
+	}
+	if err := kafka.EnsureTopics(ctx, cfg.Bootstrap, s.extra(),
+		kafka.TopicSpec{Name: cfg.Topics.Name(messages.ChangelogTopicTransport), Partitions: cfg.ChangelogPartitions, Compact: true},
+		kafka.TopicSpec{Name: cfg.Topics.Name(messages.ChangelogTopicPartyQuest), Partitions: cfg.ChangelogPartitions, Compact: true},
+		kafka.TopicSpec{Name: cfg.Topics.Name(messages.DeadLetterTopic), Partitions: cfg.ChangelogPartitions},
+	); err != nil {
+		return nil, err
+	}
+	s.sys = actors.NewSystem(log)
+	if cfg.Transport {
+		restored, err := s.restore(ctx, messages.ChangelogTopicTransport)
+		if err != nil {
+			return nil, err
+		}
+		pl, err := s.pipeline(ctx, transport.Group, "transport", []messages.Topic{messages.EventTopicMapStatus})
+		if err != nil {
+			return nil, err
+		}
+		s.transport, err = transport.New(s.sys, transport.Deps{Emitter: pl.Emitter(), Clock: s.clk,
+			Log: log.Named("transport"), Metrics: s.metrics}, tenants, restored)
+		if err != nil {
+			return nil, fmt.Errorf("start transport actors: %w", err)
+		}
+		s.transport.Register(pl.Router())
+	}
+	l, err := net.Listen("tcp", cfg.RESTAddr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", cfg.RESTAddr, err)
+	}
+	s.listener = l
+	s.http = &http.Server{Handler: rest.New(rest.Deps{Log: log.Named("rest"), Metrics: s.metrics,
+		Transport: s.transport}), ReadHeaderTimeout: 5 * time.Second}
+	return s, nil
+}
+
+func (s *Service) loadTenants() ([]config.Tenant, error) {
+	if s.cfg.ConfigPath == "" {
+		s.log.Warn("CONFIG_PATH is not set: no tenant has routes or quest definitions")
+		return nil, nil
+	}
+	var opts []config.Option
+	if s.cfg.DefinitionsPath != "" {
+		opts = append(opts, config.WithDefinitionsPath(s.cfg.DefinitionsPath))
+	}
+	c, problems, err := config.Load(s.cfg.ConfigPath, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("load configuration: %w", err)
+	}
+	for _, p := range problems {
+		msg := "configuration record rejected"
+		if p.Warning {
+			msg = "configuration warning (record loaded)"
+		}
+		s.log.Warn(msg, zap.String("file", p.File), zap.String("record", p.Record), zap.String("reason", p.Reason))
+	}
+	for _, t := range c.Tenants {
+		s.log.Info("tenant loaded", zap.Stringer("tenant", t.Tenant), zap.Int("routes", len(t.Routes)),
+			zap.Int("vessels", len(t.Vessels)), zap.Int("instanceRoutes", len(t.InstanceRoutes)),
+			zap.Int("questDefinitions", len(t.QuestDefinitions)))
+	}
+	return c.Tenants, nil
+}
+
+func (s *Service) pipeline(ctx context.Context, group, name string, latest []messages.Topic) (*kafka.Pipeline, error) {
+	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, Group: group,
+		TransactionalID: s.cfg.TxnIDPrefix + "-" + name, LatestTopics: latest, Extra: s.extra()}, s.cfg.Topics, s.log, s.metrics)
+	if err != nil {
+		return nil, fmt.Errorf("%s pipeline: %w", name, err)
+	}
+	s.pipelines = append(s.pipelines, pl)
+	return pl, nil
+}
+
+// restore reads a subsystem's changelog before anything is consumed, so
+// actors resume with the state committed together with their last effects.
+func (s *Service) restore(ctx context.Context, topic messages.Topic) ([]changelog.Entry, error) {
+	start := time.Now()
+	raw, err := kafka.ReadChangelog(ctx, s.cfg.Bootstrap, s.cfg.Topics.Name(topic), s.extra())
+	if err != nil {
+		return nil, fmt.Errorf("restore state: %w", err)
+	}
+	entries, errs := changelog.Decode(raw)
+	for _, err := range errs {
+		s.log.Warn("state record skipped", zap.Error(err))
+	}
+	s.metrics.RestoreSeconds.Observe(time.Since(start).Seconds())
+	s.log.Info("state restored", zap.String("topic", s.cfg.Topics.Name(topic)), zap.Int("actors", len(entries)), zap.Duration("took", time.Since(start)))
+	return entries, nil
+}
+
+// extra converts KAFKA_EXTRA_CONFIG for the clients; settings that make no
+// sense for a client kind are ignored by librdkafka with a warning.
+func (s *Service) extra() ckafka.ConfigMap {
+	m := ckafka.ConfigMap{}
+	for k, v := range s.cfg.KafkaExtra {
+		m[k] = v
+	}
+	return m
+}
+
+// Addr is the REST listener's address.
+func (s *Service) Addr() string { return s.listener.Addr().String() }
+
+// Metrics exposes the collectors (for tests and the load generator).
+func (s *Service) Metrics() *metrics.Metrics { return s.metrics }
+
+// Run consumes and serves until ctx ends or a pipeline fails, then shuts
+// down gracefully within the configured timeout.
+func (s *Service) Run(ctx context.Context) error {
+	// Pipelines get their own context: cancelling ctx starts the graceful
+	// shutdown, it must not hard-stop the outbox under it.
+	pctx, hardStop := context.WithCancel(context.WithoutCancel(ctx))
+	defer hardStop()
+	errs := make(chan error, len(s.pipelines)+1)
+	for _, pl := range s.pipelines {
+		if err := pl.Start(pctx); err != nil {
+			return err
+		}
+		go func(pl *kafka.Pipeline) {
+			if err, ok := <-pl.Errors(); ok {
+				errs <- err
+			}
+		}(pl)
+	}
+	go func() {
+		if err := s.http.Serve(s.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			errs <- fmt.Errorf("rest: %w", err)
+		}
+	}()
+	s.log.Info("service running", zap.String("rest", s.Addr()), zap.String("bootstrap", s.cfg.Bootstrap))
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errs:
+		s.log.Error("stopping after a fatal error", zap.Error(runErr))
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := s.shutdown(sctx); err != nil && runErr == nil {
+		runErr = err
+	}
+	return runErr
+}
+
+// shutdown: stop intake, let in-flight inputs finish, run each subsystem's
+// shutdown behaviour, commit everything, leave the groups.
+func (s *Service) shutdown(ctx context.Context) error {
+	s.log.Info("shutting down")
+	var errs []error
+	if err := s.http.Shutdown(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("rest: %w", err))
+	}
+	for _, pl := range s.pipelines {
+		pl.StopConsuming()
+	}
+	for _, pl := range s.pipelines {
+		if !pl.WaitIdle(ctx) {
+			errs = append(errs, errors.New("in-flight inputs did not finish; they will be read again"))
+		}
+	}
+	if s.transport != nil {
+		if err := s.transport.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	for _, pl := range s.pipelines {
+		if err := pl.Close(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if s.transport != nil {
+		s.transport.Stop()
+	}
+	s.sys.Shutdown()
+	s.log.Info("shut down", zap.Errors("problems", errs))
+	return errors.Join(errs...)
+}
