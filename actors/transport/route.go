@@ -16,19 +16,20 @@ import (
 // transition it hands the effect (event and warps) to the tenant's hub,
 // which owns the presence index the warps are computed from.
 type routeActor struct {
-	deps   Deps
-	tenant tenant.Tenant
-	tt     *schedule.Timetable
-	id     uuid.UUID
-	hub    *actor.PID
-	m      *route.Machine
+	deps    Deps
+	tenant  tenant.Tenant
+	tt      *schedule.Timetable
+	id      uuid.UUID
+	hub     *actor.PID
+	portals map[uint32]uint32
+	m       *route.Machine
 }
 
 func (a *routeActor) Start(ctx actor.Context, restored bool) {
 	if restored {
 		return
 	}
-	m, effects := route.New(a.tt, a.id, a.deps.Clock.Now())
+	m, effects := route.New(a.tt, a.id, a.deps.Clock.Now(), route.WithSpawnPortals(a.portals))
 	a.m = m
 	a.send(ctx, effects)
 }

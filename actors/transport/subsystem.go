@@ -117,7 +117,7 @@ func (s *Subsystem) spawnTenant(cfg config.Tenant, restored map[uuid.UUID]ride.S
 	for _, id := range tt.RouteIDs() {
 		id := id
 		pid, err := actors.SpawnChild(root, sup, "route/"+id.String(), actors.Props(s.deps.shell("route"), func() actors.Behavior {
-			return &routeActor{deps: s.deps, tenant: tn, tt: tt, id: id, hub: ta.hub}
+			return &routeActor{deps: s.deps, tenant: tn, tt: tt, id: id, hub: ta.hub, portals: cfg.SpawnPortals}
 		}))
 		if err != nil {
 			return nil, err
