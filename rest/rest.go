@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
 
+	"github.com/gamehost/transitquest/actors/quest"
 	"github.com/gamehost/transitquest/actors/transport"
 	"github.com/gamehost/transitquest/metrics"
 	"github.com/gamehost/transitquest/tenant"
@@ -21,6 +22,7 @@ type Deps struct {
 	Log       *zap.Logger
 	Metrics   *metrics.Metrics
 	Transport *transport.Subsystem
+	Quests    *quest.Subsystem
 	// Ready reports whether the service is ready for traffic (nil: always).
 	Ready func() error
 }
@@ -49,6 +51,9 @@ func New(d Deps) http.Handler {
 		mux.HandleFunc("GET /api/transports/instance-routes/{id}", withTenant(t.instanceRoute))
 		mux.HandleFunc("GET /api/transports/instance-routes/{id}/status", withTenant(t.instanceStatus))
 		mux.HandleFunc("POST /api/transports/instance-routes/{id}/start", withTenant(t.start))
+	}
+	if d.Quests != nil {
+		questAPI{s: d.Quests}.routes(mux)
 	}
 	return mux
 }

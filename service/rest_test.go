@@ -55,10 +55,11 @@ func call(t *testing.T, method, url, body string, tenantHeaders bool) (int, map[
 	require.NoError(t, err)
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
-	var doc map[string]any
+	var v any
 	if len(raw) > 0 {
-		require.NoError(t, json.Unmarshal(raw, &doc), string(raw))
+		require.NoError(t, json.Unmarshal(raw, &v), string(raw))
 	}
+	doc, _ := v.(map[string]any) // plain JSON arrays (validate) are not JSON:API documents
 	return res.StatusCode, doc
 }
 

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/gamehost/transitquest/actors"
+	"github.com/gamehost/transitquest/actors/quest"
 	"github.com/gamehost/transitquest/actors/transport"
 	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/clock"
@@ -20,6 +21,7 @@ import (
 	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/metrics"
+	"github.com/gamehost/transitquest/partyquest/clients"
 	"github.com/gamehost/transitquest/rest"
 )
 
@@ -31,6 +33,7 @@ type Service struct {
 	metrics   *metrics.Metrics
 	sys       *actor.ActorSystem
 	transport *transport.Subsystem
+	quests    *quest.Subsystem
 	pipelines []*kafka.Pipeline
 	listener  net.Listener
 	http      *http.Server
@@ -80,13 +83,30 @@ func New(ctx context.Context, cfg Config, log *zap.Logger, opts ...Option) (*Ser
 		}
 		s.transport.Register(pl.Router())
 	}
+	if cfg.PartyQuests {
+		restored, err := s.restore(ctx, messages.ChangelogTopicPartyQuest)
+		if err != nil {
+			return nil, err
+		}
+		pl, err := s.pipeline(ctx, quest.Group, "partyquest", nil)
+		if err != nil {
+			return nil, err
+		}
+		s.quests, err = quest.New(s.sys, quest.Deps{Emitter: pl.Emitter(), Clock: s.clk, Log: log.Named("partyquest"),
+			Metrics: s.metrics, Parties: clients.NewParties(cfg.PartiesURL), Guilds: clients.NewGuilds(cfg.GuildsURL)},
+			tenants, restored)
+		if err != nil {
+			return nil, fmt.Errorf("start party-quest actors: %w", err)
+		}
+		s.quests.Register(pl.Router())
+	}
 	l, err := net.Listen("tcp", cfg.RESTAddr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.RESTAddr, err)
 	}
 	s.listener = l
 	s.http = &http.Server{Handler: rest.New(rest.Deps{Log: log.Named("rest"), Metrics: s.metrics,
-		Transport: s.transport}), ReadHeaderTimeout: 5 * time.Second}
+		Transport: s.transport, Quests: s.quests}), ReadHeaderTimeout: 5 * time.Second}
 	return s, nil
 }
 
@@ -220,6 +240,11 @@ func (s *Service) shutdown(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	if s.quests != nil {
+		if err := s.quests.Shutdown(ctx); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	for _, pl := range s.pipelines {
 		if err := pl.Close(ctx); err != nil {
 			errs = append(errs, err)
@@ -227,6 +252,9 @@ func (s *Service) shutdown(ctx context.Context) error {
 	}
 	if s.transport != nil {
 		s.transport.Stop()
+	}
+	if s.quests != nil {
+		s.quests.Stop()
 	}
 	s.sys.Shutdown()
 	s.log.Info("shut down", zap.Errors("problems", errs))

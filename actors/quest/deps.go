@@ -1,0 +1,68 @@
+package quest
+
+import (
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/actors"
+	"github.com/gamehost/transitquest/clock"
+	"github.com/gamehost/transitquest/kafka"
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/metrics"
+	"github.com/gamehost/transitquest/partyquest"
+	"github.com/gamehost/transitquest/partyquest/clients"
+	"github.com/gamehost/transitquest/partyquest/definition"
+)
+
+// Group is the consumer group of the party-quest subsystem.
+const Group = "Party Quest Service"
+
+// ReasonLookupFailed rejects a REGISTER whose party or guild lookup failed
+// for a reason other than "not found" (service down, timeout, bad answer),
+// so operators can tell an outage from bad input in the dead-letter topic.
+const ReasonLookupFailed messages.Reason = "lookup_failed"
+
+// Actor kinds, for logs and metrics.
+const (
+	kindRegistrar = "quest-registrar"
+	kindInstance  = "quest-instance"
+)
+
+// Deps are what every party-quest actor needs.
+type Deps struct {
+	Emitter *kafka.Emitter
+	Clock   clock.Clock
+	Log     *zap.Logger
+	Metrics *metrics.Metrics
+	// Parties and Guilds resolve REGISTERs; nil when the service is not
+	// configured (see clients.FromEnv). Without Parties a party's members
+	// join with their own REGISTER.
+	Parties *clients.Parties
+	Guilds  *clients.Guilds
+	// LookupTimeout bounds one REGISTER's lookups as a whole (default 5s;
+	// each HTTP call also has its client's own timeout).
+	LookupTimeout time.Duration
+	// NewRandom gives each registrar and instance its random source
+	// (partyquest.NewRandom when nil).
+	NewRandom func() partyquest.Random
+	// DefaultDefinitions serve a tenant that has no configuration of its
+	// own (seen only in record headers). With none, such a tenant's
+	// commands are rejected without starting any actor.
+	DefaultDefinitions []definition.Definition
+
+	// afterMachine, when set (tests only), runs right after each machine
+	// call of an instance actor, before its effects are emitted.
+	afterMachine func(instance *partyquest.Machine, msg any)
+}
+
+func (d Deps) shell(kind string) actors.ShellConfig {
+	return actors.ShellConfig{Kind: kind, Clock: d.Clock, Log: d.Log, Metrics: d.Metrics}
+}
+
+func (d Deps) random() partyquest.Random {
+	if d.NewRandom != nil {
+		return d.NewRandom()
+	}
+	return partyquest.NewRandom()
+}

@@ -1,0 +1,117 @@
+package quest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gamehost/transitquest/kafka/kafkatest"
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/partyquest"
+)
+
+// Without a parties service the first REGISTER of a party opens a window
+// (Kerning has no registration duration: the 3-minute default) and the
+// other members join with their own REGISTER. The window's end starts the
+// run from the instance's timer; the global limit then fails it.
+func TestAwaitedMembersAutoStartThenGlobalLimitFails(t *testing.T) {
+	h := start(t) // no parties service
+	h.register(201, kerning, 9, 1)
+	id := h.created(1, kerning)
+	opened := h.waitType(id, messages.TypeRegistrationOpened)
+	assert.Equal(t, `{"duration":180}`, opened.Body)
+
+	for _, c := range []uint32{202, 203} {
+		h.register(c, kerning, 9, 1)
+		h.waitEvent(1, func(e event) bool {
+			return e.Instance == id && e.Type == messages.TypeCharacterRegistered && e.Body == body(t, messages.CharacterRegisteredBody{CharacterID: c})
+		})
+	}
+	st := h.settle(id)
+	require.Equal(t, partyquest.StateRegistering, st.State)
+	require.Equal(t, t0.Add(partyquest.DefaultAwaitMembersWindow), st.RegistrationEndsAt)
+
+	h.clk.Advance(179 * time.Second)
+	h.settle(id)
+	assert.Equal(t, partyquest.StateRegistering, h.settle(id).State, "not before the window ends")
+	h.clk.Advance(time.Second)
+	h.waitType(id, messages.TypeStarted)
+	st = h.settle(id)
+	require.Equal(t, partyquest.StateActive, st.State)
+	require.Equal(t, t0.Add(180*time.Second+1800*time.Second), st.RunEndsAt)
+
+	h.clk.Advance(1800 * time.Second)
+	h.waitType(id, messages.TypeInstanceDestroyed)
+
+	var got []string
+	for _, e := range h.events(id) {
+		got = append(got, e.String())
+	}
+	assert.Equal(t, []string{
+		`INSTANCE_CREATED {"partyId":9,"channelId":1}`,
+		`REGISTRATION_OPENED {"duration":180}`,
+		`CHARACTER_REGISTERED {"characterId":202}`,
+		`CHARACTER_REGISTERED {"characterId":203}`,
+		`STARTED {"stageIndex":0,"mapIds":[103000800]}`,
+		`FAILED {"reason":"time_expired"}`,
+		`INSTANCE_DESTROYED {}`,
+	}, got)
+	for _, c := range []uint32{201, 202, 203} {
+		assert.Equal(t, []warp{
+			{Character: c, Channel: 1, Map: 103000800},
+			{Character: c, Channel: 1, Map: 103000890},
+		}, h.waitWarps(c, 2))
+	}
+	assert.Empty(t, h.dlq.Drain(100*time.Millisecond))
+}
+
+// The Join race: the registrar decides a join while it still believes the
+// instance is registering, but the instance's timer started it first. The
+// instance refuses the join; its started report reached the registrar
+// before the refusal, so the registrar decides again: a new instance.
+func TestJoinRaceDecidesAgain(t *testing.T) {
+	const holder = 777 // a non-member whose command holds the instance's mailbox
+	gate, entered := make(chan struct{}), make(chan struct{})
+	h := start(t, withHook(func(_ *partyquest.Machine, msg any) {
+		if c, ok := msg.(command); ok && c.cmd.CharacterID == holder {
+			close(entered)
+			<-gate
+		}
+	}))
+
+	h.register(201, kerning, 9, 1)
+	first := h.created(1, kerning)
+	for i, c := range []uint32{202, 203} {
+		h.register(c, kerning, 9, 1)
+		h.waitEvent(i+1, func(e event) bool { return e.Instance == first && e.Type == messages.TypeCharacterRegistered })
+	}
+	h.settle(first) // the window's timer is armed
+
+	h.cmd(holder, messages.TypeStart, first)
+	<-entered
+	h.clk.Advance(180 * time.Second) // the window's end queues behind the held command
+	h.register(204, kerning, 9, 2)   // the registrar still sees "registering": a join queues too
+	kafkatest.Eventually(t, wait, "the REGISTER dispatched to the registrar", func() bool {
+		return testutil.ToFloat64(h.m.Consumed.WithLabelValues(string(messages.CommandTopicPartyQuest))) == 5
+	})
+	// The registrar's mailbox is FIFO: once it answers a query sent after the
+	// REGISTER, it has decided the join and sent it.
+	_, err := h.sub.Instance(context.Background(), tn, uuid.New())
+	require.ErrorIs(t, err, ErrNotFound)
+	close(gate)
+
+	second := h.created(2, kerning)
+	require.NotEqual(t, first, second)
+	h.waitType(first, messages.TypeStarted)
+	assert.Equal(t, `{"partyId":9,"channelId":2}`, h.waitType(second, messages.TypeInstanceCreated).Body)
+	st, err := h.sub.InstanceOfCharacter(context.Background(), tn, 204)
+	require.NoError(t, err)
+	assert.Equal(t, second, st.ID, "indexed in the instance it really joined")
+	assert.Len(t, h.settle(first).Characters, 3)
+	assert.Equal(t, []dead{{Reason: "not_participant", Character: holder, Type: messages.TypeStart}}, h.waitDead(1))
+}

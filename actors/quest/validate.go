@@ -1,0 +1,41 @@
+package quest
+
+import (
+	"fmt"
+
+	"github.com/gamehost/transitquest/partyquest/definition"
+)
+
+// ValidationResult is the verdict on one definition file, shaped like an
+// entry of the reference's validate response (spec §8.4).
+type ValidationResult struct {
+	Valid    bool     `json:"valid"`
+	QuestID  string   `json:"questId"`
+	Name     string   `json:"name"`
+	Errors   []string `json:"errors,omitempty"`
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Validate checks definition files without loading them anywhere: one
+// result per file, in order. A file that does not parse is invalid with an
+// empty questId and name; a questId repeated by a later file is invalid
+// there, as loading would reject it.
+func (s *Subsystem) Validate(files [][]byte) []ValidationResult {
+	out := make([]ValidationResult, 0, len(files))
+	seen := map[string]int{}
+	for i, b := range files {
+		d, err := definition.Decode(b)
+		if err != nil {
+			out = append(out, ValidationResult{Errors: []string{err.Error()}})
+			continue
+		}
+		errs, warnings := definition.Validate(d)
+		if first, dup := seen[d.QuestID]; dup && d.QuestID != "" {
+			errs = append(errs, fmt.Sprintf("duplicate questId %q (first in file #%d)", d.QuestID, first))
+		} else {
+			seen[d.QuestID] = i
+		}
+		out = append(out, ValidationResult{Valid: len(errs) == 0, QuestID: d.QuestID, Name: d.Name, Errors: errs, Warnings: warnings})
+	}
+	return out
+}
