@@ -32,6 +32,7 @@ type Demo struct {
 	mu      sync.Mutex
 	pending []action
 	nextID  uint32
+	rounds  int
 	parties map[uint32]uint32    // partyId → the member who speaks for it
 	leaders map[uuid.UUID]uint32 // instance → that member
 	wg      sync.WaitGroup
@@ -119,8 +120,12 @@ func (d *Demo) round(ctx context.Context) {
 				WorldID: 0, CharacterID: c, Type: messages.TypeStart, Body: messages.StartTransportBody{RouteID: r.ID, ChannelID: 1}})
 		}
 	}
+	d.rounds++
 	if len(d.tenant.QuestDefinitions) > 0 {
 		def := d.tenant.QuestDefinitions[0]
+		// Each round's party plays on its own channel: the quest's field
+		// lock allows one run per channel.
+		channel := byte(d.rounds%20 + 1)
 		party := d.character()
 		for i := 0; i < 4; i++ {
 			c := d.character()
@@ -131,7 +136,7 @@ func (d *Demo) round(ctx context.Context) {
 			}
 			d.produce(ctx, messages.CommandTopicPartyQuest, messages.IntKey(c), messages.Command[messages.RegisterBody]{
 				WorldID: 0, CharacterID: c, Type: messages.TypeRegister,
-				Body: messages.RegisterBody{QuestID: def.QuestID, PartyID: party, ChannelID: 1, MapID: def.Registration.MapID}})
+				Body: messages.RegisterBody{QuestID: def.QuestID, PartyID: party, ChannelID: channel, MapID: def.Registration.MapID}})
 		}
 	}
 }
