@@ -29,3 +29,5 @@ build:
 fuzz:
 	for f in FuzzDecodeStartTransport FuzzDecodeCharacterStatus FuzzDecodeChannelStatus FuzzDecodeMapStatus FuzzDecodePartyQuestCommand; do \
 		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s ./messages/ || exit 1; done
+	for f in FuzzTenantFromHeaders FuzzTraceFromHeaders; do \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime 20s ./kafka/ || exit 1; done

@@ -43,7 +43,7 @@ func start(t *testing.T, clk clock.Clock, tenants ...config.Tenant) *env {
 	ctx, cancel := context.WithCancel(context.Background())
 	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: b.Bootstrap(), Group: transport.Group,
 		TransactionalID: "transport-test-" + uuid.NewString(), LatestTopics: []messages.Topic{messages.EventTopicMapStatus},
-		Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second}}, b.Names, log, m)
+		MaxRecordBytes: 64 << 10, Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second}}, b.Names, log, m)
 	require.NoError(t, err)
 	sys := actors.NewSystem(log)
 	sub, err := transport.New(sys, transport.Deps{Emitter: pl.Emitter(), Clock: clk, Log: log, Metrics: m}, tenants, nil)
