@@ -273,9 +273,7 @@ func (o *Outbox) transact(ctx context.Context, batches []Batch, offsets []Source
 	}
 	defer func() {
 		if err != nil && !o.fatal(err) {
-			actx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.TxnTimeout)
-			defer cancel()
-			if aerr := o.p.AbortTransaction(actx); aerr != nil {
+			if aerr := o.retrying(ctx, "abort", o.p.AbortTransaction); aerr != nil {
 				o.log.Warn("abort failed", zap.Error(aerr))
 			}
 		}
@@ -287,8 +285,6 @@ func (o *Outbox) transact(ctx context.Context, batches []Batch, offsets []Source
 			}
 		}
 	}
-	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.TxnTimeout)
-	defer cancel()
 	if len(offsets) > 0 && o.group != nil {
 		meta, err := o.group.GetConsumerGroupMetadata()
 		if err != nil {
@@ -299,21 +295,41 @@ func (o *Outbox) transact(ctx context.Context, batches []Batch, offsets []Source
 			topic := s.Topic
 			tps[i] = ck.TopicPartition{Topic: &topic, Partition: s.Partition, Offset: ck.Offset(s.Offset)}
 		}
-		if err := o.p.SendOffsetsToTransaction(tctx, tps, meta); err != nil {
-			return fmt.Errorf("send offsets: %w", err)
+		send := func(c context.Context) error { return o.p.SendOffsetsToTransaction(c, tps, meta) }
+		if err := o.retrying(ctx, "send offsets", send); err != nil {
+			return err
 		}
 	}
-	for try := 0; ; try++ {
-		err := o.p.CommitTransaction(tctx)
-		if err == nil {
+	return o.retrying(ctx, "commit", o.p.CommitTransaction)
+}
+
+// retrying calls a transactional API until it succeeds or fails for good.
+// librdkafka keeps a timed-out call running in the background and requires
+// the same call to be repeated (a retriable error); calling anything else
+// meanwhile fails with "conflicting API call in progress". Only a hard stop
+// (ctx) ends the repetition.
+func (o *Outbox) retrying(ctx context.Context, what string, call func(context.Context) error) error {
+	backoff := 20 * time.Millisecond
+	for {
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.TxnTimeout)
+		err := call(cctx)
+		cancel()
+		var kerr ck.Error
+		if err == nil || !errors.As(err, &kerr) || !kerr.IsRetriable() {
+			if err != nil {
+				return fmt.Errorf("%s: %w", what, err)
+			}
 			return nil
 		}
-		var kerr ck.Error
-		if try < 3 && errors.As(err, &kerr) && kerr.IsRetriable() {
-			o.m.TxnFailures.WithLabelValues("retriable").Inc()
-			continue
+		o.m.TxnFailures.WithLabelValues("retriable").Inc()
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return fmt.Errorf("%s: %w (abandoned: %v)", what, err, ctx.Err())
 		}
-		return fmt.Errorf("commit: %w", err)
+		if backoff < time.Second {
+			backoff *= 2
+		}
 	}
 }
 

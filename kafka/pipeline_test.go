@@ -30,6 +30,14 @@ const group = "Transport Service"
 // spine without the domain.
 func startPipeline(t *testing.T, b *kafkatest.Broker, txnID string) (*kafka.Pipeline, *metrics.Metrics, context.CancelFunc) {
 	t.Helper()
+	return startGatedPipeline(t, b, txnID, nil)
+}
+
+// startGatedPipeline is startPipeline whose handler, when gate is not nil,
+// holds each input's effects until the gate closes, like an actor that is
+// still working when something goes wrong.
+func startGatedPipeline(t *testing.T, b *kafkatest.Broker, txnID string, gate <-chan struct{}) (*kafka.Pipeline, *metrics.Metrics, context.CancelFunc) {
+	t.Helper()
 	m := metrics.New()
 	ctx, cancel := context.WithCancel(context.Background())
 	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{
@@ -48,7 +56,14 @@ func startPipeline(t *testing.T, b *kafkatest.Broker, txnID string) (*kafka.Pipe
 			messages.ChangeMap(cmd.WorldID, cmd.CharacterID, messages.ChangeMapBody{ChannelID: cmd.Body.ChannelID, MapID: 103000302, Instance: instance}),
 			messages.RideEvent(cmd.WorldID, cmd.CharacterID, messages.TypeStarted, messages.RideBody{RouteID: cmd.Body.RouteID, InstanceID: instance}),
 		}
-		return em.Emit(in.Tenant, in.Trace, recs, in, nil)
+		if gate == nil {
+			return em.Emit(in.Tenant, in.Trace, recs, in, nil)
+		}
+		go func() {
+			<-gate
+			_ = em.Emit(in.Tenant, in.Trace, recs, in, nil)
+		}()
+		return nil
 	})
 	require.NoError(t, pl.Start(ctx))
 	t.Cleanup(func() {

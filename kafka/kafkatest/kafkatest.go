@@ -6,6 +6,7 @@ package kafkatest
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -27,7 +28,10 @@ const Partitions = 4
 // with a per-test prefix so parallel tests never share a topic.
 type Broker struct {
 	*kafka.Embedded
-	Names messages.TopicNames
+	Names   messages.TopicNames
+	dataDir string
+	port    int
+	stopped bool
 }
 
 // StartBroker starts an embedded broker for the test's lifetime.
@@ -184,4 +188,50 @@ func Header(r *kgo.Record, key string) ([]byte, bool) {
 		}
 	}
 	return nil, false
+}
+
+// StartPersistentBroker starts a broker that keeps its log in a temporary
+// directory, so Restart brings it back on the same address with its data:
+// the test's way of losing and regaining the broker.
+func StartPersistentBroker(t testing.TB) *Broker {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0") // only to pick a free port
+	require.NoError(t, err)
+	port := l.Addr().(*net.TCPAddr).Port
+	require.NoError(t, l.Close())
+	dir := t.TempDir()
+	names := messages.TopicNames{}
+	var topics []string
+	for _, tp := range messages.AllTopics {
+		names[tp] = string(tp)
+		topics = append(topics, string(tp))
+	}
+	e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Port: port, Partitions: Partitions, Topics: topics, DataDir: dir})
+	require.NoError(t, err)
+	pb := &Broker{Embedded: e, Names: names, dataDir: dir, port: port}
+	t.Cleanup(func() {
+		if !pb.stopped {
+			pb.Embedded.Close()
+		}
+	})
+	return pb
+}
+
+// Stop takes a persistent broker down; Start brings it back.
+func (b *Broker) Stop() {
+	b.Embedded.Close()
+	b.stopped = true
+}
+
+// Start restarts a stopped persistent broker on the same port and data.
+func (b *Broker) Start(t testing.TB) {
+	t.Helper()
+	require.NotEmpty(t, b.dataDir, "only a persistent broker restarts")
+	var topics []string
+	for _, tp := range messages.AllTopics {
+		topics = append(topics, string(tp))
+	}
+	e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Port: b.port, Partitions: Partitions, Topics: topics, DataDir: b.dataDir})
+	require.NoError(t, err)
+	b.Embedded, b.stopped = e, false
 }
