@@ -308,6 +308,19 @@ func (pl *Pipeline) startOffsets(parts []ck.TopicPartition) []ck.TopicPartition 
 	return out
 }
 
+// Ping asks the cluster for metadata, bounded by ctx's deadline (1s
+// without one): the readiness probe's "broker reachable".
+func (pl *Pipeline) Ping(ctx context.Context) error {
+	ms := 1000
+	if dl, ok := ctx.Deadline(); ok {
+		if ms = int(time.Until(dl).Milliseconds()); ms <= 0 {
+			return context.DeadlineExceeded
+		}
+	}
+	_, err := pl.c.GetMetadata(nil, false, ms)
+	return err
+}
+
 // Assigned is the number of partitions this replica currently owns.
 func (pl *Pipeline) Assigned() int { return int(pl.nAssigned.Load()) }
 

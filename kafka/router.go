@@ -11,6 +11,7 @@ import (
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/metrics"
 	"github.com/gamehost/transitquest/tenant"
+	"github.com/gamehost/transitquest/tracing"
 )
 
 // Input is one consumed record on its way to an actor. Whoever finishes
@@ -28,6 +29,7 @@ type Input struct {
 	Trace     Trace
 	Source    Source
 	topicName string
+	span      tracing.Span // this replica's handling of the record; ended by Emit or Reject
 }
 
 // Handler decodes an input and hands it to its actor. A returned error
@@ -73,6 +75,10 @@ func (r *Router) Dispatch(msg *ck.Message, src Source) {
 	in := &Input{Topic: r.logical[name], topicName: name, Partition: msg.TopicPartition.Partition,
 		Offset: int64(msg.TopicPartition.Offset), Key: msg.Key, Value: msg.Value, Headers: msg.Headers,
 		Timestamp: msg.Timestamp, Source: src}
+	// The span is this replica's part of the record's trace: what the
+	// record causes names it as parent (the trace id never changes).
+	span, tc := tracing.StartConsume(tracing.Context(TraceFromHeaders(msg.Headers)), name, in.Partition, in.Offset)
+	in.Trace, in.span = Trace(tc), span
 	r.emitter.m.Consumed.WithLabelValues(name).Inc()
 	h, ok := r.handlers[name]
 	if !ok {
@@ -88,7 +94,7 @@ func (r *Router) Dispatch(msg *ck.Message, src Source) {
 		r.emitter.Reject(in, err)
 		return
 	}
-	in.Tenant, in.Trace = t, TraceFromHeaders(msg.Headers)
+	in.Tenant = t
 	if err := h(in); err != nil {
 		r.emitter.Reject(in, err)
 	}
@@ -151,7 +157,11 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 	if in != nil {
 		b.Source = &in.Source
 	}
-	return e.out.Submit(b)
+	err = e.out.Submit(b)
+	if in != nil {
+		in.span.End(err)
+	}
+	return err
 }
 
 // Reject logs and counts a refused input and copies it, with its reason, to
@@ -171,4 +181,5 @@ func (e *Emitter) Reject(in *Input, err error) {
 	if err := e.out.Submit(Batch{Records: []Out{dlq}, Source: &in.Source}); err != nil {
 		e.log.Error("dead-letter after outbox closed; input will be read again", zap.Error(err))
 	}
+	in.span.End(r)
 }

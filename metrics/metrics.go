@@ -21,7 +21,7 @@ type Metrics struct {
 	ActorRestarts  *prometheus.CounterVec   // kind
 	LiveActors     *prometheus.GaugeVec     // kind
 	TimerLateness  *prometheus.HistogramVec // kind; seconds between due and handled
-	ConsumerLag    *prometheus.GaugeVec     // topic, partition
+	ConsumerLag    *LagCollector            // group, topic, partition; read at scrape time
 	RestoreSeconds prometheus.Histogram
 }
 
@@ -61,9 +61,7 @@ func New() *Metrics {
 			Name: "transitquest_timer_lateness_seconds", Help: "Delay between a timer's due instant and its handling, by actor kind.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
 		}, []string{"kind"}),
-		ConsumerLag: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "transitquest_consumer_lag", Help: "High watermark minus position, by topic and partition.",
-		}, []string{"topic", "partition"}),
+		ConsumerLag: NewLagCollector(),
 		RestoreSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "transitquest_state_restore_seconds", Help: "Time to restore actor state on partition assignment.",
 		}),

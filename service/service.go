@@ -37,6 +37,7 @@ type Service struct {
 	pipelines []*kafka.Pipeline
 	listener  net.Listener
 	http      *http.Server
+	restored  rest.Flag // every enabled subsystem has restored its state
 }
 
 // Option adjusts a Service for tests.
@@ -100,13 +101,14 @@ func New(ctx context.Context, cfg Config, log *zap.Logger, opts ...Option) (*Ser
 		}
 		s.quests.Register(pl.Router())
 	}
+	s.restored.Set(true) // each subsystem restores above, before its pipeline consumes
 	l, err := net.Listen("tcp", cfg.RESTAddr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.RESTAddr, err)
 	}
 	s.listener = l
 	s.http = &http.Server{Handler: rest.New(rest.Deps{Log: log.Named("rest"), Metrics: s.metrics,
-		Transport: s.transport, Quests: s.quests}), ReadHeaderTimeout: 5 * time.Second}
+		Transport: s.transport, Quests: s.quests, Ready: s.readiness().Ready}), ReadHeaderTimeout: 5 * time.Second}
 	return s, nil
 }
 
@@ -145,7 +147,23 @@ func (s *Service) pipeline(ctx context.Context, group, name string, latest []mes
 		return nil, fmt.Errorf("%s pipeline: %w", name, err)
 	}
 	s.pipelines = append(s.pipelines, pl)
+	s.metrics.ConsumerLag.Add(group, pl.Lag)
 	return pl, nil
+}
+
+// readiness is what /readyz checks: the cluster answers, every consumer
+// group owns partitions, state is restored.
+func (s *Service) readiness() *rest.Readiness {
+	r := rest.NewReadiness(2 * time.Second)
+	if len(s.pipelines) > 0 {
+		r.Add(rest.CheckBroker, rest.BrokerReachable(s.pipelines[0]))
+		groups := make([]rest.Assigner, len(s.pipelines))
+		for i, pl := range s.pipelines {
+			groups[i] = pl
+		}
+		r.Add(rest.CheckPartitions, rest.PartitionsAssigned(groups...))
+	}
+	return r.Add(rest.CheckRestored, s.restored.Check)
 }
 
 // restore reads a subsystem's changelog before anything is consumed, so

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"strconv"
 	"syscall"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -22,6 +23,7 @@ import (
 	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/service"
+	"github.com/gamehost/transitquest/tracing"
 )
 
 func main() {
@@ -48,6 +50,18 @@ func run(log *zap.Logger, embedded, withDemo bool) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	stopTracing, err := tracing.Setup(ctx, os.Getenv, tracing.Settings{ServiceName: "transitquest",
+		OnError: func(err error) { log.Warn("trace export", zap.Error(err)) }})
+	if err != nil {
+		return err
+	}
+	defer func() { // after the service's own shutdown: flush the last spans
+		tctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(tctx); err != nil {
+			log.Warn("trace flush", zap.Error(err))
+		}
+	}()
 	if embedded {
 		port := 9092
 		if v := os.Getenv("EMBEDDED_KAFKA_PORT"); v != "" {

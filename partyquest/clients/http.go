@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gamehost/transitquest/tenant"
+	"github.com/gamehost/transitquest/tracing"
 )
 
 // DefaultTimeout bounds one call when no WithTimeout option is given.
@@ -87,10 +88,17 @@ func WithTrace(ctx context.Context, traceparent, tracestate string) context.Cont
 }
 
 // get fetches base+path and decodes the JSON:API document's data into out.
-func (c caller) get(ctx context.Context, t tenant.Tenant, path string, out any) error {
+func (c caller) get(ctx context.Context, t tenant.Tenant, path string, out any) (err error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	url := c.base + path
+	var parent tracing.Context
+	if tr, ok := ctx.Value(traceKey{}).(trace); ok {
+		parent = tracing.Context{Parent: tr.parent, State: tr.state}
+	}
+	// The call's own client span is the parent the called service sees.
+	span, tc := tracing.StartClient(parent, http.MethodGet, url)
+	defer func() { span.End(err) }()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return fmt.Errorf("GET %s: %w", url, err)
@@ -102,10 +110,10 @@ func (c caller) get(ctx context.Context, t tenant.Tenant, path string, out any) 
 	h.Set("MINOR_VERSION", strconv.FormatUint(uint64(t.MinorVersion), 10))
 	h.Set("Content-Type", "application/json; charset=utf-8")
 	h.Set("Accept", "application/vnd.api+json, application/json")
-	if tr, ok := ctx.Value(traceKey{}).(trace); ok {
-		h.Set("traceparent", tr.parent)
-		if tr.state != "" {
-			h.Set("tracestate", tr.state)
+	if tc.Parent != "" {
+		h.Set("traceparent", tc.Parent)
+		if tc.State != "" {
+			h.Set("tracestate", tc.State)
 		}
 	}
 	resp, err := c.hc.Do(req)
