@@ -56,7 +56,7 @@ func seedFiles(dir string) ([]string, error) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".json") && e.Name() != seedSchemaFile {
+		if strings.HasSuffix(e.Name(), ".json") && e.Name() != seedSchemaFile && isRegular(dir, e) {
 			names = append(names, e.Name())
 		}
 	}
@@ -122,4 +122,17 @@ func (s seedRoute) route(tenantID uuid.UUID) (schedule.Route, []error) {
 	r.CycleInterval, err = scaled("cycleIntervalMinutes", s.CycleIntervalMinutes, time.Minute)
 	e.add(err)
 	return r, e
+}
+
+// isRegular reports whether a directory entry is a regular file or a
+// symbolic link to one (Kubernetes ConfigMap volumes are links).
+func isRegular(dir string, e os.DirEntry) bool {
+	if e.Type().IsRegular() {
+		return true
+	}
+	if e.Type()&os.ModeSymlink == 0 {
+		return false
+	}
+	fi, err := os.Stat(filepath.Join(dir, e.Name()))
+	return err == nil && fi.Mode().IsRegular()
 }

@@ -38,7 +38,7 @@ func LoadDir(dir string) ([]Definition, []LoadProblem) {
 	}
 	var names []string
 	for _, e := range entries {
-		if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".json") {
+		if strings.HasSuffix(e.Name(), ".json") && isRegular(dir, e) {
 			names = append(names, e.Name())
 		}
 	}
@@ -74,4 +74,18 @@ func LoadDir(dir string) ([]Definition, []LoadProblem) {
 		defs = append(defs, d)
 	}
 	return defs, problems
+}
+
+// isRegular reports whether a directory entry is a regular file or a
+// symbolic link to one: Kubernetes ConfigMap and Secret volumes present
+// every file as a link into a hidden "..data" folder.
+func isRegular(dir string, e os.DirEntry) bool {
+	if e.Type().IsRegular() {
+		return true
+	}
+	if e.Type()&os.ModeSymlink == 0 {
+		return false
+	}
+	fi, err := os.Stat(filepath.Join(dir, e.Name()))
+	return err == nil && fi.Mode().IsRegular()
 }
