@@ -19,6 +19,7 @@ import (
 // BenchmarkInstanceRides boards 100,000 riders at once on 1,000 instance
 // routes (4 tenants × 250, capacity 20, 20 s boarding window, 20 s travel)
 // through the embedded broker, and reports:
+//
 //   - starts/s: STARTs handled per second, from the first START produced
 //     to the last STARTED seen by a read_committed consumer;
 //   - B/ride: Go heap growth per live ride once all are aboard (the
@@ -27,6 +28,8 @@ import (
 //     instance's ArrivalAt (timer lateness plus the outbox's produce delay);
 //   - timer-p50-ms / timer-p99-ms: TimerLateness{kind=instance-route} over
 //     the arrivals (boarding-close and arrival fires).
+//
+// Run it with:
 //
 //	go test -run '^$' -bench BenchmarkInstanceRides -benchtime 1x ./actors/transport/
 func BenchmarkInstanceRides(b *testing.B) {

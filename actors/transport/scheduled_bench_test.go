@@ -15,12 +15,15 @@ import (
 // BenchmarkScheduledRoutes runs 1,000 scheduled routes in each of 4 tenants
 // (the sample's boat/train/cabin/genie/subway shapes in seconds instead of
 // minutes) on the embedded broker and reports:
+//
 //   - startup-ms: transport.New until every route actor has started;
 //   - B/route: Go heap growth from before transport.New to 2 s later (start-up
 //     effects committed and trimmed from the broker), per route;
 //   - timer-p50-ms / timer-p99-ms: TimerLateness{kind=route} over 20 s;
 //   - departed-p50-ms / departed-p99-ms: DEPARTED record timestamp minus the
 //     timetable's departure instant (includes the outbox's produce delay).
+//
+// Run it with:
 //
 //	go test -run '^$' -bench BenchmarkScheduledRoutes -benchtime 1x ./actors/transport/
 func BenchmarkScheduledRoutes(b *testing.B) {
