@@ -33,13 +33,16 @@ func Record(topic messages.Topic, t tenant.Tenant, kind, id string, state any) (
 	if state == nil {
 		return r, nil
 	}
-	raw, err := json.Marshal(state)
+	// One encoding pass: going through a json.RawMessage would make
+	// encoding/json validate and compact the state a second time.
+	v, err := json.Marshal(struct {
+		Tenant tenant.Tenant `json:"tenant"`
+		Kind   string        `json:"kind"`
+		ID     string        `json:"id"`
+		State  any           `json:"state"`
+	}{t, kind, id, state})
 	if err != nil {
 		return r, fmt.Errorf("encode %s %s state: %w", kind, id, err)
-	}
-	v, err := json.Marshal(Entry{Tenant: t, Kind: kind, ID: id, State: raw})
-	if err != nil {
-		return r, fmt.Errorf("encode %s %s entry: %w", kind, id, err)
 	}
 	r.Value = json.RawMessage(v)
 	return r, nil

@@ -1,6 +1,7 @@
 package loadgen
 
 import (
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -13,11 +14,18 @@ import (
 // DEPARTED record was against the scheduled departure.
 type Departures struct {
 	byRoute map[uuid.UUID]*schedule.Timetable
+	mu      sync.Mutex
+	trips   map[tripDay][]schedule.Trip // a day's trips are computed once: the loadgen must not eat the service's CPU
+}
+
+type tripDay struct {
+	route uuid.UUID
+	day   time.Time
 }
 
 // NewDepartures indexes the plan's scheduled routes.
 func NewDepartures(p Plan) *Departures {
-	d := &Departures{byRoute: map[uuid.UUID]*schedule.Timetable{}}
+	d := &Departures{byRoute: map[uuid.UUID]*schedule.Timetable{}, trips: map[tripDay][]schedule.Trip{}}
 	for _, t := range p.Tenants {
 		tt, _ := schedule.NewTimetable(t.Routes, nil)
 		for _, id := range tt.RouteIDs() {
@@ -36,7 +44,7 @@ func (d *Departures) Lateness(route uuid.UUID, stamp time.Time) (time.Duration, 
 		return 0, false
 	}
 	for _, day := range []time.Time{stamp, stamp.Add(-24 * time.Hour)} {
-		trips := tt.Trips(route, day)
+		trips := d.tripsOf(tt, route, day)
 		for j := len(trips) - 1; j >= 0; j-- {
 			if !trips[j].Departure.After(stamp) {
 				return stamp.Sub(trips[j].Departure), true
@@ -44,6 +52,18 @@ func (d *Departures) Lateness(route uuid.UUID, stamp time.Time) (time.Duration, 
 		}
 	}
 	return 0, false
+}
+
+func (d *Departures) tripsOf(tt *schedule.Timetable, route uuid.UUID, at time.Time) []schedule.Trip {
+	key := tripDay{route, at.UTC().Truncate(24 * time.Hour)}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	trips, ok := d.trips[key]
+	if !ok {
+		trips = tt.Trips(route, at)
+		d.trips[key] = trips
+	}
+	return trips
 }
 
 // Observe records the lateness of a DEPARTED effect in late.

@@ -30,7 +30,7 @@ const (
 type State struct {
 	ID         uuid.UUID             `json:"id"`
 	QuestID    string                `json:"questId"`
-	Definition definition.Definition `json:"definition"` // the definition the run started with
+	Definition definition.Definition `json:"definition,omitzero"` // the definition the run started with
 	WorldID    byte                  `json:"worldId"`
 	ChannelID  byte                  `json:"channelId"`
 	PartyID    uint32                `json:"partyId"`

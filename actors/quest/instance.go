@@ -25,6 +25,8 @@ type instanceActor struct {
 	// initial is the state read back from the changelog at start-up (nil
 	// for a new instance, which gets its machine from create).
 	initial *partyquest.State
+	// defRef is the changelog key of the definition, once recorded.
+	defRef string
 }
 
 // Start resumes a restored instance; the shell then arms its timer at

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
 )
@@ -38,8 +39,11 @@ func TestCrashedProcessResumesFromTheChangelog(t *testing.T) {
 
 	h.crash()
 	entries := h.restored()
-	require.Len(t, entries, 1, "the forfeited instance is a tombstone")
-	assert.Equal(t, live.String(), entries[0].ID)
+	instances := changelog.ByTenant(entries, changelogKind)[tn.Key()]
+	require.Len(t, instances, 1, "the forfeited instance is a tombstone")
+	assert.Equal(t, live.String(), instances[0].ID)
+	assert.Len(t, changelog.ByTenant(entries, definitionKind)[tn.Key()], 1,
+		"both runs share one definition record")
 
 	h.boot(entries)
 	ctx := context.Background()

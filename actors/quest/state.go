@@ -1,6 +1,8 @@
 package quest
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -10,21 +12,63 @@ import (
 	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
+	"github.com/gamehost/transitquest/partyquest/definition"
 )
 
 // changelogKind names instance records in the party-quest changelog; the
-// record id is the instance id.
-const changelogKind = "instance"
+// record id is the instance id. definitionKind names the definitions those
+// records refer to, stored once per content (id = questId@hash).
+const (
+	changelogKind  = "instance"
+	definitionKind = "definition"
+)
+
+// persisted is an instance record: the state without its definition (a
+// run keeps the definition it started with, but writing it with every
+// command would multiply the changelog's size), plus the definition's key.
+type persisted struct {
+	partyquest.State
+	DefinitionRef string `json:"definitionRef"`
+}
+
+// definitionRef names a definition by quest and content, so an edited file
+// gets a new record and a running instance keeps the one it started with.
+func definitionRef(d definition.Definition) (string, error) {
+	raw, err := json.Marshal(d)
+	if err != nil {
+		return "", fmt.Errorf("encode definition %s: %w", d.QuestID, err)
+	}
+	sum := sha256.Sum256(raw)
+	return d.QuestID + "@" + hex.EncodeToString(sum[:8]), nil
+}
 
 // withState appends the instance's changelog record to an operation's
 // effects, so state, effects and the input's offset commit in one
-// transaction: the state once destroyed is a tombstone.
+// transaction: the state once destroyed is a tombstone. The first record
+// of an actor also carries its definition's record.
 func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
-	var state any
-	if !a.m.Done() {
-		state = a.m.State()
+	if a.m.Done() {
+		r, _ := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), nil)
+		return append(recs, r)
 	}
-	r, err := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), state)
+	st := a.m.State()
+	if a.defRef == "" {
+		ref, err := definitionRef(st.Definition)
+		if err != nil {
+			a.deps.Log.Error("party-quest state not recorded", zap.Stringer("instance", a.id), zap.Error(err))
+			return recs
+		}
+		d, err := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, definitionKind, ref, st.Definition)
+		if err != nil {
+			a.deps.Log.Error("party-quest definition not recorded", zap.Stringer("instance", a.id), zap.Error(err))
+			return recs
+		}
+		a.defRef = ref
+		recs = append(recs, d)
+	}
+	st.Definition = definition.Definition{}
+	r, err := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(),
+		persisted{State: st, DefinitionRef: a.defRef})
 	if err != nil {
 		a.deps.Log.Error("party-quest state not recorded", zap.Stringer("instance", a.id), zap.Error(err))
 		return recs
@@ -35,14 +79,32 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 // restoredInstances decodes one tenant's restored instance states, oldest
 // registration first (the registrar's join search prefers the oldest).
 // States that Restore could not run safely are skipped and reported.
-func restoredInstances(entries []changelog.Entry) ([]partyquest.State, []error) {
+func restoredInstances(entries, definitions []changelog.Entry) ([]partyquest.State, []error) {
 	out := make([]partyquest.State, 0, len(entries))
 	var errs []error
+	defs := make(map[string]definition.Definition, len(definitions))
+	for _, e := range definitions {
+		var d definition.Definition
+		if err := json.Unmarshal(e.State, &d); err != nil {
+			errs = append(errs, fmt.Errorf("party-quest definition %q: %w", e.ID, err))
+			continue
+		}
+		defs[e.ID] = d
+	}
 	for _, e := range entries {
-		var st partyquest.State
-		if err := json.Unmarshal(e.State, &st); err != nil {
+		var p persisted
+		if err := json.Unmarshal(e.State, &p); err != nil {
 			errs = append(errs, fmt.Errorf("party-quest state %q: %w", e.ID, err))
 			continue
+		}
+		st := p.State
+		if p.DefinitionRef != "" {
+			d, ok := defs[p.DefinitionRef]
+			if !ok {
+				errs = append(errs, fmt.Errorf("party-quest state %q: definition %s is missing", e.ID, p.DefinitionRef))
+				continue
+			}
+			st.Definition = d
 		}
 		if err := st.Check(); err != nil {
 			errs = append(errs, fmt.Errorf("party-quest state %q: %w", e.ID, err))

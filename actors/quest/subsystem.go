@@ -49,8 +49,9 @@ func New(sys *actor.ActorSystem, deps Deps, tenants []config.Tenant, restored []
 	s := &Subsystem{deps: deps, sys: sys, lookups: newLookups(), defaults: deps.DefaultDefinitions,
 		tenants: map[string]*tenantActors{}}
 	byTenant := changelog.ByTenant(restored, changelogKind)
+	defsByTenant := changelog.ByTenant(restored, definitionKind)
 	spawn := func(t tenant.Tenant, defs []definition.Definition) error {
-		states, errs := restoredInstances(byTenant[t.Key()])
+		states, errs := restoredInstances(byTenant[t.Key()], defsByTenant[t.Key()])
 		delete(byTenant, t.Key())
 		for _, err := range errs {
 			deps.Log.Warn("party-quest state not restored", zap.Stringer("tenant", t), zap.Error(err))

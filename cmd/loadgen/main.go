@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -62,6 +63,7 @@ func run() error {
 	writeConfig := flag.String("write-config", "", "only write the generated service configuration to this folder and exit")
 	brokerPort := flag.Int("broker", 0, "only run an embedded broker on 127.0.0.1:PORT until interrupted (to run the service and the loadgen as separate processes)")
 	logLevel := flag.String("log-level", "error", "log level of the loadgen and the in-process service")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole process (with -inprocess: broker, service and loadgen) to this file")
 	flag.Parse()
 	o.Plan.RideCapacity = uint32(*capacity)
 	o.Command = "go run ./cmd/loadgen " + strings.Join(os.Args[1:], " ")
@@ -86,6 +88,17 @@ func run() error {
 	defer func() { _ = log.Sync() }()
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	rep, err := loadgen.Run(ctx, o, log)
 	if err != nil {
 		return err
