@@ -56,10 +56,22 @@ func runChild() int {
 
 var rideRoute = uuid.MustParse("24bb11dd-44aa-48c2-998e-a1f1644b9130")
 
+// crashTrial is a one-player quest whose first stage ends by its 4 s timer.
+const crashTrial = `{"questId":"crash_trial","name":"Crash Trial","fieldLock":"none","duration":600,
+ "registration":{"type":"individual","mode":"instant","duration":0,"mapId":0,"affinity":"none"},
+ "startRequirements":[],"startEvents":[],"failRequirements":[],"exit":103000890,"rewards":[],
+ "stages":[
+  {"index":0,"name":"Wait","mapIds":[103000800],"type":"item_collection","duration":4,"clearConditions":[],"rewards":[],"warpType":"all"},
+  {"index":1,"name":"Hold","mapIds":[103000801],"type":"item_collection","duration":0,"clearConditions":[],"rewards":[],"warpType":"all"}]}`
+
 func writeConfig(t *testing.T, travel string) string {
 	t.Helper()
+	dir := t.TempDir()
+	require.NoError(t, os.Mkdir(filepath.Join(dir, "quests"), 0o700))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "quests", "crash_trial.json"), []byte(crashTrial), 0o600))
 	cfg := map[string]any{"tenants": []any{map[string]any{
-		"id": kafkatest.Tenant.ID.String(), "region": kafkatest.Tenant.Region,
+		"partyQuestDefinitions": "quests",
+		"id":                    kafkatest.Tenant.ID.String(), "region": kafkatest.Tenant.Region,
 		"majorVersion": kafkatest.Tenant.MajorVersion, "minorVersion": kafkatest.Tenant.MinorVersion,
 		"instanceRoutes": []any{map[string]any{
 			"id": rideRoute.String(), "name": "kerning-square-train", "startMapId": 103000100,
@@ -69,7 +81,7 @@ func writeConfig(t *testing.T, travel string) string {
 	}}}
 	raw, err := json.Marshal(cfg)
 	require.NoError(t, err)
-	path := filepath.Join(t.TempDir(), "config.json")
+	path := filepath.Join(dir, "config.json")
 	require.NoError(t, os.WriteFile(path, raw, 0o600))
 	return path
 }
@@ -88,7 +100,7 @@ func startChild(t *testing.T, b *kafkatest.Broker, configPath string) *child {
 		"BOOTSTRAP_SERVERS="+b.Bootstrap(),
 		"CONFIG_PATH="+configPath,
 		"REST_PORT=0",
-		"SUBSYSTEMS=transport",
+		"SUBSYSTEMS=transport,partyquest",
 		"TRANSACTIONAL_ID_PREFIX=crash-test",
 		"CHANGELOG_PARTITIONS=4",
 		"SHUTDOWN_TIMEOUT=20s",
@@ -142,10 +154,13 @@ func TestKilledProcessResumesRidesAndFiresTimersOnce(t *testing.T) {
 	cfg := writeConfig(t, "8s")
 	events := b.NewReader(t, false, messages.EventTopicInstanceTransport)
 
+	quests := b.NewReader(t, false, messages.EventTopicPartyQuestStatus)
 	first := startChild(t, b, cfg)
 	startRide(t, b, 1)
 	startRide(t, b, 2)
+	registerTrial(t, b, 21) // its first stage ends by a 4 s timer, after the kill
 	events.WaitCount(60*time.Second, 2)
+	quests.WaitFor(60*time.Second, func(rs []*kgo.Record) bool { return typesOf(t, rs)["STARTED/0"] == 1 })
 	require.NoError(t, first.cmd.Process.Signal(syscall.SIGKILL))
 	_ = first.wait(t, 10*time.Second)
 
@@ -160,6 +175,17 @@ func TestKilledProcessResumesRidesAndFiresTimersOnce(t *testing.T) {
 	startRide(t, b, 3)
 	rs := events.WaitFor(60*time.Second, func(rs []*kgo.Record) bool { return kinds(rs)["STARTED/3"] == 1 })
 	assert.Equal(t, map[string]int{"STARTED/1": 1, "STARTED/2": 1, "COMPLETED/1": 1, "COMPLETED/2": 1, "STARTED/3": 1}, kinds(rs))
+
+	// The quest resumed in stage 0 and its stage timer fired once: one
+	// STAGE_ADVANCED. A second player's run after it shows the stream is live.
+	registerTrial(t, b, 22)
+	qs := quests.WaitFor(60*time.Second, func(rs []*kgo.Record) bool {
+		k := kinds(rs)
+		return k["STAGE_ADVANCED/0"] >= 1 && k["STARTED/0"] == 2
+	})
+	k := kinds(qs)
+	assert.Equal(t, 1, k["STAGE_ADVANCED/0"], "the restored stage timer fired exactly once")
+	assert.Equal(t, 2, k["INSTANCE_CREATED/0"])
 }
 
 // SIGTERM: intake stops, riders are warped back to the start map, every
@@ -172,11 +198,32 @@ func TestSigtermWarpsRidersHomeAndExitsZero(t *testing.T) {
 	svc := startChild(t, b, writeConfig(t, "1h"))
 	events := b.NewReader(t, false, messages.EventTopicInstanceTransport)
 	warps := b.NewReader(t, false, messages.CommandTopicCharacter)
+	quests := b.NewReader(t, false, messages.EventTopicPartyQuestStatus)
 	startRide(t, b, 7)
+	registerTrial(t, b, 8)
 	events.WaitCount(60*time.Second, 1)
+	quests.WaitFor(60*time.Second, func(rs []*kgo.Record) bool { return typesOf(t, rs)["STARTED/0"] == 1 })
 	require.NoError(t, svc.cmd.Process.Signal(syscall.SIGTERM))
 	require.NoError(t, svc.wait(t, 30*time.Second), "exit status 0")
-	ws := warps.WaitCount(10*time.Second, 2)
+	// The quest run is ended as the reference ends it on shutdown.
+	qs := quests.WaitFor(10*time.Second, func(rs []*kgo.Record) bool { return typesOf(t, rs)["INSTANCE_DESTROYED/0"] == 1 })
+	assert.Zero(t, typesOf(t, qs)["FAILED/0"], "no FAILED on shutdown")
+	ws := warps.WaitFor(10*time.Second, func(rs []*kgo.Record) bool { return len(rs) >= 4 })
+	exits := 0
+	for _, r := range ws {
+		var w struct {
+			CharacterID uint32 `json:"characterId"`
+			Body        struct {
+				MapID uint32 `json:"mapId"`
+			} `json:"body"`
+		}
+		require.NoError(t, json.Unmarshal(r.Value, &w))
+		if w.CharacterID == 8 && w.Body.MapID == 103000890 {
+			exits++
+		}
+	}
+	assert.Equal(t, 1, exits, "the player is warped to the quest's exit")
+	ws = rideWarps(t, ws, 7)
 	var home struct {
 		CharacterID uint32 `json:"characterId"`
 		Body        struct {
@@ -188,6 +235,28 @@ func TestSigtermWarpsRidersHomeAndExitsZero(t *testing.T) {
 	assert.Equal(t, uint32(7), home.CharacterID)
 	assert.Equal(t, uint32(103000100), home.Body.MapID, "back to the start map")
 	assert.Equal(t, uuid.Nil, home.Body.Instance)
+}
+
+// rideWarps keeps the CHANGE_MAPs of one character.
+func rideWarps(t *testing.T, rs []*kgo.Record, character uint32) []*kgo.Record {
+	var out []*kgo.Record
+	for _, r := range rs {
+		var w struct {
+			CharacterID uint32 `json:"characterId"`
+		}
+		require.NoError(t, json.Unmarshal(r.Value, &w))
+		if w.CharacterID == character {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+func registerTrial(t *testing.T, b *kafkatest.Broker, character uint32) {
+	t.Helper()
+	b.Produce(t, b.Client(t), messages.CommandTopicPartyQuest, messages.IntKey(character),
+		messages.Command[messages.RegisterBody]{CharacterID: character, Type: messages.TypeRegister,
+			Body: messages.RegisterBody{QuestID: "crash_trial", ChannelID: 1}}, kafkatest.Tenant)
 }
 
 func typesOf(t *testing.T, recs []*kgo.Record) map[string]int {
