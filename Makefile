@@ -12,9 +12,10 @@ run:
 test:
 	$(GO) test -race -count=1 -timeout 30m ./...
 
-## bench: Go benchmarks (see README for the load generator)
+## bench: every Go benchmark, then a short load-generator run (see bench/RESULTS.md for full runs)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./cmd/loadgen -quests 1000 -riders 1000 -duration 15s
 
 ## lint: go vet and a gofmt check
 lint:

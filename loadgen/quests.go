@@ -99,14 +99,20 @@ func (q *Quests) instanceCommand(i int, typ, corr string) Command {
 	return QuestInstanceCommand(q.tenant(i), q.character(i), typ, q.players[i].instance, corr)
 }
 
-// clear sends the stage's item and the clear attempt; the attempt's
-// STAGE_CLEARED completes both.
+// clear sends the stage's item (in Pacing.StageUpdates deltas) and the
+// clear attempt; the attempt's STAGE_CLEARED completes them all (same key,
+// same partition: the updates are applied first).
 func (q *Quests) clear(i int, now time.Time) []Command {
 	p := &q.players[i]
 	q.set(i, questClearing, now)
+	updates := max(1, q.pacing.StageUpdates)
 	attempt := q.instanceCommand(i, messages.TypeStageClearAttempt, QuestCorr(p.instance, messages.TypeStageCleared, p.stage))
-	attempt.Commands = 2
-	return []Command{QuestUpdate(q.tenant(i), q.character(i), p.instance), attempt}
+	attempt.Commands = updates + 1
+	out := make([]Command, 0, updates+1)
+	for range updates {
+		out = append(out, QuestUpdate(q.tenant(i), q.character(i), p.instance))
+	}
+	return append(out, attempt)
 }
 
 // OnEffect implements Scenario.

@@ -40,6 +40,10 @@ type Pacing struct {
 	// Think is the most a player waits between two rides or two quest runs
 	// (uniformly random), so players do not stay in lockstep.
 	Think time.Duration
+	// StageUpdates is how many UPDATE_STAGE_STATE commands a quest player
+	// sends in each command-driven stage before its clear attempt (at
+	// least 1): the knob for an UPDATE_STAGE_STATE-heavy load.
+	StageUpdates int
 }
 
 // ramp is player i of n's delay before its first command.

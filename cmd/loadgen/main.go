@@ -51,6 +51,7 @@ func run() error {
 	flag.DurationVar(&o.Plan.QuestWait, "quest-wait", 3*time.Second, "the quest's timer-driven stage 0 (whole seconds)")
 	flag.IntVar(&o.Plan.QuestStages, "quest-stages", 3, "command-driven stages per quest")
 	flag.DurationVar(&o.Pacing.Ramp, "ramp", 5*time.Second, "spread the players' first commands over this long")
+	flag.IntVar(&o.Pacing.StageUpdates, "stage-updates", 1, "UPDATE_STAGE_STATE commands per quest stage before its clear attempt")
 	flag.DurationVar(&o.Pacing.Think, "think", time.Second, "players pause up to this long (uniformly random) between rides and between quest runs")
 	flag.Float64Var(&o.Rate, "rate", 0, "commands/s target (0 = as fast as the players go)")
 	flag.DurationVar(&o.Duration, "duration", 30*time.Second, "measured window")
