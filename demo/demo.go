@@ -73,20 +73,29 @@ func New(cfg service.Config, log *zap.Logger) (*Demo, error) {
 		parties: map[uint32]uint32{}, leaders: map[uuid.UUID]uint32{}}, nil
 }
 
-// Close releases both clients; call after Run returned.
+// Close waits for the demo's goroutines (ctx must have ended) and releases
+// both clients.
 func (d *Demo) Close() {
 	d.wg.Wait()
 	d.tail.Close()
 	d.client.Close()
 }
 
-// Run produces traffic and logs outputs until ctx ends.
-func (d *Demo) Run(ctx context.Context) {
-	d.wg.Add(1)
+// Start produces traffic and logs outputs on goroutines of its own until
+// ctx ends; Close waits for them.
+func (d *Demo) Start(ctx context.Context) {
+	d.wg.Add(2)
 	go func() {
 		defer d.wg.Done()
 		d.tailOutputs(ctx)
 	}()
+	go func() {
+		defer d.wg.Done()
+		d.run(ctx)
+	}()
+}
+
+func (d *Demo) run(ctx context.Context) {
 	d.produce(ctx, messages.EventTopicChannelStatus, nil, messages.ChannelStatusEvent{Type: messages.TypeChannelStarted, WorldID: 0, ChannelID: 1, IPAddress: "127.0.0.1", Port: 7575})
 	round := time.NewTicker(20 * time.Second)
 	defer round.Stop()

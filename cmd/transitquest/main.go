@@ -95,7 +95,7 @@ func run(log *zap.Logger, embedded, withDemo bool) error {
 		if err != nil {
 			return err
 		}
-		go d.Run(ctx)
+		d.Start(ctx)
 		defer d.Close()
 	}
 	return svc.Run(ctx)
