@@ -95,8 +95,10 @@ func run(log *zap.Logger, embedded, withDemo bool) error {
 		if err != nil {
 			return err
 		}
-		d.Start(ctx)
-		defer d.Close()
+		dctx, stopDemo := context.WithCancel(ctx)
+		d.Start(dctx)
+		// The service may stop on its own (a fatal error): stop the demo too.
+		defer func() { stopDemo(); d.Close() }()
 	}
 	return svc.Run(ctx)
 }
