@@ -19,6 +19,7 @@ const (
 	ReasonWrongState    Reason = "wrong_state"
 	ReasonNotMember     Reason = "not_participant"
 	ReasonConflict      Reason = "conflict"
+	ReasonLookupFailed  Reason = "lookup_failed" // a parties/guilds lookup failed (not a not-found)
 	ReasonPanic         Reason = "panic"
 )
 

@@ -8,7 +8,6 @@ import (
 	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/clock"
 	"github.com/gamehost/transitquest/kafka"
-	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/metrics"
 	"github.com/gamehost/transitquest/partyquest"
 	"github.com/gamehost/transitquest/partyquest/clients"
@@ -17,11 +16,6 @@ import (
 
 // Group is the consumer group of the party-quest subsystem.
 const Group = "Party Quest Service"
-
-// ReasonLookupFailed rejects a REGISTER whose party or guild lookup failed
-// for a reason other than "not found" (service down, timeout, bad answer),
-// so operators can tell an outage from bad input in the dead-letter topic.
-const ReasonLookupFailed messages.Reason = "lookup_failed"
 
 // Actor kinds, for logs and metrics.
 const (

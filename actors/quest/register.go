@@ -66,7 +66,7 @@ func lookupRejection(err error) error {
 	if errors.Is(err, clients.ErrNotFound) {
 		return messages.Reject(messages.ReasonUnknownTarget, "REGISTER: %v", err)
 	}
-	return messages.Reject(ReasonLookupFailed, "REGISTER: %v", err)
+	return messages.Reject(messages.ReasonLookupFailed, "REGISTER: %v", err)
 }
 
 // decide applies the registrar's rules and carries out the decision.

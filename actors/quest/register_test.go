@@ -93,7 +93,7 @@ func TestLookupFailuresRefuseTheRegister(t *testing.T) {
 	h.register(104, kerning, 9, 1)
 	assert.ElementsMatch(t, []dead{
 		{Reason: "not_participant", Character: 102, Type: messages.TypeRegister},
-		{Reason: string(ReasonLookupFailed), Character: 103, Type: messages.TypeRegister},
+		{Reason: string(messages.ReasonLookupFailed), Character: 103, Type: messages.TypeRegister},
 		{Reason: "unknown_target", Character: 104, Type: messages.TypeRegister},
 	}, h.waitDead(3))
 	waitAllCommitted(t, h, 3)
