@@ -37,6 +37,36 @@ type Errors struct {
 	Timeouts     map[string]int // by command kind
 	ProduceFails atomic.Int64
 	Undecodable  atomic.Int64
+	acks         []time.Duration // send → broker ack of every 10th command
+	seen         []time.Duration // STAGE_CLEARED record timestamp → seen
+}
+
+// AckLatency summarises how long the broker took to acknowledge the
+// loadgen's own commands: time spent before the service could see them.
+func (e *Errors) AckLatency() Summary {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return Summarize(e.acks)
+}
+
+// StampToSeen summarises how long after the service stamped a
+// STAGE_CLEARED record the loadgen saw it: the read side of the latency.
+func (e *Errors) StampToSeen() Summary {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return Summarize(e.seen)
+}
+
+func (e *Errors) stamped(d time.Duration) {
+	e.mu.Lock()
+	e.seen = append(e.seen, d)
+	e.mu.Unlock()
+}
+
+func (e *Errors) ack(d time.Duration) {
+	e.mu.Lock()
+	e.acks = append(e.acks, d)
+	e.mu.Unlock()
 }
 
 func (e *Errors) add(m *map[string]int, key string, n int) {
@@ -72,8 +102,9 @@ type Driver struct {
 	logical map[string]messages.Topic
 	hdrs    map[tenant.Tenant][]kgo.RecordHeader
 	errs    Errors
+	sent    atomic.Int64
 
-	sendQ    chan Command
+	sendQ    *cmdQueue
 	delayQ   chan delayed
 	stopSend atomic.Bool
 	dropped  atomic.Int64
@@ -83,7 +114,7 @@ type Driver struct {
 // the output topics, so everything it reads was caused by this run.
 func NewDriver(ctx context.Context, cfg DriverConfig) (*Driver, error) {
 	d := &Driver{cfg: cfg, corr: NewCorrelator(), logical: map[string]messages.Topic{},
-		hdrs: map[tenant.Tenant][]kgo.RecordHeader{}, sendQ: make(chan Command, 1<<16), delayQ: make(chan delayed, 1<<16)}
+		hdrs: map[tenant.Tenant][]kgo.RecordHeader{}, sendQ: newCmdQueue(), delayQ: make(chan delayed, 1<<16)}
 	var topics []string
 	for _, t := range []messages.Topic{messages.EventTopicInstanceTransport, messages.EventTopicPartyQuestStatus,
 		messages.EventTopicTransportStatus, messages.DeadLetterTopic} {
@@ -168,16 +199,14 @@ func (d *Driver) Run(ctx context.Context, duration, drain time.Duration) (time.T
 
 func (d *Driver) enqueue(ctx context.Context, cmds []Command) bool {
 	for _, c := range cmds {
-		q := d.sendQ
-		var held chan delayed
-		if c.Delay > 0 {
-			q, held = nil, d.delayQ
+		if c.Delay <= 0 {
+			d.sendQ.push(c)
+			continue
 		}
 		at := time.Now().Add(c.Delay)
 		c.Delay = 0
 		select {
-		case q <- c:
-		case held <- delayed{At: at, Cmd: c}:
+		case d.delayQ <- delayed{At: at, Cmd: c}:
 		case <-ctx.Done():
 			return false
 		}
@@ -189,10 +218,8 @@ func (d *Driver) enqueue(ctx context.Context, cmds []Command) bool {
 func (d *Driver) send(ctx context.Context) error {
 	lim := NewLimiter(d.cfg.Rate)
 	for {
-		var c Command
-		select {
-		case c = <-d.sendQ:
-		case <-ctx.Done():
+		c, ok := d.sendQ.pop(ctx)
+		if !ok {
 			return nil
 		}
 		if d.stopSend.Load() {
@@ -213,9 +240,12 @@ func (d *Driver) send(ctx context.Context) error {
 		}
 		d.cfg.Recorder.Sent(now)
 		rec := &kgo.Record{Topic: d.cfg.Names.Name(c.Topic), Key: c.Key, Value: c.Value, Headers: h}
+		sample := d.sent.Add(1)%10 == 0
 		d.prod.Produce(ctx, rec, func(_ *kgo.Record, err error) {
 			if err != nil && !errors.Is(err, context.Canceled) {
 				d.errs.ProduceFails.Add(1)
+			} else if sample {
+				d.errs.ack(time.Since(now))
 			}
 		})
 	}
@@ -254,6 +284,9 @@ func (d *Driver) handle(r *kgo.Record, seen time.Time) []Command {
 		return nil
 	}
 	e.Stamp, e.Seen = r.Timestamp, seen
+	if e.Type == messages.TypeStageCleared {
+		d.errs.stamped(seen.Sub(r.Timestamp))
+	}
 	if topic == messages.DeadLetterTopic {
 		return d.deadLettered(r, e)
 	}

@@ -28,6 +28,8 @@ type Report struct {
 	DeadLettered   map[string]int
 	Timeouts       map[string]int
 	ProduceFails   int64
+	ProduceAck     Summary // the loadgen's own produce: send → broker ack
+	StampToSeen    Summary // STAGE_CLEARED record timestamp (set by the service) → seen by the loadgen
 	Undecodable    int64
 	InFlightAtEnd  int
 	Counters       map[string]map[string]int // by scenario
@@ -107,6 +109,14 @@ func (r Report) Format(w io.Writer) {
 	p("  dead-lettered: %s", countList(r.DeadLettered))
 	p("  timeouts: %s", countList(r.Timeouts))
 	p("  produce failures: %d; undecodable records: %d; commands in flight at the end: %d", r.ProduceFails, r.Undecodable, r.InFlightAtEnd)
+	if r.ProduceAck.Count > 0 {
+		p("  loadgen produce, send → broker ack (every 10th command): p50 %s · p99 %s · max %s",
+			r.ProduceAck.P50.Round(10*time.Microsecond), r.ProduceAck.P99.Round(10*time.Microsecond), r.ProduceAck.Max.Round(10*time.Microsecond))
+	}
+	if r.StampToSeen.Count > 0 {
+		p("  STAGE_CLEARED stamped by the service → seen by the loadgen: p50 %s · p99 %s · max %s",
+			r.StampToSeen.P50.Round(time.Millisecond), r.StampToSeen.P99.Round(time.Millisecond), r.StampToSeen.Max.Round(time.Millisecond))
+	}
 	p("")
 	p("players")
 	for _, k := range sortedKeys(r.Counters) {

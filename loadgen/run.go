@@ -138,6 +138,7 @@ func drive(ctx context.Context, o Options, r Report, plan Plan, bootstrap string
 	r.RecordLateness = late.Window(measureFrom, stopped)
 	r.DeadLettered, r.Timeouts = d.Errors().Snapshot()
 	r.ProduceFails, r.Undecodable = d.Errors().ProduceFails.Load(), d.Errors().Undecodable.Load()
+	r.ProduceAck, r.StampToSeen = d.Errors().AckLatency(), d.Errors().StampToSeen()
 	r.InFlightAtEnd = d.InFlight()
 	r.Counters, r.Live = map[string]map[string]int{}, map[string]LiveStats{}
 	for _, s := range scen {
