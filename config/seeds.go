@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
-	"github.com/gamehost/transitquest/schedule"
 	"github.com/google/uuid"
+
+	"github.com/gamehost/transitquest/partyquest/definition"
+	"github.com/gamehost/transitquest/schedule"
 )
 
 // SeedNamespace is the UUID namespace of seeded route ids: the SHA-1
@@ -50,17 +50,16 @@ const seedSchemaFile = "schema.json"
 // seedFiles lists the route seed files of dir as the reference picks them:
 // regular "*.json" files except schema.json, in name order.
 func seedFiles(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
+	all, err := definition.JSONFiles(dir)
 	if err != nil {
 		return nil, err
 	}
-	var names []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".json") && e.Name() != seedSchemaFile && isRegular(dir, e) {
-			names = append(names, e.Name())
+	names := all[:0]
+	for _, n := range all {
+		if n != seedSchemaFile {
+			names = append(names, n)
 		}
 	}
-	sort.Strings(names)
 	return names, nil
 }
 
@@ -122,17 +121,4 @@ func (s seedRoute) route(tenantID uuid.UUID) (schedule.Route, []error) {
 	r.CycleInterval, err = scaled("cycleIntervalMinutes", s.CycleIntervalMinutes, time.Minute)
 	e.add(err)
 	return r, e
-}
-
-// isRegular reports whether a directory entry is a regular file or a
-// symbolic link to one (Kubernetes ConfigMap volumes are links).
-func isRegular(dir string, e os.DirEntry) bool {
-	if e.Type().IsRegular() {
-		return true
-	}
-	if e.Type()&os.ModeSymlink == 0 {
-		return false
-	}
-	fi, err := os.Stat(filepath.Join(dir, e.Name()))
-	return err == nil && fi.Mode().IsRegular()
 }

@@ -32,17 +32,10 @@ func (p LoadProblem) String() string {
 // and skipped; the rest load. An unreadable directory is one problem whose
 // File is dir.
 func LoadDir(dir string) ([]Definition, []LoadProblem) {
-	entries, err := os.ReadDir(dir)
+	names, err := JSONFiles(dir)
 	if err != nil {
 		return nil, []LoadProblem{{File: dir, Reason: fmt.Sprintf("failed to read definitions directory: %v", err)}}
 	}
-	var names []string
-	for _, e := range entries {
-		if strings.HasSuffix(e.Name(), ".json") && isRegular(dir, e) {
-			names = append(names, e.Name())
-		}
-	}
-	sort.Strings(names)
 
 	var defs []Definition
 	var problems []LoadProblem
@@ -74,6 +67,24 @@ func LoadDir(dir string) ([]Definition, []LoadProblem) {
 		defs = append(defs, d)
 	}
 	return defs, problems
+}
+
+// JSONFiles lists the top-level "*.json" files of dir in name order: regular
+// files, or symbolic links to one, since Kubernetes ConfigMap and Secret
+// volumes present every file as a link into a hidden "..data" folder.
+func JSONFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".json") && isRegular(dir, e) {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	return names, nil
 }
 
 // isRegular reports whether a directory entry is a regular file or a
