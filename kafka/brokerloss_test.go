@@ -32,13 +32,7 @@ func TestBrokerLossLosesNothingAndDuplicatesNothing(t *testing.T) {
 		}
 	}
 	committed := func() int64 {
-		var sum int64
-		for p := int32(0); p < kafkatest.Partitions; p++ {
-			if o := b.Committed(t, group, messages.CommandTopicInstanceTransport, p); o > 0 {
-				sum += o
-			}
-		}
-		return sum
+		return b.CommittedTotal(t, group, messages.CommandTopicInstanceTransport)
 	}
 	produce(1, perBatch+1)
 	// Every input of the first batch has been read and is being worked on

@@ -51,7 +51,7 @@ func TestRefusedCommandsAreDeadLettered(t *testing.T) {
 		{Reason: "unknown_target", Character: c, Type: messages.TypeStart},
 	}, h.waitDead(7))
 	waitCommitted(t, h, c, 11)
-	assert.Len(t, h.dlq.Drain(100*time.Millisecond), 7, "nothing else refused")
+	assert.Len(t, h.dlq.Drain(500*time.Millisecond), 7, "nothing else refused")
 	st := h.settle(id)
 	assert.Equal(t, partyquest.StateClearing, st.State)
 	assert.Equal(t, uint32(2), st.StageState.Attempts, "the early attempt without the items was accepted and only counted")

@@ -67,7 +67,7 @@ func TestAwaitedMembersAutoStartThenGlobalLimitFails(t *testing.T) {
 			{Character: c, Channel: 1, Map: 103000890},
 		}, h.waitWarps(c, 2))
 	}
-	assert.Empty(t, h.dlq.Drain(100*time.Millisecond))
+	assert.Empty(t, h.dlq.Drain(500*time.Millisecond))
 }
 
 // The Join race: the registrar decides a join while it still believes the

@@ -20,6 +20,7 @@ import (
 	"github.com/gamehost/transitquest/clock"
 	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/kafka"
+	"github.com/gamehost/transitquest/kafka/kafkatest"
 	"github.com/gamehost/transitquest/loadgen"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/metrics"
@@ -69,7 +70,7 @@ func startLoadEnv(b *testing.B, tenants []config.Tenant, wantActors map[string]i
 	e.sub, err = transport.New(e.sys, transport.Deps{Emitter: e.pl.Emitter(), Clock: clock.Real{}, Log: log, Metrics: e.m}, tenants, nil)
 	require.NoError(b, err)
 	for kind, n := range wantActors {
-		waitFor(b, 2*time.Minute, "actors started", func() bool { return e.gauge(kind) >= float64(n) })
+		kafkatest.Eventually(b, 2*time.Minute, "actors started", func() bool { return e.gauge(kind) >= float64(n) })
 	}
 	startup := time.Since(start)
 
@@ -88,7 +89,7 @@ func startLoadEnv(b *testing.B, tenants []config.Tenant, wantActors map[string]i
 		e.sys.Shutdown()
 		cancel()
 	})
-	waitFor(b, time.Minute, "partitions assigned", func() bool { return e.pl.Assigned() > 0 })
+	kafkatest.Eventually(b, time.Minute, "partitions assigned", func() bool { return e.pl.Assigned() > 0 })
 	return e, startup
 }
 
@@ -161,17 +162,6 @@ func liveHeap() uint64 {
 	runtime.GC()
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
-}
-
-func waitFor(b *testing.B, timeout time.Duration, what string, cond func() bool) {
-	b.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			b.Fatalf("timed out after %s waiting for %s", timeout, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -136,13 +136,7 @@ func count(outs []out, pred func(out) bool) int {
 func (e *env) consumed() {
 	e.t.Helper()
 	kafkatest.Eventually(e.t, 20*time.Second, "map status consumed", func() bool {
-		var sum int64
-		for p := int32(0); p < kafkatest.Partitions; p++ {
-			if o := e.b.Committed(e.t, transport.Group, messages.EventTopicMapStatus, p); o > 0 {
-				sum += o
-			}
-		}
-		return sum == e.mapEvents
+		return e.b.CommittedTotal(e.t, transport.Group, messages.EventTopicMapStatus) == e.mapEvents
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gamehost/transitquest/actors/transport"
 	"github.com/gamehost/transitquest/clock"
 	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/kafka"
@@ -19,7 +20,7 @@ import (
 
 var subway = ride.Route{ID: uuid.MustParse("24bb11dd-44aa-48c2-998e-a1f1644b9130"), Name: "kerning-square-train",
 	StartMapID: 103000100, TransitMapID: 103000302, DestinationMapID: 103000310, Capacity: 2,
-	BoardingWindow: time.Second, Travel: 2 * time.Second}
+	BoardingWindow: 3 * time.Second, Travel: 2 * time.Second}
 
 // A ride in real time: START → warp into the transit instance + STARTED;
 // at arrival every rider is warped to the destination + COMPLETED, once.
@@ -55,7 +56,7 @@ func TestRideEndToEnd(t *testing.T) {
 // Leaving the transit map, or logging out, mid-ride cancels that rider only.
 func TestRideCancelledByMapExitAndLogout(t *testing.T) {
 	long := subway
-	long.Travel = time.Hour
+	long.BoardingWindow, long.Travel = time.Hour, time.Hour
 	long.Capacity = 10
 	e := start(t, clock.Real{}, config.Tenant{Tenant: kafkatest.Tenant, InstanceRoutes: []ride.Route{long}})
 	events := e.b.NewReader(t, false, messages.EventTopicInstanceTransport)
@@ -65,7 +66,15 @@ func TestRideCancelledByMapExitAndLogout(t *testing.T) {
 	started := decode(t, events.WaitCount(20*time.Second, 3))
 	instance := uuid.MustParse(started[0].Body["instanceId"].(string))
 
-	e.exit(1, 1, long.StartMapID, uuid.Nil) // leaving the start map is part of boarding: ignored
+	// Leaving the start map is part of boarding: once the hub has applied
+	// that exit, all three are still aboard.
+	e.exit(1, 1, long.StartMapID, uuid.Nil)
+	e.consumed()
+	aboard, err := e.sub.Instances(t.Context(), kafkatest.Tenant, long.ID)
+	require.NoError(t, err)
+	require.Len(t, aboard, 1)
+	assert.Len(t, aboard[0].Riders, 3, "an exit from the start map cancels nothing")
+
 	e.exit(1, 1, long.TransitMapID, instance)
 	e.status(messages.TypeLogout, 2, 1, long.TransitMapID)
 	got := decode(t, events.WaitCount(20*time.Second, 5))[3:]
@@ -106,5 +115,9 @@ func TestRideConflictsAreDeadLettered(t *testing.T) {
 		reasons = append(reasons, string(v))
 	}
 	assert.Equal(t, []string{"conflict", "unknown_target"}, reasons)
-	assert.Len(t, events.Drain(300*time.Millisecond), 2, "the redelivered START emitted nothing")
+	// Every START is committed, so its effects, if any, are in the stream.
+	kafkatest.Eventually(t, 20*time.Second, "all five STARTs committed", func() bool {
+		return e.b.CommittedTotal(t, transport.Group, messages.CommandTopicInstanceTransport) == 5
+	})
+	assert.Len(t, events.Drain(500*time.Millisecond), 2, "the redelivered START emitted nothing")
 }

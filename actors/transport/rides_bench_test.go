@@ -47,7 +47,7 @@ func BenchmarkInstanceRides(b *testing.B) {
 	for b.Loop() {
 		e, _ := startLoadEnv(b, cfg, map[string]int{"instance-route": tenants * perTenant})
 		events := e.reader(b, messages.EventTopicInstanceTransport)
-		time.Sleep(time.Second)
+		kafkatest.Eventually(b, 30*time.Second, "partitions assigned", func() bool { return e.pl.Assigned() > 0 })
 		e.trimLog(b)
 		heap0 := liveHeap()
 
@@ -107,7 +107,7 @@ func BenchmarkInstanceRides(b *testing.B) {
 				}
 			}
 		}
-		waitFor(b, 30*time.Second, "inputs committed", func() bool { return inFlight(e) == 0 })
+		kafkatest.Eventually(b, 30*time.Second, "inputs committed", func() bool { return inFlight(e) == 0 })
 		e.trimLog(b)
 		heap1 := liveHeap()
 

@@ -53,13 +53,20 @@ func TestScheduledRouteEndToEnd(t *testing.T) {
 			e.enter(o.Character, byte(o.Body["channelId"].(float64)), ferry.DestinationMapID, uuid.Nil)
 		}
 	}
-	// Two more departures later, nobody was warped again.
-	departed := func(rs []*kgo.Record) int {
-		return count(decode(t, rs), func(o out) bool { return o.Type == messages.TypeDeparted })
-	}
-	seen := departed(status.WaitCount(time.Second, 0))
-	status.WaitFor(30*time.Second, func(rs []*kgo.Record) bool { return departed(rs) >= seen+2 })
-	ws := decode(t, warps.WaitCount(time.Second, 0))
+	// Once the channel server has moved them ashore, two more departures
+	// (and the arrival between them) pass without anybody being warped again.
+	e.consumed()
+	ashore := time.Now()
+	status.WaitFor(30*time.Second, func(rs []*kgo.Record) bool {
+		later := 0
+		for _, r := range rs {
+			if r.Timestamp.After(ashore) && decode(t, []*kgo.Record{r})[0].Type == messages.TypeDeparted {
+				later++
+			}
+		}
+		return later >= 2
+	})
+	ws := decode(t, warps.Drain(time.Second))
 	require.Len(t, ws, 4, "two boarding warps and two landing warps, nothing more")
 	for _, c := range []uint32{11, 12} {
 		assert.Equal(t, 2, count(ws, func(o out) bool { return o.Character == c }))

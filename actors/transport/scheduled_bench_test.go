@@ -8,6 +8,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/gamehost/transitquest/config"
+	"github.com/gamehost/transitquest/kafka/kafkatest"
 	"github.com/gamehost/transitquest/loadgen"
 	"github.com/gamehost/transitquest/messages"
 )
@@ -39,8 +40,10 @@ func BenchmarkScheduledRoutes(b *testing.B) {
 	for b.Loop() {
 		e, startup := startLoadEnv(b, cfg, map[string]int{"route": tenants * perTenant})
 		status := e.reader(b, messages.EventTopicTransportStatus)
-		time.Sleep(2 * time.Second) // the start-up effects are committed, the group has joined
-		e.trimLog(b)                // the broker's copy of them is not the actors' memory
+		// The group has joined; the start-up effects queued before it are
+		// committed with its first transaction.
+		kafkatest.Eventually(b, 30*time.Second, "partitions assigned", func() bool { return e.pl.Assigned() > 0 })
+		e.trimLog(b) // the broker's copy of them is not the actors' memory
 		heap0, heap1 := e.heapBefore, liveHeap()
 		before := e.lateness(b, "route")
 		from := time.Now()

@@ -235,3 +235,16 @@ func (b *Broker) Start(t testing.TB) {
 	require.NoError(t, err)
 	b.Embedded, b.stopped = e, false
 }
+
+// CommittedTotal sums a group's committed offsets over every partition of a
+// topic: with offsets starting at 0, the number of records committed.
+func (b *Broker) CommittedTotal(t testing.TB, group string, topic messages.Topic) int64 {
+	t.Helper()
+	var sum int64
+	for p := int32(0); p < Partitions; p++ {
+		if o := b.Committed(t, group, topic, p); o > 0 {
+			sum += o
+		}
+	}
+	return sum
+}
