@@ -48,7 +48,8 @@ type ShellConfig struct {
 // counter must keep growing across instances so stale fires stay stale).
 type cell struct {
 	snapshot any
-	started  bool
+	started  bool // a Start has completed and snapshot holds its state
+	counted  bool // counted in the live-actors gauge
 	inflight any
 	attempts int
 	cause    any
@@ -103,15 +104,19 @@ func (s *shell) started(ctx actor.Context) {
 		self, root := ctx.Self(), ctx.ActorSystem().Root
 		s.cell.timer = NewTimer(s.cfg.Clock, func(f TimerFired) { root.Send(self, f) })
 	}
+	if !s.cell.counted {
+		s.cfg.Metrics.LiveActors.WithLabelValues(s.cfg.Kind).Inc()
+		s.cell.counted = true
+	}
+	// Restored only once a Start has completed: a first Start that panicked
+	// left no snapshot, so it is simply run again as a first start.
 	restored := s.cell.started
 	if restored {
 		s.b.Restore(s.cell.snapshot)
-	} else {
-		s.cfg.Metrics.LiveActors.WithLabelValues(s.cfg.Kind).Inc()
 	}
-	s.cell.started = true
 	s.b.Start(ctx, restored)
 	s.cell.snapshot = s.b.Snapshot()
+	s.cell.started = true
 	if msg := s.cell.inflight; msg != nil {
 		if s.cell.attempts >= s.cfg.MaxAttempts {
 			s.cfg.Log.Error("giving up on a message that keeps crashing the actor",
@@ -149,8 +154,7 @@ func (s *shell) run(ctx actor.Context, msg any) {
 			panic(r)
 		}
 	}()
-	if f, ok := msg.(TimerFired); ok {
-		_ = f
+	if _, ok := msg.(TimerFired); ok {
 		s.b.Tick(ctx, s.cfg.Clock.Now())
 	} else {
 		s.b.Handle(ctx, msg)

@@ -26,10 +26,11 @@ type (
 // counter is a test behavior: a count, a deadline, and a record of what it
 // gave up on and when it ticked.
 type counter struct {
-	n        int
-	deadline time.Time
-	attempts map[*boom]int
-	log      *events
+	failStarts *int // first Starts that panic, shared across instances
+	n          int
+	deadline   time.Time
+	attempts   map[*boom]int
+	log        *events
 }
 
 type events struct {
@@ -43,6 +44,10 @@ func (e *events) add(f func()) { e.mu.Lock(); f(); e.mu.Unlock() }
 
 func (c *counter) Start(_ actor.Context, restored bool) {
 	c.log.add(func() { c.log.started = append(c.log.started, restored) })
+	if c.failStarts != nil && *c.failStarts > 0 {
+		*c.failStarts--
+		panic("start failed")
+	}
 }
 func (c *counter) Snapshot() any { return *c }
 func (c *counter) Restore(s any) {
@@ -172,4 +177,23 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 		time.Sleep(time.Millisecond)
 	}
+}
+
+// A first Start that panics is run again as a first start (nothing to
+// restore yet), and the actor then works normally.
+func TestPanicInFirstStartIsRetriedAsAFirstStart(t *testing.T) {
+	f := newFixture(t)
+	ev := &events{}
+	fails := 2
+	cfg := actors.ShellConfig{Kind: "counter", Clock: f.clk, Log: zaptest.NewLogger(t), Metrics: f.m}
+	pid, err := actors.SpawnChild(f.sys.Root, f.sup, "flaky", actors.Props(cfg, func() actors.Behavior {
+		return &counter{attempts: map[*boom]int{}, log: ev, failStarts: &fails}
+	}))
+	require.NoError(t, err)
+	f.sys.Root.Send(pid, inc{})
+	assert.Equal(t, 1, f.count(t, pid))
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	assert.Equal(t, []bool{false, false, false}, ev.started, "never a restore of a state that was never made")
+	assert.Equal(t, 1.0, testutil.ToFloat64(f.m.LiveActors.WithLabelValues("counter")))
 }

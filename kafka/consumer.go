@@ -29,7 +29,8 @@ type PipelineConfig struct {
 	LatestTopics []messages.Topic
 	// MaxInFlight pauses consumption while this many records are unfinished (default 20000).
 	MaxInFlight int
-	// MaxRecordBytes rejects larger records (default 1 MiB).
+	// MaxRecordBytes rejects larger records (default 900,000: below
+	// librdkafka's message.max.bytes, so a dead-letter copy always fits).
 	MaxRecordBytes int
 	Outbox         OutboxConfig
 	// Extra librdkafka properties for both clients (e.g. security settings).
@@ -52,17 +53,19 @@ type Pipeline struct {
 	router  *Router
 	latest  map[string]bool
 
-	stopPoll  chan struct{}
-	pollDone  chan struct{}
-	stopOnce  sync.Once
-	assigned  map[partKey]bool
-	paused    bool
-	revokeMax time.Duration
-	closing   <-chan struct{} // set by Close: bounds the revoke wait
-	closeOnce sync.Once
-	closeErr  error
-	nAssigned atomic.Int64 // partitions currently assigned, for readiness
-	errs      chan error
+	stopPoll   chan struct{}
+	pollDone   chan struct{}
+	stopOnce   sync.Once
+	assigned   map[partKey]bool
+	paused     bool
+	revokeMax  time.Duration
+	closing    <-chan struct{} // set by Close: bounds the revoke wait
+	closeOnce  sync.Once
+	closeErr   error
+	started    bool               // Start ran: the poll loop and the outbox exist
+	stopOutbox context.CancelFunc // hard stop of the outbox alone
+	nAssigned  atomic.Int64       // partitions currently assigned, for readiness
+	errs       chan error
 }
 
 func baseConfig(cfg PipelineConfig) ck.ConfigMap {
@@ -83,7 +86,7 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 		cfg.MaxInFlight = 20000
 	}
 	if cfg.MaxRecordBytes <= 0 {
-		cfg.MaxRecordBytes = 1 << 20
+		cfg.MaxRecordBytes = 900_000
 	}
 	log = log.With(zap.String("group", cfg.Group))
 	pc := baseConfig(cfg)
@@ -150,11 +153,16 @@ func (pl *Pipeline) Start(ctx context.Context) error {
 	if err := pl.c.SubscribeTopics(topics, pl.rebalance); err != nil {
 		return fmt.Errorf("subscribe %v: %w", topics, err)
 	}
+	// The outbox has a stop of its own: Close must be able to end it, and
+	// wait for it, before the clients it uses are destroyed.
+	octx, stopOutbox := context.WithCancel(ctx)
+	pl.stopOutbox = stopOutbox
 	go func() {
-		if err := pl.outbox.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+		if err := pl.outbox.Run(octx); err != nil && !errors.Is(err, context.Canceled) {
 			pl.errs <- err
 		}
 	}()
+	pl.started = true
 	go pl.poll(ctx)
 	pl.log.Info("consuming", zap.Strings("topics", topics))
 	return nil
@@ -244,15 +252,14 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 			keys = append(keys, Source{Topic: *tp.Topic, Partition: tp.Partition})
 		}
 		if !c.AssignmentLost() {
+			// The wait ends at revokeMax, or at once when Close gave up.
 			stop := make(chan struct{})
-			t := time.AfterFunc(pl.revokeMax, func() { close(stop) })
 			done := make(chan struct{})
 			go func() {
+				defer close(stop)
 				select {
+				case <-time.After(pl.revokeMax):
 				case <-pl.closing:
-					t.Stop()
-					close(stop)
-				case <-stop:
 				case <-done:
 				}
 			}()
@@ -260,7 +267,6 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 				pl.log.Warn("revoking partitions with uncommitted records; their next owner reads them again")
 			}
 			close(done)
-			t.Stop()
 		}
 		for _, k := range keys {
 			pl.tracker.Revoke(k.Topic, k.Partition)
@@ -326,12 +332,15 @@ func (pl *Pipeline) Assigned() int { return int(pl.nAssigned.Load()) }
 
 // StopConsuming ends the poll loop; records already dispatched keep going.
 func (pl *Pipeline) StopConsuming() {
+	if !pl.started {
+		return
+	}
 	pl.stopOnce.Do(func() { close(pl.stopPoll) })
 	<-pl.pollDone
 }
 
-// WaitIdle waits until every dispatched record has been handed to the
-// outbox (or ctx ends) and reports whether it got there.
+// WaitIdle waits until the outbox has taken every dispatched record into a
+// transaction (or ctx ends) and reports whether it got there.
 func (pl *Pipeline) WaitIdle(ctx context.Context) bool {
 	for pl.tracker.InFlight() > 0 {
 		select {
@@ -353,13 +362,20 @@ func (pl *Pipeline) Close(ctx context.Context) error {
 }
 
 func (pl *Pipeline) close(ctx context.Context) error {
-	pl.StopConsuming()
-	pl.outbox.Close()
 	var err error
-	select {
-	case <-pl.outbox.Done():
-	case <-ctx.Done():
-		err = fmt.Errorf("outbox did not finish: %w", ctx.Err())
+	if pl.started {
+		pl.StopConsuming()
+		pl.outbox.Close()
+		select {
+		case <-pl.outbox.Done():
+		case <-ctx.Done():
+			err = fmt.Errorf("outbox did not finish: %w", ctx.Err())
+			// Abandon what is uncommitted (read again by the next owner), but
+			// never destroy the clients under a transactional call: wait for
+			// the outbox to return (at most one call's timeout).
+			pl.stopOutbox()
+			<-pl.outbox.Done()
+		}
 	}
 	pl.closing = ctx.Done()
 	if cerr := pl.c.Close(); cerr != nil && err == nil {
@@ -370,7 +386,7 @@ func (pl *Pipeline) close(ctx context.Context) error {
 }
 
 // Lag reports, per assigned partition, the high watermark minus the
-// committed position, for the metrics endpoint.
+// consumer's fetch position, for the metrics endpoint.
 func (pl *Pipeline) Lag() map[string]int64 {
 	out := map[string]int64{}
 	parts, err := pl.c.Assignment()

@@ -32,6 +32,9 @@ const (
 	HeaderDLQTopic     = "dlq.topic"
 	HeaderDLQPartition = "dlq.partition"
 	HeaderDLQOffset    = "dlq.offset"
+	// HeaderDLQTruncated carries the original length when the copy's value
+	// had to be cut to fit the producer's size limit.
+	HeaderDLQTruncated = "dlq.truncated"
 )
 
 // Trace is the W3C trace context carried by a record, propagated unchanged to

@@ -84,7 +84,6 @@ type Outbox struct {
 	closed bool
 	in     chan Batch
 	done   chan struct{}
-	events chan struct{}
 }
 
 // NewOutbox wraps an initialised transactional producer. group and tracker
@@ -92,7 +91,7 @@ type Outbox struct {
 func NewOutbox(p *ck.Producer, group groupMetadata, tracker *Tracker, cfg OutboxConfig, log *zap.Logger, m *metrics.Metrics) *Outbox {
 	cfg.defaults()
 	o := &Outbox{cfg: cfg, log: log, m: m, p: p, group: group, tracker: tracker,
-		in: make(chan Batch, cfg.Queue), done: make(chan struct{}), events: make(chan struct{})}
+		in: make(chan Batch, cfg.Queue), done: make(chan struct{})}
 	go o.drainEvents()
 	return o
 }
@@ -100,14 +99,10 @@ func NewOutbox(p *ck.Producer, group groupMetadata, tracker *Tracker, cfg Outbox
 // drainEvents reads the producer's event channel for its whole life: an
 // undrained channel blocks librdkafka's poller and hangs Flush.
 func (o *Outbox) drainEvents() {
-	defer close(o.events)
 	for ev := range o.p.Events() {
-		switch e := ev.(type) {
-		case *ck.Message:
-			if e.TopicPartition.Error != nil {
-				o.log.Warn("delivery failed", zap.Error(e.TopicPartition.Error))
-			}
-		case ck.Error:
+		// Delivery reports are off (a transaction's commit reports its
+		// records); what remains are client errors.
+		if e, ok := ev.(ck.Error); ok {
 			o.log.Warn("producer error", zap.Error(e), zap.Bool("fatal", e.IsFatal()))
 		}
 	}
@@ -121,8 +116,12 @@ func (o *Outbox) Submit(b Batch) error {
 	if o.closed {
 		return ErrClosed
 	}
-	o.in <- b
-	return nil
+	select {
+	case o.in <- b:
+		return nil
+	case <-o.done: // Run has stopped (fatal error or hard stop): nobody drains in
+		return ErrClosed
+	}
 }
 
 // Close stops accepting batches; Run commits what is queued and returns.

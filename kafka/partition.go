@@ -38,7 +38,8 @@ func murmur2(data []byte) uint32 {
 
 // PartitionFor is the partition a key lands on among n partitions under the
 // murmur2 partitioner: the one Java clients, librdkafka's murmur2_random
-// and franz-go's Kafka hasher agree on. Actor placement relies on it.
+// and franz-go's Kafka hasher agree on. Tests use it to check placement;
+// partition-aligned actor placement will.
 func PartitionFor(key []byte, n int32) int32 {
 	return int32(murmur2(key)&0x7fffffff) % n
 }

@@ -1,9 +1,11 @@
 package kafka_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -125,13 +127,7 @@ func TestSpineEndToEnd(t *testing.T) {
 
 	// Offsets were committed inside the output transactions: all n inputs are done.
 	kafkatest.Eventually(t, 10*time.Second, "committed offsets to cover every input", func() bool {
-		var sum int64
-		for p := int32(0); p < kafkatest.Partitions; p++ {
-			if o := b.Committed(t, group, messages.CommandTopicInstanceTransport, p); o > 0 {
-				sum += o
-			}
-		}
-		return sum == n
+		return b.CommittedTotal(t, group, messages.CommandTopicInstanceTransport) == n
 	})
 }
 
@@ -224,5 +220,29 @@ func TestBadInputIsDeadLetteredWithoutStallingThePartition(t *testing.T) {
 	}
 	kafkatest.Eventually(t, 10*time.Second, "all four inputs committed", func() bool {
 		return b.Committed(t, group, messages.CommandTopicInstanceTransport, kafka.PartitionFor(key, kafkatest.Partitions)) == 4
+	})
+}
+
+// A record too large to process is dead-lettered as oversized, its copy cut
+// to a size the producer accepts, and the partition keeps committing.
+func TestOversizedRecordIsDeadLetteredWithinProducerLimits(t *testing.T) {
+	b := kafkatest.StartBroker(t)
+	startPipeline(t, b, "spine-oversized")
+	in := b.Client(t)
+	key := messages.IntKey(9)
+	big := append([]byte(`{"type":"START","body":"`), bytes.Repeat([]byte("x"), 950_000)...)
+	b.Produce(t, in, messages.CommandTopicInstanceTransport, key, big, kafkatest.Tenant)
+	b.Produce(t, in, messages.CommandTopicInstanceTransport, key, start(9, uuid.New()), kafkatest.Tenant)
+
+	dead := b.NewReader(t, false, messages.DeadLetterTopic).WaitCount(20*time.Second, 1)
+	reason, _ := kafkatest.Header(dead[0], kafka.HeaderDLQReason)
+	assert.Equal(t, "oversized", string(reason))
+	size, ok := kafkatest.Header(dead[0], kafka.HeaderDLQTruncated)
+	require.True(t, ok, "the copy says it was cut")
+	assert.Equal(t, strconv.Itoa(len(big)), string(size))
+	assert.Less(t, len(dead[0].Value), len(big))
+	b.NewReader(t, false, messages.CommandTopicCharacter).WaitCount(20*time.Second, 1)
+	kafkatest.Eventually(t, 10*time.Second, "both inputs committed", func() bool {
+		return b.Committed(t, group, messages.CommandTopicInstanceTransport, kafka.PartitionFor(key, kafkatest.Partitions)) == 2
 	})
 }

@@ -3,6 +3,7 @@ package kafka
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -100,6 +101,10 @@ func (r *Router) Dispatch(msg *ck.Message, src Source) {
 	}
 }
 
+// maxDeadLetterValue bounds a dead-letter copy's value well under
+// librdkafka's default message.max.bytes (1,000,000), headers included.
+const maxDeadLetterValue = 900_000
+
 // Emitter turns domain records into encoded Kafka records and hands them to
 // the outbox. Actors use it from their own goroutines.
 type Emitter struct {
@@ -176,8 +181,14 @@ func (e *Emitter) Reject(in *Input, err error) {
 	e.log.Warn("input rejected",
 		zap.String("topic", in.topicName), zap.Int32("partition", in.Partition), zap.Int64("offset", in.Offset),
 		zap.String("reason", string(r.Reason)), zap.String("detail", r.Detail), zap.Stringer("tenant", in.Tenant))
-	dlq := Out{Topic: e.names.Name(messages.DeadLetterTopic), Key: in.Key, Value: in.Value,
-		Headers: dlqHeaders(in.Headers, r, in.Source)}
+	value, headers := in.Value, dlqHeaders(in.Headers, r, in.Source)
+	if len(value) > maxDeadLetterValue {
+		// A copy the producer refuses would fail its transaction forever and
+		// stop every commit: keep the head of the value and say so.
+		headers = append(headers, ck.Header{Key: HeaderDLQTruncated, Value: []byte(strconv.Itoa(len(value)))})
+		value = value[:maxDeadLetterValue]
+	}
+	dlq := Out{Topic: e.names.Name(messages.DeadLetterTopic), Key: in.Key, Value: value, Headers: headers}
 	if err := e.out.Submit(Batch{Records: []Out{dlq}, Source: &in.Source}); err != nil {
 		e.log.Error("dead-letter after outbox closed; input will be read again", zap.Error(err))
 	}

@@ -71,11 +71,6 @@ func tripResources(trips []schedule.Trip) []resource {
 }
 
 func (a transportAPI) routes(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
-	views, err := a.s.Routes(r.Context(), t)
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
-		return
-	}
 	var filter *uint32
 	if f := r.URL.Query().Get("filter[startMapId]"); f != "" {
 		v, err := strconv.ParseUint(f, 10, 32)
@@ -85,6 +80,11 @@ func (a transportAPI) routes(w http.ResponseWriter, r *http.Request, t tenant.Te
 		}
 		m := uint32(v)
 		filter = &m
+	}
+	views, err := a.s.Routes(r.Context(), t)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
 	}
 	data := []resource{}
 	var included []resource
@@ -239,6 +239,9 @@ func (a transportAPI) start(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		w.WriteHeader(http.StatusNoContent)
 	case errors.As(err, &rej) && rej.Reason == messages.ReasonUnknownTarget:
 		writeError(w, http.StatusNotFound, rej.Detail)
+	case errors.As(err, &rej) && rej.Reason == messages.ReasonPanic:
+		a.log.Error("start transport failed inside the service", zap.Error(err))
+		writeError(w, http.StatusInternalServerError, rej.Detail)
 	case errors.As(err, &rej):
 		writeError(w, http.StatusBadRequest, rej.Error())
 	default:

@@ -48,7 +48,7 @@ type (
 		route     uuid.UUID
 		instance  uuid.UUID // nil: a pending reservation that failed
 	}
-	// routesReady hands the hub the PIDs of its tenant's route actors.
+	// routesReady hands the hub the PIDs of its tenant's instance-route actors.
 	routesReady struct{ rides map[uuid.UUID]*actor.PID }
 )
 
@@ -76,7 +76,7 @@ type (
 	shutdown struct{ done chan struct{} }
 	// instancesQuery answers with []ride.Instance.
 	instancesQuery struct{}
-	// stateQuery answers a route actor with routeStatus.
+	// stateQuery asks a route actor for its schedule.State at an instant.
 	stateQuery struct{ at time.Time }
 )
 

@@ -8,7 +8,6 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/gamehost/transitquest/schedule"
-	"github.com/gamehost/transitquest/tenant"
 	"github.com/gamehost/transitquest/transport/route"
 )
 
@@ -17,7 +16,6 @@ import (
 // which owns the presence index the warps are computed from.
 type routeActor struct {
 	deps    Deps
-	tenant  tenant.Tenant
 	tt      *schedule.Timetable
 	id      uuid.UUID
 	hub     *actor.PID

@@ -117,7 +117,7 @@ func (s *Subsystem) spawnTenant(cfg config.Tenant, restored map[uuid.UUID]ride.S
 	for _, id := range tt.RouteIDs() {
 		id := id
 		pid, err := actors.SpawnChild(root, sup, "route/"+id.String(), actors.Props(s.deps.shell("route"), func() actors.Behavior {
-			return &routeActor{deps: s.deps, tenant: tn, tt: tt, id: id, hub: ta.hub, portals: cfg.SpawnPortals}
+			return &routeActor{deps: s.deps, tt: tt, id: id, hub: ta.hub, portals: cfg.SpawnPortals}
 		}))
 		if err != nil {
 			return nil, err
@@ -302,9 +302,12 @@ func (s *Subsystem) lookup(t tenant.Tenant) (*tenantActors, bool) {
 	return ta, ok
 }
 
+// timeout bounds an actor query by ctx's deadline. It is never zero or
+// negative: protoactor only arms a future's timeout for a positive one, and
+// an actor that gives up on a query never answers.
 func timeout(ctx context.Context) time.Duration {
 	if d, ok := ctx.Deadline(); ok {
-		return time.Until(d)
+		return max(time.Until(d), time.Millisecond)
 	}
 	return 5 * time.Second
 }
