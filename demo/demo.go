@@ -46,7 +46,11 @@ type action struct {
 // New connects to the broker the service uses and loads the same
 // configuration to know the sample routes and quests.
 func New(cfg service.Config, log *zap.Logger) (*Demo, error) {
-	c, _, err := config.Load(cfg.ConfigPath)
+	var opts []config.Option
+	if cfg.DefinitionsPath != "" { // the service loads these too
+		opts = append(opts, config.WithDefinitionsPath(cfg.DefinitionsPath))
+	}
+	c, _, err := config.Load(cfg.ConfigPath, opts...)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}

@@ -27,7 +27,9 @@ func fromInput(in *kafka.Input) origin {
 // the input is then just completed).
 func (o origin) emit(d Deps, recs []messages.Record) {
 	if err := d.Emitter.Emit(o.tenant, o.trace, recs, o.in, nil); err != nil {
-		d.Log.Error("party-quest effects not emitted; the input will be read again",
+		// Either the outbox is closed (the input is read again after the
+		// restart) or the effects did not encode (Emit dead-lettered it).
+		d.Log.Error("party-quest effects not emitted",
 			zap.Error(err), zap.Stringer("tenant", o.tenant))
 	}
 }

@@ -32,7 +32,8 @@ func (s *Subsystem) Validate(files [][]byte) []ValidationResult {
 		errs, warnings := definition.Validate(d)
 		if first, dup := seen[d.QuestID]; dup && d.QuestID != "" {
 			errs = append(errs, fmt.Sprintf("duplicate questId %q (first in file #%d)", d.QuestID, first))
-		} else {
+		} else if len(errs) == 0 {
+			// Only a loadable file claims its questId, as loading does.
 			seen[d.QuestID] = i
 		}
 		out = append(out, ValidationResult{Valid: len(errs) == 0, QuestID: d.QuestID, Name: d.Name, Errors: errs, Warnings: warnings})
