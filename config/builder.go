@@ -67,8 +67,10 @@ func (b *builder) valid(at origin, fieldErrs []error, validate func() error) boo
 	return true
 }
 
-// addRoute accepts a scheduled route unless fieldErrs or Validate object.
-func (b *builder) addRoute(at origin, r schedule.Route, fieldErrs []error) {
+// addRoute builds a scheduled route from in and accepts it unless a field
+// or Validate objects.
+func (b *builder) addRoute(at origin, in routeInput) {
+	r, fieldErrs := in.route()
 	if !b.valid(at, fieldErrs, r.Validate) {
 		return
 	}
@@ -99,8 +101,10 @@ func (b *builder) noteLegs(ids ...string) {
 	}
 }
 
-// addRide accepts an instance route unless fieldErrs or Validate object.
-func (b *builder) addRide(at origin, r ride.Route, fieldErrs []error) {
+// addRide builds an instance route from in and accepts it unless a field or
+// Validate objects.
+func (b *builder) addRide(at origin, in rideInput) {
+	r, fieldErrs := in.ride()
 	if !b.valid(at, fieldErrs, r.Validate) {
 		return
 	}

@@ -56,13 +56,28 @@ func jsonReason(err error) string {
 		if te.Field == "" {
 			return fmt.Sprintf("cannot use JSON %s as %s", te.Value, te.Type)
 		}
-		return fmt.Sprintf("%s: cannot use JSON %s as %s", te.Field, te.Value, te.Type)
+		return fmt.Sprintf("%s: cannot use JSON %s as %s", jsonPath(te.Field), te.Value, te.Type)
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		return fmt.Sprintf("invalid JSON at byte %d: %v", se.Offset, se)
 	}
 	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// jsonPath drops from an UnmarshalTypeError's Field the Go names of the
+// structs our records embed (encoding/json includes them since Go 1.24), so
+// the path names only members the author wrote: "capacity", not
+// "rideFields.capacity".
+func jsonPath(field string) string {
+	parts := strings.Split(field, ".")
+	kept := parts[:0]
+	for _, p := range parts {
+		if !slices.Contains(embeddedRecordStructs, p) {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, ".")
 }
 
 // joinReasons renders errors (possibly errors.Join trees) on one line.

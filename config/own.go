@@ -4,24 +4,18 @@ import (
 	"encoding/json"
 
 	"github.com/gamehost/transitquest/schedule"
-	"github.com/gamehost/transitquest/transport/ride"
 )
 
 // Records of our own format. Durations stay raw so parseDuration can name
 // the field in its reason; unknown fields are rejected by decodeStrict.
 
 type routeRecord struct {
-	ID               string          `json:"id"`
-	Name             string          `json:"name"`
-	StartMapID       uint32          `json:"startMapId"`
-	StagingMapID     uint32          `json:"stagingMapId"`
-	EnRouteMapIDs    []uint32        `json:"enRouteMapIds"`
-	DestinationMapID uint32          `json:"destinationMapId"`
-	ObservationMapID uint32          `json:"observationMapId"`
-	BoardingWindow   json.RawMessage `json:"boardingWindow"`
-	PreDeparture     json.RawMessage `json:"preDeparture"`
-	Travel           json.RawMessage `json:"travel"`
-	CycleInterval    json.RawMessage `json:"cycleInterval"`
+	routeFields
+	ID             string          `json:"id"`
+	BoardingWindow json.RawMessage `json:"boardingWindow"`
+	PreDeparture   json.RawMessage `json:"preDeparture"`
+	Travel         json.RawMessage `json:"travel"`
+	CycleInterval  json.RawMessage `json:"cycleInterval"`
 }
 
 type vesselRecord struct {
@@ -33,48 +27,22 @@ type vesselRecord struct {
 }
 
 type instanceRouteRecord struct {
-	ID               string          `json:"id"`
-	Name             string          `json:"name"`
-	StartMapID       uint32          `json:"startMapId"`
-	TransitMapID     uint32          `json:"transitMapId"`
-	DestinationMapID uint32          `json:"destinationMapId"`
-	Capacity         uint32          `json:"capacity"`
-	BoardingWindow   json.RawMessage `json:"boardingWindow"`
-	Travel           json.RawMessage `json:"travel"`
+	rideFields
+	ID             string          `json:"id"`
+	BoardingWindow json.RawMessage `json:"boardingWindow"`
+	Travel         json.RawMessage `json:"travel"`
 }
 
-// errs collects field errors of one record.
-type errs []error
-
-func (e *errs) add(err error) {
-	if err != nil {
-		*e = append(*e, err)
+// input maps a decoded route record onto the neutral route input.
+func (rec routeRecord) input() routeInput {
+	return routeInput{
+		routeFields:    rec.routeFields,
+		ID:             idText("id", rec.ID),
+		BoardingWindow: goDuration("boardingWindow", rec.BoardingWindow),
+		PreDeparture:   goDuration("preDeparture", rec.PreDeparture),
+		Travel:         goDuration("travel", rec.Travel),
+		CycleInterval:  goDuration("cycleInterval", rec.CycleInterval),
 	}
-}
-
-// route converts a decoded route record, collecting every field error.
-func (rec routeRecord) route() (schedule.Route, []error) {
-	var e errs
-	var err error
-	r := schedule.Route{
-		Name:             rec.Name,
-		StartMapID:       rec.StartMapID,
-		StagingMapID:     rec.StagingMapID,
-		EnRouteMapIDs:    rec.EnRouteMapIDs,
-		DestinationMapID: rec.DestinationMapID,
-		ObservationMapID: rec.ObservationMapID,
-	}
-	r.ID, err = parseID("id", rec.ID)
-	e.add(err)
-	r.BoardingWindow, err = parseDuration("boardingWindow", rec.BoardingWindow)
-	e.add(err)
-	r.PreDeparture, err = parseDuration("preDeparture", rec.PreDeparture)
-	e.add(err)
-	r.Travel, err = parseDuration("travel", rec.Travel)
-	e.add(err)
-	r.CycleInterval, err = parseDuration("cycleInterval", rec.CycleInterval)
-	e.add(err)
-	return r, e
 }
 
 // vessel converts a decoded vessel record.
@@ -93,24 +61,14 @@ func (rec vesselRecord) vessel() (schedule.SharedVessel, []error) {
 	return v, e
 }
 
-// route converts a decoded instance-route record.
-func (rec instanceRouteRecord) route() (ride.Route, []error) {
-	var e errs
-	var err error
-	r := ride.Route{
-		Name:             rec.Name,
-		StartMapID:       rec.StartMapID,
-		TransitMapID:     rec.TransitMapID,
-		DestinationMapID: rec.DestinationMapID,
-		Capacity:         rec.Capacity,
+// input maps a decoded instance-route record onto the neutral ride input.
+func (rec instanceRouteRecord) input() rideInput {
+	return rideInput{
+		rideFields:     rec.rideFields,
+		ID:             idText("id", rec.ID),
+		BoardingWindow: goDuration("boardingWindow", rec.BoardingWindow),
+		Travel:         goDuration("travel", rec.Travel),
 	}
-	r.ID, err = parseID("id", rec.ID)
-	e.add(err)
-	r.BoardingWindow, err = parseDuration("boardingWindow", rec.BoardingWindow)
-	e.add(err)
-	r.Travel, err = parseDuration("travel", rec.Travel)
-	e.add(err)
-	return r, e
 }
 
 // records decodes one array section of our own format and hands each
@@ -139,8 +97,7 @@ func (l *tenantLoader) ownRoute(i int, raw json.RawMessage) {
 		l.report(at, jsonReason(err))
 		return
 	}
-	r, fieldErrs := rec.route()
-	l.b.addRoute(at, r, fieldErrs)
+	l.b.addRoute(at, rec.input())
 }
 
 // ownVessel loads vessels[i] of our own format.
@@ -168,6 +125,5 @@ func (l *tenantLoader) ownInstanceRoute(i int, raw json.RawMessage) {
 		l.report(at, jsonReason(err))
 		return
 	}
-	r, fieldErrs := rec.route()
-	l.b.addRide(at, r, fieldErrs)
+	l.b.addRide(at, rec.input())
 }

@@ -128,6 +128,15 @@ func TestWrongJSONTypeInARecord(t *testing.T) {
 	assert.Equal(t, "capacity: cannot use JSON number -1 as uint32", problemFor(t, problems, "tenants[0].instanceRoutes[0] x").Reason)
 }
 
+// Members shared by several formats live in embedded structs; the reason
+// still names the member as written, not the Go struct holding it.
+func TestWrongJSONTypeInASharedRouteMember(t *testing.T) {
+	path := writeConfig(t, oneTenant(`"routes":[`+validRoute(idA, "r", `"startMapId":-1`)+`]`))
+	_, problems, err := Load(path)
+	require.NoError(t, err)
+	assert.Equal(t, "startMapId: cannot use JSON number -1 as uint32", problemFor(t, problems, "tenants[0].routes[0]").Reason)
+}
+
 func TestDuplicateIDsRejectTheLaterRecord(t *testing.T) {
 	path := writeConfig(t, oneTenant(`
 		"routes": [`+validRoute(idA, "first")+`, `+validRoute(idA, "second")+`, `+validRoute(idB, "b")+`],

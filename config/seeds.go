@@ -5,12 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/gamehost/transitquest/partyquest/definition"
-	"github.com/gamehost/transitquest/schedule"
 )
 
 // SeedNamespace is the UUID namespace of seeded route ids: the SHA-1
@@ -32,16 +30,11 @@ func SeedRouteID(tenantID uuid.UUID, name string) uuid.UUID {
 // seedRoute is a reference route seed file (services/atlas-transports/routes).
 // Unknown keys are ignored as the reference ignored them.
 type seedRoute struct {
-	Name                          string   `json:"name"`
-	StartMapID                    uint32   `json:"startMapId"`
-	StagingMapID                  uint32   `json:"stagingMapId"`
-	EnRouteMapIDs                 []uint32 `json:"enRouteMapIds"`
-	DestinationMapID              uint32   `json:"destinationMapId"`
-	ObservationMapID              uint32   `json:"observationMapId"`
-	BoardingWindowDurationMinutes int64    `json:"boardingWindowDurationMinutes"`
-	PreDepartureDurationMinutes   int64    `json:"preDepartureDurationMinutes"`
-	TravelDurationMinutes         int64    `json:"travelDurationMinutes"`
-	CycleIntervalMinutes          int64    `json:"cycleIntervalMinutes"`
+	routeFields
+	BoardingWindowDurationMinutes int64 `json:"boardingWindowDurationMinutes"`
+	PreDepartureDurationMinutes   int64 `json:"preDepartureDurationMinutes"`
+	TravelDurationMinutes         int64 `json:"travelDurationMinutes"`
+	CycleIntervalMinutes          int64 `json:"cycleIntervalMinutes"`
 }
 
 // seedSchemaFile is the JSON schema shipped beside the seeds; not a route.
@@ -90,35 +83,24 @@ func (l *tenantLoader) importRouteSeeds(key, rel string) {
 			l.report(at, err.Error())
 			continue
 		}
-		r, fieldErrs := s.route(l.tenant.ID)
-		l.b.addRoute(at, r, fieldErrs)
+		l.b.addRoute(at, s.input(l.tenant.ID))
 	}
 }
 
-// route converts a seed with its derived id; a seed without a name keeps
-// the nil id so Validate reports the missing name (the id would mean
-// nothing).
-func (s seedRoute) route(tenantID uuid.UUID) (schedule.Route, []error) {
-	var e errs
-	var err error
-	r := schedule.Route{
-		Name:             s.Name,
-		StartMapID:       s.StartMapID,
-		StagingMapID:     s.StagingMapID,
-		EnRouteMapIDs:    s.EnRouteMapIDs,
-		DestinationMapID: s.DestinationMapID,
-		ObservationMapID: s.ObservationMapID,
-	}
+// input maps a seed onto the neutral route input with its derived id. A
+// seed without a name keeps the nil id so Validate reports the missing name
+// (the id would mean nothing).
+func (s seedRoute) input(tenantID uuid.UUID) routeInput {
+	id := uuid.Nil
 	if s.Name != "" {
-		r.ID = SeedRouteID(tenantID, s.Name)
+		id = SeedRouteID(tenantID, s.Name)
 	}
-	r.BoardingWindow, err = scaled("boardingWindowDurationMinutes", s.BoardingWindowDurationMinutes, time.Minute)
-	e.add(err)
-	r.PreDeparture, err = scaled("preDepartureDurationMinutes", s.PreDepartureDurationMinutes, time.Minute)
-	e.add(err)
-	r.Travel, err = scaled("travelDurationMinutes", s.TravelDurationMinutes, time.Minute)
-	e.add(err)
-	r.CycleInterval, err = scaled("cycleIntervalMinutes", s.CycleIntervalMinutes, time.Minute)
-	e.add(err)
-	return r, e
+	return routeInput{
+		routeFields:    s.routeFields,
+		ID:             idKnown(id),
+		BoardingWindow: minutes("boardingWindowDurationMinutes", s.BoardingWindowDurationMinutes),
+		PreDeparture:   minutes("preDepartureDurationMinutes", s.PreDepartureDurationMinutes),
+		Travel:         minutes("travelDurationMinutes", s.TravelDurationMinutes),
+		CycleInterval:  minutes("cycleIntervalMinutes", s.CycleIntervalMinutes),
+	}
 }

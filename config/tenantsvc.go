@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/gamehost/transitquest/schedule"
-	"github.com/gamehost/transitquest/transport/ride"
 )
 
 // Attributes of the tenants service's configuration resources, with the
@@ -13,16 +12,11 @@ import (
 // seconds, instance routes in seconds as their names say.
 
 type tenantRouteAttributes struct {
-	Name                   string   `json:"name"`
-	StartMapID             uint32   `json:"startMapId"`
-	StagingMapID           uint32   `json:"stagingMapId"`
-	EnRouteMapIDs          []uint32 `json:"enRouteMapIds"`
-	DestinationMapID       uint32   `json:"destinationMapId"`
-	ObservationMapID       uint32   `json:"observationMapId"`
-	BoardingWindowDuration int64    `json:"boardingWindowDuration"`
-	PreDepartureDuration   int64    `json:"preDepartureDuration"`
-	TravelDuration         int64    `json:"travelDuration"`
-	CycleInterval          int64    `json:"cycleInterval"`
+	routeFields
+	BoardingWindowDuration int64 `json:"boardingWindowDuration"`
+	PreDepartureDuration   int64 `json:"preDepartureDuration"`
+	TravelDuration         int64 `json:"travelDuration"`
+	CycleInterval          int64 `json:"cycleInterval"`
 }
 
 type tenantVesselAttributes struct {
@@ -33,13 +27,9 @@ type tenantVesselAttributes struct {
 }
 
 type tenantInstanceRouteAttributes struct {
-	Name                  string `json:"name"`
-	StartMapID            uint32 `json:"startMapId"`
-	TransitMapID          uint32 `json:"transitMapId"`
-	DestinationMapID      uint32 `json:"destinationMapId"`
-	Capacity              uint32 `json:"capacity"`
-	BoardingWindowSeconds int64  `json:"boardingWindowSeconds"`
-	TravelDurationSeconds int64  `json:"travelDurationSeconds"`
+	rideFields
+	BoardingWindowSeconds int64 `json:"boardingWindowSeconds"`
+	TravelDurationSeconds int64 `json:"travelDurationSeconds"`
 }
 
 // JSON:API resource types of the three lists.
@@ -59,26 +49,14 @@ func (l *tenantLoader) importTenantRoutes(key, rel string) {
 			l.report(at, err.Error())
 			return
 		}
-		var e errs
-		r := schedule.Route{
-			Name:             a.Name,
-			StartMapID:       a.StartMapID,
-			StagingMapID:     a.StagingMapID,
-			EnRouteMapIDs:    a.EnRouteMapIDs,
-			DestinationMapID: a.DestinationMapID,
-			ObservationMapID: a.ObservationMapID,
-		}
-		r.ID, err = parseID("id", res.ID)
-		e.add(err)
-		r.BoardingWindow, err = scaled("boardingWindowDuration", a.BoardingWindowDuration, time.Minute)
-		e.add(err)
-		r.PreDeparture, err = scaled("preDepartureDuration", a.PreDepartureDuration, time.Minute)
-		e.add(err)
-		r.Travel, err = scaled("travelDuration", a.TravelDuration, time.Minute)
-		e.add(err)
-		r.CycleInterval, err = scaled("cycleInterval", a.CycleInterval, time.Minute)
-		e.add(err)
-		l.b.addRoute(at, r, e)
+		l.b.addRoute(at, routeInput{
+			routeFields:    a.routeFields,
+			ID:             idText("id", res.ID),
+			BoardingWindow: minutes("boardingWindowDuration", a.BoardingWindowDuration),
+			PreDeparture:   minutes("preDepartureDuration", a.PreDepartureDuration),
+			Travel:         minutes("travelDuration", a.TravelDuration),
+			CycleInterval:  minutes("cycleInterval", a.CycleInterval),
+		})
 	})
 }
 
@@ -118,21 +96,12 @@ func (l *tenantLoader) importTenantInstanceRoutes(key, rel string) {
 			l.report(at, err.Error())
 			return
 		}
-		var e errs
-		r := ride.Route{
-			Name:             a.Name,
-			StartMapID:       a.StartMapID,
-			TransitMapID:     a.TransitMapID,
-			DestinationMapID: a.DestinationMapID,
-			Capacity:         a.Capacity,
-		}
-		r.ID, err = parseID("id", res.ID)
-		e.add(err)
-		r.BoardingWindow, err = scaled("boardingWindowSeconds", a.BoardingWindowSeconds, time.Second)
-		e.add(err)
-		r.Travel, err = scaled("travelDurationSeconds", a.TravelDurationSeconds, time.Second)
-		e.add(err)
-		l.b.addRide(at, r, e)
+		l.b.addRide(at, rideInput{
+			rideFields:     a.rideFields,
+			ID:             idText("id", res.ID),
+			BoardingWindow: seconds("boardingWindowSeconds", a.BoardingWindowSeconds),
+			Travel:         seconds("travelDurationSeconds", a.TravelDurationSeconds),
+		})
 	})
 }
 
