@@ -79,9 +79,11 @@ func (b *builder) addRoute(at origin, in routeInput) {
 	}
 }
 
-// addVessel accepts a shared vessel unless fieldErrs or Validate object. Its
-// legs are remembered even when it is rejected (see finish).
-func (b *builder) addVessel(at origin, v schedule.SharedVessel, fieldErrs []error) {
+// addVessel builds a shared vessel from in and accepts it unless a field or
+// Validate objects. Its legs are remembered even when it is rejected (see
+// finish).
+func (b *builder) addVessel(at origin, in vesselInput) {
+	v, fieldErrs := in.vessel()
 	b.noteLegs(v.RouteA.String(), v.RouteB.String())
 	if !b.valid(at, fieldErrs, v.Validate) {
 		return

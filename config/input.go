@@ -143,3 +143,24 @@ func (in rideInput) ride() (ride.Route, []error) {
 	}
 	return r, e
 }
+
+// vesselInput is a shared vessel as any format gives it.
+type vesselInput struct {
+	Name           string
+	ID             field[uuid.UUID]
+	RouteA, RouteB field[uuid.UUID]
+	Turnaround     field[time.Duration]
+}
+
+// vessel builds the shared vessel like route does.
+func (in vesselInput) vessel() (schedule.SharedVessel, []error) {
+	var e errs
+	v := schedule.SharedVessel{
+		ID:         read(&e, in.ID),
+		Name:       in.Name,
+		RouteA:     read(&e, in.RouteA),
+		RouteB:     read(&e, in.RouteB),
+		Turnaround: read(&e, in.Turnaround),
+	}
+	return v, e
+}

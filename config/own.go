@@ -1,10 +1,6 @@
 package config
 
-import (
-	"encoding/json"
-
-	"github.com/gamehost/transitquest/schedule"
-)
+import "encoding/json"
 
 // Records of our own format. Durations stay raw so parseDuration can name
 // the field in its reason; unknown fields are rejected by decodeStrict.
@@ -45,20 +41,15 @@ func (rec routeRecord) input() routeInput {
 	}
 }
 
-// vessel converts a decoded vessel record.
-func (rec vesselRecord) vessel() (schedule.SharedVessel, []error) {
-	var e errs
-	var err error
-	v := schedule.SharedVessel{Name: rec.Name}
-	v.ID, err = parseID("id", rec.ID)
-	e.add(err)
-	v.RouteA, err = parseID("routeA", rec.RouteA)
-	e.add(err)
-	v.RouteB, err = parseID("routeB", rec.RouteB)
-	e.add(err)
-	v.Turnaround, err = parseDuration("turnaround", rec.Turnaround)
-	e.add(err)
-	return v, e
+// input maps a decoded vessel record onto the neutral vessel input.
+func (rec vesselRecord) input() vesselInput {
+	return vesselInput{
+		Name:       rec.Name,
+		ID:         idText("id", rec.ID),
+		RouteA:     idText("routeA", rec.RouteA),
+		RouteB:     idText("routeB", rec.RouteB),
+		Turnaround: goDuration("turnaround", rec.Turnaround),
+	}
 }
 
 // input maps a decoded instance-route record onto the neutral ride input.
@@ -112,8 +103,7 @@ func (l *tenantLoader) ownVessel(i int, raw json.RawMessage) {
 		l.report(at, jsonReason(err))
 		return
 	}
-	v, fieldErrs := rec.vessel()
-	l.b.addVessel(at, v, fieldErrs)
+	l.b.addVessel(at, rec.input())
 }
 
 // ownInstanceRoute loads instanceRoutes[i] of our own format.

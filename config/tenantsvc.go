@@ -1,11 +1,6 @@
 package config
 
-import (
-	"encoding/json"
-	"time"
-
-	"github.com/gamehost/transitquest/schedule"
-)
+import "encoding/json"
 
 // Attributes of the tenants service's configuration resources, with the
 // reference's units: route integers in minutes, vessel turnaroundDelay in
@@ -71,17 +66,13 @@ func (l *tenantLoader) importTenantVessels(key, rel string) {
 			l.report(at, err.Error())
 			return
 		}
-		var e errs
-		v := schedule.SharedVessel{Name: a.Name}
-		v.ID, err = parseID("id", res.ID)
-		e.add(err)
-		v.RouteA, err = parseID("routeAID", a.RouteAID)
-		e.add(err)
-		v.RouteB, err = parseID("routeBID", a.RouteBID)
-		e.add(err)
-		v.Turnaround, err = scaled("turnaroundDelay", a.TurnaroundDelay, time.Second)
-		e.add(err)
-		l.b.addVessel(at, v, e)
+		l.b.addVessel(at, vesselInput{
+			Name:       a.Name,
+			ID:         idText("id", res.ID),
+			RouteA:     idText("routeAID", a.RouteAID),
+			RouteB:     idText("routeBID", a.RouteBID),
+			Turnaround: seconds("turnaroundDelay", a.TurnaroundDelay),
+		})
 	})
 }
 
