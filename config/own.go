@@ -14,21 +14,6 @@ type routeRecord struct {
 	CycleInterval  json.RawMessage `json:"cycleInterval"`
 }
 
-type vesselRecord struct {
-	ID         string          `json:"id"`
-	Name       string          `json:"name"`
-	RouteA     string          `json:"routeA"`
-	RouteB     string          `json:"routeB"`
-	Turnaround json.RawMessage `json:"turnaround"`
-}
-
-type instanceRouteRecord struct {
-	rideFields
-	ID             string          `json:"id"`
-	BoardingWindow json.RawMessage `json:"boardingWindow"`
-	Travel         json.RawMessage `json:"travel"`
-}
-
 // input maps a decoded route record onto the neutral route input.
 func (rec routeRecord) input() routeInput {
 	return routeInput{
@@ -41,6 +26,14 @@ func (rec routeRecord) input() routeInput {
 	}
 }
 
+type vesselRecord struct {
+	ID         string          `json:"id"`
+	Name       string          `json:"name"`
+	RouteA     string          `json:"routeA"`
+	RouteB     string          `json:"routeB"`
+	Turnaround json.RawMessage `json:"turnaround"`
+}
+
 // input maps a decoded vessel record onto the neutral vessel input.
 func (rec vesselRecord) input() vesselInput {
 	return vesselInput{
@@ -50,6 +43,13 @@ func (rec vesselRecord) input() vesselInput {
 		RouteB:     idText("routeB", rec.RouteB),
 		Turnaround: goDuration("turnaround", rec.Turnaround),
 	}
+}
+
+type instanceRouteRecord struct {
+	rideFields
+	ID             string          `json:"id"`
+	BoardingWindow json.RawMessage `json:"boardingWindow"`
+	Travel         json.RawMessage `json:"travel"`
 }
 
 // input maps a decoded instance-route record onto the neutral ride input.
@@ -79,28 +79,35 @@ func (l *tenantLoader) records(m map[string]json.RawMessage, section string, fn 
 	}
 }
 
+// decodeRecord decodes section[i] of our own format into rec, labelled with
+// the name it holds (name points into rec, so it is read after decoding). A
+// record that does not decode is reported and ok is false.
+func (l *tenantLoader) decodeRecord(section string, i int, raw json.RawMessage, rec any, name *string) (at origin, ok bool) {
+	err := decodeStrict(raw, rec)
+	at = l.at(section, i, *name)
+	if err != nil {
+		l.report(at, jsonReason(err))
+		return at, false
+	}
+	return at, true
+}
+
 // ownRoute loads routes[i] of our own format.
 func (l *tenantLoader) ownRoute(i int, raw json.RawMessage) {
 	var rec routeRecord
-	err := decodeStrict(raw, &rec)
-	at := l.at("routes", i, rec.Name)
-	if err != nil {
-		l.report(at, jsonReason(err))
-		return
+	if at, ok := l.decodeRecord("routes", i, raw, &rec, &rec.Name); ok {
+		l.b.addRoute(at, rec.input())
 	}
-	l.b.addRoute(at, rec.input())
 }
 
 // ownVessel loads vessels[i] of our own format.
 func (l *tenantLoader) ownVessel(i int, raw json.RawMessage) {
 	var rec vesselRecord
-	err := decodeStrict(raw, &rec)
-	at := l.at("vessels", i, rec.Name)
-	if err != nil {
+	at, ok := l.decodeRecord("vessels", i, raw, &rec, &rec.Name)
+	if !ok {
 		// The decoder fills what it can, so a typo elsewhere in the record
 		// still withholds the routes it names.
 		l.b.noteLegs(rec.RouteA, rec.RouteB)
-		l.report(at, jsonReason(err))
 		return
 	}
 	l.b.addVessel(at, rec.input())
@@ -109,11 +116,7 @@ func (l *tenantLoader) ownVessel(i int, raw json.RawMessage) {
 // ownInstanceRoute loads instanceRoutes[i] of our own format.
 func (l *tenantLoader) ownInstanceRoute(i int, raw json.RawMessage) {
 	var rec instanceRouteRecord
-	err := decodeStrict(raw, &rec)
-	at := l.at("instanceRoutes", i, rec.Name)
-	if err != nil {
-		l.report(at, jsonReason(err))
-		return
+	if at, ok := l.decodeRecord("instanceRoutes", i, raw, &rec, &rec.Name); ok {
+		l.b.addRide(at, rec.input())
 	}
-	l.b.addRide(at, rec.input())
 }

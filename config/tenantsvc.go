@@ -14,6 +14,18 @@ type tenantRouteAttributes struct {
 	CycleInterval          int64 `json:"cycleInterval"`
 }
 
+// input maps a route resource with id onto the neutral route input.
+func (a tenantRouteAttributes) input(id string) routeInput {
+	return routeInput{
+		routeFields:    a.routeFields,
+		ID:             idText("id", id),
+		BoardingWindow: minutes("boardingWindowDuration", a.BoardingWindowDuration),
+		PreDeparture:   minutes("preDepartureDuration", a.PreDepartureDuration),
+		Travel:         minutes("travelDuration", a.TravelDuration),
+		CycleInterval:  minutes("cycleInterval", a.CycleInterval),
+	}
+}
+
 type tenantVesselAttributes struct {
 	Name            string `json:"name"`
 	RouteAID        string `json:"routeAID"`
@@ -21,10 +33,32 @@ type tenantVesselAttributes struct {
 	TurnaroundDelay int64  `json:"turnaroundDelay"`
 }
 
+// input maps a vessel resource with id onto the neutral vessel input.
+func (a tenantVesselAttributes) input(id string) vesselInput {
+	return vesselInput{
+		Name:       a.Name,
+		ID:         idText("id", id),
+		RouteA:     idText("routeAID", a.RouteAID),
+		RouteB:     idText("routeBID", a.RouteBID),
+		Turnaround: seconds("turnaroundDelay", a.TurnaroundDelay),
+	}
+}
+
 type tenantInstanceRouteAttributes struct {
 	rideFields
 	BoardingWindowSeconds int64 `json:"boardingWindowSeconds"`
 	TravelDurationSeconds int64 `json:"travelDurationSeconds"`
+}
+
+// input maps an instance-route resource with id onto the neutral ride
+// input.
+func (a tenantInstanceRouteAttributes) input(id string) rideInput {
+	return rideInput{
+		rideFields:     a.rideFields,
+		ID:             idText("id", id),
+		BoardingWindow: seconds("boardingWindowSeconds", a.BoardingWindowSeconds),
+		Travel:         seconds("travelDurationSeconds", a.TravelDurationSeconds),
+	}
 }
 
 // JSON:API resource types of the three lists.
@@ -38,20 +72,9 @@ const (
 func (l *tenantLoader) importTenantRoutes(key, rel string) {
 	l.eachResource(key, rel, func(path string, i int, raw json.RawMessage) {
 		var a tenantRouteAttributes
-		res, err := decodeResource(raw, typeRoutes, &a)
-		at := l.resourceAt(path, i, a.Name, res.ID)
-		if err != nil {
-			l.report(at, err.Error())
-			return
+		if id, at, ok := l.decodeAt(path, i, raw, typeRoutes, &a, &a.Name); ok {
+			l.b.addRoute(at, a.input(id))
 		}
-		l.b.addRoute(at, routeInput{
-			routeFields:    a.routeFields,
-			ID:             idText("id", res.ID),
-			BoardingWindow: minutes("boardingWindowDuration", a.BoardingWindowDuration),
-			PreDeparture:   minutes("preDepartureDuration", a.PreDepartureDuration),
-			Travel:         minutes("travelDuration", a.TravelDuration),
-			CycleInterval:  minutes("cycleInterval", a.CycleInterval),
-		})
 	})
 }
 
@@ -59,20 +82,12 @@ func (l *tenantLoader) importTenantRoutes(key, rel string) {
 func (l *tenantLoader) importTenantVessels(key, rel string) {
 	l.eachResource(key, rel, func(path string, i int, raw json.RawMessage) {
 		var a tenantVesselAttributes
-		res, err := decodeResource(raw, typeVessels, &a)
-		at := l.resourceAt(path, i, a.Name, res.ID)
-		if err != nil {
+		id, at, ok := l.decodeAt(path, i, raw, typeVessels, &a, &a.Name)
+		if !ok {
 			l.b.noteLegs(a.RouteAID, a.RouteBID) // as far as they decoded
-			l.report(at, err.Error())
 			return
 		}
-		l.b.addVessel(at, vesselInput{
-			Name:       a.Name,
-			ID:         idText("id", res.ID),
-			RouteA:     idText("routeAID", a.RouteAID),
-			RouteB:     idText("routeBID", a.RouteBID),
-			Turnaround: seconds("turnaroundDelay", a.TurnaroundDelay),
-		})
+		l.b.addVessel(at, a.input(id))
 	})
 }
 
@@ -81,18 +96,9 @@ func (l *tenantLoader) importTenantVessels(key, rel string) {
 func (l *tenantLoader) importTenantInstanceRoutes(key, rel string) {
 	l.eachResource(key, rel, func(path string, i int, raw json.RawMessage) {
 		var a tenantInstanceRouteAttributes
-		res, err := decodeResource(raw, typeInstanceRoutes, &a)
-		at := l.resourceAt(path, i, a.Name, res.ID)
-		if err != nil {
-			l.report(at, err.Error())
-			return
+		if id, at, ok := l.decodeAt(path, i, raw, typeInstanceRoutes, &a, &a.Name); ok {
+			l.b.addRide(at, a.input(id))
 		}
-		l.b.addRide(at, rideInput{
-			rideFields:     a.rideFields,
-			ID:             idText("id", res.ID),
-			BoardingWindow: seconds("boardingWindowSeconds", a.BoardingWindowSeconds),
-			Travel:         seconds("travelDurationSeconds", a.TravelDurationSeconds),
-		})
 	})
 }
 
@@ -108,4 +114,18 @@ func (l *tenantLoader) eachResource(key, rel string, fn func(path string, i int,
 	for i, raw := range items {
 		fn(path, i, raw)
 	}
+}
+
+// decodeAt decodes element i of the list at path as a resource of typ with
+// its attributes in attrs, labelled with the name they hold (name points
+// into attrs, so it is read after decoding) or else the resource id. An
+// element that does not decode is reported and ok is false.
+func (l *tenantLoader) decodeAt(path string, i int, raw json.RawMessage, typ string, attrs any, name *string) (id string, at origin, ok bool) {
+	res, err := decodeResource(raw, typ, attrs)
+	at = l.resourceAt(path, i, *name, res.ID)
+	if err != nil {
+		l.report(at, err.Error())
+		return res.ID, at, false
+	}
+	return res.ID, at, true
 }
