@@ -81,11 +81,8 @@ type routeFields struct {
 // routeInput is a scheduled route as any format gives it.
 type routeInput struct {
 	routeFields
-	ID             field[uuid.UUID]
-	BoardingWindow field[time.Duration]
-	PreDeparture   field[time.Duration]
-	Travel         field[time.Duration]
-	CycleInterval  field[time.Duration]
+	ID                                                  field[uuid.UUID]
+	BoardingWindow, PreDeparture, Travel, CycleInterval field[time.Duration]
 }
 
 // route builds the scheduled route, reading every field so all their
@@ -123,9 +120,8 @@ type rideFields struct {
 // rideInput is an instance route as any format gives it.
 type rideInput struct {
 	rideFields
-	ID             field[uuid.UUID]
-	BoardingWindow field[time.Duration]
-	Travel         field[time.Duration]
+	ID                     field[uuid.UUID]
+	BoardingWindow, Travel field[time.Duration]
 }
 
 // ride builds the instance route like route does.
