@@ -67,30 +67,33 @@ func (b *builder) valid(at origin, fieldErrs []error, validate func() error) boo
 	return true
 }
 
-// addRoute builds a scheduled route from in and accepts it unless a field
-// or Validate objects.
-func (b *builder) addRoute(at origin, in routeInput) {
-	r, fieldErrs := in.route()
-	if !b.valid(at, fieldErrs, r.Validate) {
-		return
-	}
-	if b.claim(r.ID, at) {
-		b.routes = append(b.routes, sourced[schedule.Route]{r, at})
+// accept appends v to into unless a field error or Validate objects or its
+// id is already taken; at locates the record in any problem. Every kind goes
+// through it, so all are checked and claim their ids alike.
+func accept[T interface{ Validate() error }](b *builder, at origin, v T, id uuid.UUID, fieldErrs []error, into *[]sourced[T]) {
+	if b.valid(at, fieldErrs, v.Validate) && b.claim(id, at) {
+		*into = append(*into, sourced[T]{v, at})
 	}
 }
 
-// addVessel builds a shared vessel from in and accepts it unless a field or
-// Validate objects. Its legs are remembered even when it is rejected (see
-// finish).
+// addRoute builds a scheduled route from in and accepts it.
+func (b *builder) addRoute(at origin, in routeInput) {
+	r, fieldErrs := in.route()
+	accept(b, at, r, r.ID, fieldErrs, &b.routes)
+}
+
+// addVessel builds a shared vessel from in and accepts it. Its legs are
+// remembered even when it is rejected (see finish).
 func (b *builder) addVessel(at origin, in vesselInput) {
 	v, fieldErrs := in.vessel()
 	b.noteLegs(v.RouteA.String(), v.RouteB.String())
-	if !b.valid(at, fieldErrs, v.Validate) {
-		return
-	}
-	if b.claim(v.ID, at) {
-		b.vessels = append(b.vessels, sourced[schedule.SharedVessel]{v, at})
-	}
+	accept(b, at, v, v.ID, fieldErrs, &b.vessels)
+}
+
+// addRide builds an instance route from in and accepts it.
+func (b *builder) addRide(at origin, in rideInput) {
+	r, fieldErrs := in.ride()
+	accept(b, at, r, r.ID, fieldErrs, &b.rides)
 }
 
 // noteLegs remembers the routes a vessel record names, also for a record
@@ -100,18 +103,6 @@ func (b *builder) noteLegs(ids ...string) {
 		if id, err := uuid.Parse(s); err == nil && id != uuid.Nil {
 			b.vesselLegs[id] = true
 		}
-	}
-}
-
-// addRide builds an instance route from in and accepts it unless a field or
-// Validate objects.
-func (b *builder) addRide(at origin, in rideInput) {
-	r, fieldErrs := in.ride()
-	if !b.valid(at, fieldErrs, r.Validate) {
-		return
-	}
-	if b.claim(r.ID, at) {
-		b.rides = append(b.rides, sourced[ride.Route]{r, at})
 	}
 }
 
