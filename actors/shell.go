@@ -2,7 +2,6 @@ package actors
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
@@ -11,44 +10,22 @@ import (
 	"github.com/gamehost/transitquest/metrics"
 )
 
-// Behavior is the logic of one domain actor: a thin adapter from mailbox
-// messages to a pure state machine. The Shell around it owns supervision,
-// the timer and the state snapshot that survives restarts.
-type Behavior interface {
-	// Start runs on the first start (restored == false) and after every
-	// restart, once the snapshot has been restored (restored == true).
-	Start(ctx actor.Context, restored bool)
-	// Handle processes one user message.
-	Handle(ctx actor.Context, msg any)
-	// Tick runs when the deadline given by NextDeadline is reached.
-	Tick(ctx actor.Context, now time.Time)
-	// NextDeadline is when Tick must run next.
-	NextDeadline() (time.Time, bool)
-	// Snapshot is the state to keep outside the actor instance; it must not
-	// share mutable memory with the live state.
-	Snapshot() any
-	// Restore rebuilds the live state from a snapshot after a restart.
-	Restore(snapshot any)
-	// GiveUp is told about a message that made the actor panic on every
-	// attempt; it must settle it (e.g. dead-letter the input it carries).
-	GiveUp(ctx actor.Context, msg any, cause any)
-}
-
 // ShellConfig configures the shells of one actor kind.
 type ShellConfig struct {
 	Kind        string
 	Clock       clock.Clock
 	Log         *zap.Logger
 	Metrics     *metrics.Metrics
-	MaxAttempts int // attempts at one message before GiveUp (default 3)
+	MaxAttempts int // attempts at one message before giving up on it (default 3)
 }
 
-// cell is what survives a restart of one actor: its last good state, the
-// message it was handling when it panicked, and its timer (whose generation
-// counter must keep growing across instances so stale fires stay stale).
+// cell is what survives a restart of one actor: the domain actor itself,
+// its last good snapshot, the message it was handling when it panicked, and
+// its timer (whose generation counter must keep growing across restarts so
+// stale fires stay stale).
 type cell struct {
+	a        Actor // nil until a first Start completed
 	snapshot any
-	started  bool // a Start has completed and snapshot holds its state
 	counted  bool // counted in the live-actors gauge
 	inflight any
 	attempts int
@@ -58,21 +35,24 @@ type cell struct {
 }
 
 // Props returns the props of one supervised domain actor. Each call makes a
-// new cell, so call it once per actor identity.
-func Props(cfg ShellConfig, behavior func() Behavior) *actor.Props {
+// new cell, so call it once per actor identity. newActor is called for the
+// first start, and again only if that first Start panicked.
+func Props(cfg ShellConfig, newActor func() Actor) *actor.Props {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 3
 	}
 	c := &cell{}
 	return actor.PropsFromProducer(func() actor.Actor {
-		return &shell{cfg: cfg, cell: c, b: behavior()}
+		return &shell{cfg: cfg, cell: c, newActor: newActor}
 	})
 }
 
+// shell is the protoactor actor around a domain actor: it owns supervision
+// (retry, give up), the timer and the snapshot.
 type shell struct {
-	cfg  ShellConfig
-	cell *cell
-	b    Behavior
+	cfg      ShellConfig
+	cell     *cell
+	newActor func() Actor
 }
 
 // Receive implements actor.Actor.
@@ -108,46 +88,58 @@ func (s *shell) started(ctx actor.Context) {
 		s.cfg.Metrics.LiveActors.WithLabelValues(s.cfg.Kind).Inc()
 		s.cell.counted = true
 	}
-	// Restored only once a Start has completed: a first Start that panicked
-	// left no snapshot, so it is simply run again as a first start.
-	restored := s.cell.started
-	if restored {
-		s.b.Restore(s.cell.snapshot)
+	if s.cell.a == nil {
+		// A first start, or a first Start that panicked: nothing to restore
+		// yet, so start afresh.
+		a := s.newActor()
+		if st, ok := a.(Starter); ok {
+			st.Start(ctx)
+		}
+		s.cell.a = a
+		s.snapshot()
+	} else if sn, ok := s.cell.a.(Snapshotter); ok {
+		sn.Restore(s.cell.snapshot)
 	}
-	s.b.Start(ctx, restored)
-	s.cell.snapshot = s.b.Snapshot()
-	s.cell.started = true
 	if msg := s.cell.inflight; msg != nil {
-		if s.cell.attempts >= s.cfg.MaxAttempts {
-			s.cfg.Log.Error("giving up on a message that keeps crashing the actor",
-				zap.String("kind", s.cfg.Kind), zap.String("actor", ctx.Self().Id),
-				zap.String("message", fmt.Sprintf("%T", msg)), zap.Int("attempts", s.cell.attempts),
-				zap.Any("panic", s.cell.cause))
-			s.cell.inflight, s.cell.attempts = nil, 0
-			if _, isTimer := msg.(TimerFired); isTimer {
-				s.cell.parked = true
-			} else {
-				s.b.GiveUp(ctx, msg, s.cell.cause)
-				s.cell.snapshot = s.b.Snapshot()
-			}
-		} else {
+		if s.cell.attempts < s.cfg.MaxAttempts {
 			s.run(ctx, msg)
 			return
 		}
+		s.giveUp(ctx, msg)
 	}
 	s.rearm()
 }
 
+// giveUp settles a message that panicked on every attempt. A timer fire
+// given up parks the timer until the next message, so a deadline that
+// always panics cannot loop.
+func (s *shell) giveUp(ctx actor.Context, msg any) {
+	s.cfg.Log.Error("giving up on a message that keeps crashing the actor",
+		zap.String("kind", s.cfg.Kind), zap.String("actor", ctx.Self().Id),
+		zap.String("message", fmt.Sprintf("%T", msg)), zap.Int("attempts", s.cell.attempts),
+		zap.Any("panic", s.cell.cause))
+	cause := s.cell.cause
+	s.cell.inflight, s.cell.attempts, s.cell.cause = nil, 0, nil
+	if _, isTimer := msg.(TimerFired); isTimer {
+		s.cell.parked = true
+		return
+	}
+	if g, ok := s.cell.a.(GiveUpper); ok {
+		g.GiveUp(ctx, msg, cause)
+		s.snapshot()
+	}
+}
+
 // run handles one message. A panic is logged and re-raised so the
-// supervisor restarts this actor from its last good snapshot; the message
-// is remembered in the cell and retried after the restart.
+// supervisor restarts this actor; the message is remembered in the cell and
+// retried after the restart.
 func (s *shell) run(ctx actor.Context, msg any) {
 	s.cell.inflight = msg
 	s.cell.attempts++
 	defer func() {
 		if r := recover(); r != nil {
 			s.cell.cause = r
-			s.cfg.Log.Error("actor panicked; restarting it from its last good state",
+			s.cfg.Log.Error("actor panicked; restarting it",
 				zap.String("kind", s.cfg.Kind), zap.String("actor", ctx.Self().Id),
 				zap.String("message", fmt.Sprintf("%T", msg)), zap.Int("attempt", s.cell.attempts),
 				zap.Any("panic", r), zap.Stack("stack"))
@@ -155,22 +147,32 @@ func (s *shell) run(ctx actor.Context, msg any) {
 		}
 	}()
 	if _, ok := msg.(TimerFired); ok {
-		s.b.Tick(ctx, s.cfg.Clock.Now())
+		if t, ok := s.cell.a.(Timed); ok {
+			t.Tick(ctx, s.cfg.Clock.Now())
+		}
 	} else {
-		s.b.Handle(ctx, msg)
+		s.cell.a.Handle(ctx, msg)
 	}
-	s.cell.snapshot = s.b.Snapshot()
+	s.snapshot()
 	s.cell.inflight, s.cell.attempts, s.cell.cause = nil, 0, nil
 	s.rearm()
+}
+
+func (s *shell) snapshot() {
+	if sn, ok := s.cell.a.(Snapshotter); ok {
+		s.cell.snapshot = sn.Snapshot()
+	}
 }
 
 func (s *shell) rearm() {
 	if s.cell.parked {
 		return
 	}
-	if at, ok := s.b.NextDeadline(); ok {
-		s.cell.timer.Arm(at)
-	} else {
-		s.cell.timer.Stop()
+	if t, ok := s.cell.a.(Timed); ok {
+		if at, ok := t.NextDeadline(); ok {
+			s.cell.timer.Arm(at)
+			return
+		}
 	}
+	s.cell.timer.Stop()
 }

@@ -42,8 +42,8 @@ type events struct {
 
 func (e *events) add(f func()) { e.mu.Lock(); f(); e.mu.Unlock() }
 
-func (c *counter) Start(_ actor.Context, restored bool) {
-	c.log.add(func() { c.log.started = append(c.log.started, restored) })
+func (c *counter) Start(actor.Context) {
+	c.log.add(func() { c.log.started = append(c.log.started, false) })
 	if c.failStarts != nil && *c.failStarts > 0 {
 		*c.failStarts--
 		panic("start failed")
@@ -51,6 +51,7 @@ func (c *counter) Start(_ actor.Context, restored bool) {
 }
 func (c *counter) Snapshot() any { return *c }
 func (c *counter) Restore(s any) {
+	c.log.add(func() { c.log.started = append(c.log.started, true) })
 	prev := s.(counter)
 	c.n, c.deadline, c.attempts = prev.n, prev.deadline, prev.attempts
 }
@@ -82,7 +83,7 @@ func (c *counter) Handle(ctx actor.Context, msg any) {
 
 type fixture struct {
 	sys *actor.ActorSystem
-	sup *actor.PID
+	sup *actors.Supervisor
 	m   *metrics.Metrics
 	clk *clock.Fake
 }
@@ -91,14 +92,14 @@ func newFixture(t *testing.T) *fixture {
 	log := zaptest.NewLogger(t)
 	sys := actors.NewSystem(log)
 	t.Cleanup(sys.Shutdown)
-	sup := sys.Root.Spawn(actors.NewSupervisor())
+	sup := actors.NewSupervisor(sys, "test")
 	return &fixture{sys: sys, sup: sup, m: metrics.New(), clk: clock.NewFake(time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC))}
 }
 
 func (f *fixture) spawn(t *testing.T, name string) (*actor.PID, *events) {
 	ev := &events{}
 	cfg := actors.ShellConfig{Kind: "counter", Clock: f.clk, Log: zaptest.NewLogger(t), Metrics: f.m}
-	pid, err := actors.SpawnChild(f.sys.Root, f.sup, name, actors.Props(cfg, func() actors.Behavior {
+	pid, err := f.sup.Spawn(name, actors.Props(cfg, func() actors.Actor {
 		return &counter{attempts: map[*boom]int{}, log: ev}
 	}))
 	require.NoError(t, err)
@@ -186,7 +187,7 @@ func TestPanicInFirstStartIsRetriedAsAFirstStart(t *testing.T) {
 	ev := &events{}
 	fails := 2
 	cfg := actors.ShellConfig{Kind: "counter", Clock: f.clk, Log: zaptest.NewLogger(t), Metrics: f.m}
-	pid, err := actors.SpawnChild(f.sys.Root, f.sup, "flaky", actors.Props(cfg, func() actors.Behavior {
+	pid, err := f.sup.Spawn("flaky", actors.Props(cfg, func() actors.Actor {
 		return &counter{attempts: map[*boom]int{}, log: ev, failStarts: &fails}
 	}))
 	require.NoError(t, err)

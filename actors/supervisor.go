@@ -1,51 +1,97 @@
 package actors
 
 import (
+	"errors"
 	"fmt"
+	"sort"
+	"sync"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 )
 
-// Spawn asks a supervisor to start a child. The reply is a SpawnResult.
-type Spawn struct {
-	Name  string
-	Props *actor.Props
+// ErrStopped is returned by Spawn once the supervisor has stopped.
+var ErrStopped = errors.New("supervisor stopped")
+
+// Supervisor starts the actors of one tenant and subsystem and restarts
+// any of them that panics, alone: its siblings are untouched. Restart
+// limits are not used: each shell bounds the retries of the input that made
+// it panic, so an actor is never stopped for failing, only its poisonous
+// input is given up.
+//
+// It supervises as a protoactor guardian rather than as a parent actor, so
+// Spawn is a plain call that never waits on any mailbox: an actor can start
+// others from its own mailbox without blocking it. It also keeps the PIDs
+// of its live actors, because a guardian does not, so StopAll can stop them.
+type Supervisor struct {
+	root     *actor.RootContext
+	name     string
+	strategy actor.SupervisorStrategy
+
+	mu      sync.Mutex
+	stopped bool
+	live    map[string]child
+	spawned uint64 // spawn counter: StopAll stops in spawn order
 }
 
-// SpawnResult answers Spawn.
-type SpawnResult struct {
-	PID *actor.PID
-	Err error
+type child struct {
+	pid *actor.PID
+	seq uint64
 }
 
-// NewSupervisor is the props of a supervisor actor: it does nothing but
-// start children on request and restart any that panic, one at a time
-// (siblings are untouched). Restart limits are not used: each shell bounds
-// the retries of the input that made it panic, so a child is never stopped
-// for failing, only its poisonous input is dead-lettered.
-func NewSupervisor() *actor.Props {
-	strategy := actor.NewOneForOneStrategy(1<<30, time.Second, func(any) actor.Directive {
-		return actor.RestartDirective
-	})
-	return actor.PropsFromFunc(func(ctx actor.Context) {
-		if s, ok := ctx.Message().(*Spawn); ok {
-			pid, err := ctx.SpawnNamed(s.Props, s.Name)
-			ctx.Respond(&SpawnResult{PID: pid, Err: err})
-		}
-	}, actor.WithSupervisor(strategy))
+// NewSupervisor returns the supervisor of the actors named name/... .
+func NewSupervisor(sys *actor.ActorSystem, name string) *Supervisor {
+	return &Supervisor{
+		root: sys.Root,
+		name: name,
+		strategy: actor.NewOneForOneStrategy(1<<30, time.Second, func(any) actor.Directive {
+			return actor.RestartDirective
+		}),
+		live: map[string]child{},
+	}
 }
 
-// SpawnChild starts a child under supervisor and waits for its PID. Callers
-// are either outside the actor system or actors other than the supervisor.
-func SpawnChild(sender actor.SenderContext, supervisor *actor.PID, name string, props *actor.Props) (*actor.PID, error) {
-	res, err := sender.RequestFuture(supervisor, &Spawn{Name: name, Props: props}, 10*time.Second).Result()
+// Spawn starts an actor named name under this supervisor. Safe from any
+// goroutine, an actor's mailbox included.
+func (s *Supervisor) Spawn(name string, props *actor.Props) (*actor.PID, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.stopped {
+		return nil, fmt.Errorf("spawn %s/%s: %w", s.name, name, ErrStopped)
+	}
+	id := s.name + "/" + name
+	pid, err := s.root.SpawnNamed(props.Configure(actor.WithGuardian(s.strategy)), id)
 	if err != nil {
-		return nil, fmt.Errorf("spawn %s: %w", name, err)
+		return nil, fmt.Errorf("spawn %s: %w", id, err)
 	}
-	r := res.(*SpawnResult)
-	if r.Err != nil {
-		return nil, fmt.Errorf("spawn %s: %w", name, r.Err)
+	s.spawned++
+	s.live[pid.Id] = child{pid: pid, seq: s.spawned}
+	return pid, nil
+}
+
+// Stop stops one actor once it has handled everything already in its
+// mailbox (Poison, not Stop, which would drop them), without waiting.
+func (s *Supervisor) Stop(pid *actor.PID) {
+	s.mu.Lock()
+	delete(s.live, pid.Id)
+	s.mu.Unlock()
+	s.root.Poison(pid)
+}
+
+// StopAll stops every live actor, in the order they were started, each
+// after it has drained its mailbox, and waits for them. Spawn fails
+// afterwards.
+func (s *Supervisor) StopAll() {
+	s.mu.Lock()
+	s.stopped = true
+	children := make([]child, 0, len(s.live))
+	for _, c := range s.live {
+		children = append(children, c)
 	}
-	return r.PID, nil
+	s.live = map[string]child{}
+	s.mu.Unlock()
+	sort.Slice(children, func(i, j int) bool { return children[i].seq < children[j].seq })
+	for _, c := range children {
+		_ = s.root.PoisonFuture(c.pid).Wait()
+	}
 }

@@ -1,0 +1,36 @@
+package actors
+
+import (
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/clock"
+	"github.com/gamehost/transitquest/kafka"
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/metrics"
+	"github.com/gamehost/transitquest/tenant"
+)
+
+// Effects is where actors send what they decide. kafka.Emitter commits
+// through the transactional outbox; actortest.Recorder records, so actors
+// are tested without a broker.
+type Effects interface {
+	// Emit commits recs in one transaction together with the input that
+	// caused them (in is nil for timer-driven effects); done, when not nil,
+	// runs after the commit.
+	Emit(t tenant.Tenant, tr kafka.Trace, recs []messages.Record, in *kafka.Input, done func()) error
+	// Reject dead-letters an input with its reason, committing its offset.
+	Reject(in *kafka.Input, err error)
+}
+
+// Env is what every domain actor of every subsystem needs.
+type Env struct {
+	Effects Effects
+	Clock   clock.Clock
+	Log     *zap.Logger
+	Metrics *metrics.Metrics
+}
+
+// Shell is the shell configuration of one actor kind in this environment.
+func (e Env) Shell(kind string) ShellConfig {
+	return ShellConfig{Kind: kind, Clock: e.Clock, Log: e.Log, Metrics: e.Metrics}
+}

@@ -1,0 +1,82 @@
+package actors
+
+import (
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/kafka"
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/tenant"
+)
+
+// Origin is where an operation came from: a consumed record, whose offset
+// commits together with the operation's effects, or a caller waiting for
+// the commit (REST). Timer-driven effects have no origin: see EmitTimer.
+type Origin struct {
+	Tenant tenant.Tenant
+	Trace  kafka.Trace
+	In     *kafka.Input
+	// Reply, when not nil, gets nil once the effects are committed, or the
+	// error that refused or failed the operation. It must have room for one
+	// value, so an actor never blocks on it.
+	Reply chan<- error
+}
+
+// FromInput is the origin of a consumed record.
+func FromInput(in *kafka.Input) Origin {
+	return Origin{Tenant: in.Tenant, Trace: in.Trace, In: in}
+}
+
+// Emit commits recs together with the origin's input (recs may be empty:
+// the input is then just completed), or answers the caller after the
+// commit.
+func (o Origin) Emit(env Env, recs []messages.Record) {
+	var done func()
+	if o.Reply != nil {
+		reply := o.Reply
+		done = func() { reply <- nil }
+	}
+	if o.In == nil && len(recs) == 0 {
+		if done != nil {
+			done()
+		}
+		return
+	}
+	if err := env.Effects.Emit(o.Tenant, o.Trace, recs, o.In, done); err != nil {
+		// Either the outbox is closed (the input is read again by the
+		// partition's next owner) or the effects did not encode (Emit
+		// dead-lettered the input).
+		env.Log.Error("effects not emitted", zap.Error(err), zap.Stringer("tenant", o.Tenant))
+		if o.Reply != nil {
+			o.Reply <- err
+		}
+	}
+}
+
+// Reject refuses the operation: a record is dead-lettered with the reason,
+// a caller gets the error.
+func (o Origin) Reject(env Env, err error) {
+	switch {
+	case o.In != nil:
+		env.Effects.Reject(o.In, err)
+	case o.Reply != nil:
+		o.Reply <- err
+	}
+}
+
+// EmitTimer emits effects that no input caused (timers, shutdown); done
+// runs once they are committed, or at once when there is nothing to commit
+// or the emit failed, so a shutdown never waits forever.
+func EmitTimer(env Env, t tenant.Tenant, recs []messages.Record, done func()) {
+	if len(recs) == 0 {
+		if done != nil {
+			done()
+		}
+		return
+	}
+	if err := env.Effects.Emit(t, kafka.Trace{}, recs, nil, done); err != nil {
+		env.Log.Error("timer effects not emitted", zap.Error(err), zap.Stringer("tenant", t))
+		if done != nil {
+			done()
+		}
+	}
+}
