@@ -6,13 +6,12 @@ import (
 
 	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/clock"
-	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/metrics"
 )
 
-// Deps are what every transport actor needs.
+// Deps are what every transport actor needs besides its effects, which
+// Start hands over once the pipeline that commits them exists.
 type Deps struct {
-	Emitter *kafka.Emitter
 	Clock   clock.Clock
 	Log     *zap.Logger
 	Metrics *metrics.Metrics
@@ -20,6 +19,13 @@ type Deps struct {
 	NewID func() uuid.UUID
 }
 
-func (d Deps) shell(kind string) actors.ShellConfig {
-	return actors.ShellConfig{Kind: kind, Clock: d.Clock, Log: d.Log, Metrics: d.Metrics}
+// Actor kinds, for logs and metrics.
+const (
+	kindHub   = "transport-hub"
+	kindRoute = "route"
+	kindRide  = "instance-route"
+)
+
+func (d Deps) env(fx actors.Effects) actors.Env {
+	return actors.Env{Effects: fx, Clock: d.Clock, Log: d.Log, Metrics: d.Metrics}
 }

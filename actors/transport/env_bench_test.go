@@ -67,14 +67,15 @@ func startLoadEnv(b *testing.B, tenants []config.Tenant, wantActors map[string]i
 
 	e.heapBefore = liveHeap()
 	start := time.Now()
-	e.sub, err = transport.New(e.sys, transport.Deps{Emitter: e.pl.Emitter(), Clock: clock.Real{}, Log: log, Metrics: e.m}, tenants, nil)
+	e.sub = transport.New(e.sys, transport.Deps{Clock: clock.Real{}, Log: log, Metrics: e.m}, tenants)
+	err = e.sub.Start(e.pl.Emitter(), nil)
 	require.NoError(b, err)
 	for kind, n := range wantActors {
 		kafkatest.Eventually(b, 2*time.Minute, "actors started", func() bool { return e.gauge(kind) >= float64(n) })
 	}
 	startup := time.Since(start)
 
-	e.sub.Register(e.pl.Router())
+	e.sub.Topology().Route(e.pl.Router())
 	require.NoError(b, e.pl.Start(ctx))
 	e.client, err = kgo.NewClient(kgo.SeedBrokers(strings.Split(e.broker.Bootstrap(), ",")...), kgo.ProducerLinger(0),
 		kgo.MaxBufferedRecords(1<<17))

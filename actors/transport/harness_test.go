@@ -46,9 +46,9 @@ func start(t *testing.T, clk clock.Clock, tenants ...config.Tenant) *env {
 		MaxRecordBytes: 64 << 10, Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second}}, b.Names, log, m)
 	require.NoError(t, err)
 	sys := actors.NewSystem(log)
-	sub, err := transport.New(sys, transport.Deps{Emitter: pl.Emitter(), Clock: clk, Log: log, Metrics: m}, tenants, nil)
-	require.NoError(t, err)
-	sub.Register(pl.Router())
+	sub := transport.New(sys, transport.Deps{Clock: clk, Log: log, Metrics: m}, tenants)
+	sub.Topology().Route(pl.Router())
+	require.NoError(t, sub.Start(pl.Emitter(), nil))
 	require.NoError(t, pl.Start(ctx))
 	// Map status starts at the latest offset: nothing may be sent before
 	// the partitions are assigned.

@@ -1,13 +1,10 @@
 package transport
 
 import (
-	"time"
-
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
-	"go.uber.org/zap"
 
-	"github.com/gamehost/transitquest/kafka"
+	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/schedule"
 	"github.com/gamehost/transitquest/tenant"
@@ -15,8 +12,6 @@ import (
 	"github.com/gamehost/transitquest/transport/ride"
 	"github.com/gamehost/transitquest/transport/route"
 )
-
-var emptyTrace kafka.Trace
 
 // rideRef is the hub's record of a character's ride: the route always, the
 // instance once the ride actor confirmed boarding (nil while pending).
@@ -30,39 +25,26 @@ type rideRef struct {
 // what (the directory), and forwards to the ride actor that owns a ride.
 // One hub per tenant means events about one character are handled in
 // order without any shared lock.
+//
+// It is not an actors.Snapshotter: it keeps its live state across a
+// restart. Copying a tenant's whole presence index after every event would
+// cost more than the rare restart it protects, and its updates are single
+// map writes that a panic cannot leave half-done.
 type hub struct {
-	deps       Deps
+	env        actors.Env
 	tenant     tenant.Tenant
 	routes     []schedule.Route // scheduled routes, for the logout warp
 	instRoutes []ride.Route     // instance routes, for login recovery
-	portal     func(mapID uint32) uint32
 
 	rides     map[uuid.UUID]*actor.PID
 	presence  *presence.Index
 	directory map[uint32]rideRef
 }
 
-func (h *hub) Start(ctx actor.Context, restored bool) {
-	if !restored {
-		h.presence = presence.New()
-		h.directory = map[uint32]rideRef{}
-		h.rides = map[uuid.UUID]*actor.PID{}
-	}
+func newHub(env actors.Env, t tenant.Tenant, routes []schedule.Route, instRoutes []ride.Route) *hub {
+	return &hub{env: env, tenant: t, routes: routes, instRoutes: instRoutes,
+		presence: presence.New(), directory: map[uint32]rideRef{}, rides: map[uuid.UUID]*actor.PID{}}
 }
-
-// Snapshot shares the live index: copying a tenant's whole presence index on
-// every event would cost more than the rare restart it protects, and its
-// updates are single map writes that a panic cannot leave half-done.
-func (h *hub) Snapshot() any { return h }
-
-func (h *hub) Restore(s any) {
-	prev := s.(*hub)
-	h.presence, h.directory, h.rides = prev.presence, prev.directory, prev.rides
-}
-
-func (h *hub) NextDeadline() (time.Time, bool) { return time.Time{}, false }
-
-func (h *hub) Tick(actor.Context, time.Time) {}
 
 func (h *hub) Handle(ctx actor.Context, msg any) {
 	switch m := msg.(type) {
@@ -78,7 +60,7 @@ func (h *hub) Handle(ctx actor.Context, msg any) {
 		} else {
 			h.presence.ChannelShutdown(m.ev.WorldID, m.ev.ChannelID)
 		}
-		m.o.emit(h.deps.Emitter, nil)
+		m.o.Emit(h.env, nil)
 	case startRide:
 		h.start(ctx, m)
 	case sweep:
@@ -97,11 +79,11 @@ func (h *hub) Handle(ctx actor.Context, msg any) {
 func (h *hub) start(ctx actor.Context, m startRide) {
 	pid, ok := h.rides[m.route]
 	if !ok {
-		m.o.reject(h.deps.Emitter, messages.Reject(messages.ReasonUnknownTarget, "instance route %s not found", m.route))
+		m.o.Reject(h.env, messages.Reject(messages.ReasonUnknownTarget, "instance route %s not found", m.route))
 		return
 	}
 	if ref, riding := h.directory[m.character]; riding && ref.route != m.route {
-		m.o.reject(h.deps.Emitter, messages.Reject(messages.ReasonConflict,
+		m.o.Reject(h.env, messages.Reject(messages.ReasonConflict,
 			"character %d already rides route %s", m.character, ref.route))
 		return
 	} else if !riding {
@@ -116,7 +98,7 @@ func (h *hub) mapStatus(ctx actor.Context, m mapStatus) {
 	c := ev.Body.CharacterID
 	if ev.Type == messages.TypeCharacterEnter {
 		h.presence.Enter(c, at)
-		m.o.emit(h.deps.Emitter, nil)
+		m.o.Emit(h.env, nil)
 		return
 	}
 	h.presence.Exit(c, at)
@@ -126,7 +108,7 @@ func (h *hub) mapStatus(ctx actor.Context, m mapStatus) {
 		ctx.Send(h.rides[ref.route], rideExit{o: m.o, world: ev.WorldID, character: c, instance: ev.Instance})
 		return
 	}
-	m.o.emit(h.deps.Emitter, nil)
+	m.o.Emit(h.env, nil)
 }
 
 func (h *hub) characterStatus(ctx actor.Context, m characterStatus) {
@@ -142,7 +124,7 @@ func (h *hub) characterStatus(ctx actor.Context, m characterStatus) {
 				recs = append(recs, r)
 			}
 		}
-		m.o.emit(h.deps.Emitter, recs)
+		m.o.Emit(h.env, recs)
 		return
 	}
 	h.presence.Logout(c)
@@ -154,7 +136,7 @@ func (h *hub) characterStatus(ctx actor.Context, m characterStatus) {
 		ctx.Send(h.rides[ref.route], rideLogout{o: m.o, world: ev.WorldID, character: c, extra: extra})
 		return
 	}
-	m.o.emit(h.deps.Emitter, extra)
+	m.o.Emit(h.env, extra)
 }
 
 // sweep turns a route transition into warps over every active channel and
@@ -169,21 +151,19 @@ func (h *hub) sweep(e route.Effect) {
 	if len(recs) == 0 {
 		return
 	}
-	if err := h.deps.Emitter.Emit(h.tenant, emptyTrace, recs, nil, nil); err != nil {
-		h.deps.Log.Error("route transition not emitted", zap.Error(err), zap.Stringer("tenant", h.tenant))
-	}
+	actors.EmitTimer(h.env, h.tenant, recs, nil)
 }
 
 func (h *hub) GiveUp(ctx actor.Context, msg any, cause any) {
 	err := messages.Reject(messages.ReasonPanic, "%v", cause)
 	switch m := msg.(type) {
 	case mapStatus:
-		m.o.reject(h.deps.Emitter, err)
+		m.o.Reject(h.env, err)
 	case characterStatus:
-		m.o.reject(h.deps.Emitter, err)
+		m.o.Reject(h.env, err)
 	case channelStatus:
-		m.o.reject(h.deps.Emitter, err)
+		m.o.Reject(h.env, err)
 	case startRide:
-		m.o.reject(h.deps.Emitter, err)
+		m.o.Reject(h.env, err)
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
 
+	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/schedule"
 	"github.com/gamehost/transitquest/transport/ride"
 	"github.com/gamehost/transitquest/transport/route"
 )
@@ -14,19 +16,19 @@ import (
 // Hub inputs.
 type (
 	mapStatus struct {
-		o  origin
+		o  actors.Origin
 		ev messages.MapStatusEvent[messages.CharacterBody]
 	}
 	characterStatus struct {
-		o  origin
+		o  actors.Origin
 		ev messages.CharacterEvent[messages.LocationBody]
 	}
 	channelStatus struct {
-		o  origin
+		o  actors.Origin
 		ev messages.ChannelStatusEvent
 	}
 	startRide struct {
-		o         origin
+		o         actors.Origin
 		world     byte
 		character uint32
 		channel   byte
@@ -55,29 +57,34 @@ type (
 // Ride actor inputs.
 type (
 	rideStart struct {
-		o         origin
+		o         actors.Origin
 		world     byte
 		character uint32
 		channel   byte
 	}
 	rideExit struct {
-		o         origin
+		o         actors.Origin
 		world     byte
 		character uint32
 		instance  uuid.UUID
 	}
 	rideLogout struct {
-		o         origin
+		o         actors.Origin
 		world     byte
 		character uint32
 		extra     []messages.Record // the scheduled-route logout warp, same transaction
 	}
-	// shutdown warps every rider home; the reply is sent once committed.
+	// shutdown warps every rider home; done is closed once committed.
 	shutdown struct{ done chan struct{} }
-	// instancesQuery answers with []ride.Instance.
-	instancesQuery struct{}
-	// stateQuery asks a route actor for its schedule.State at an instant.
-	stateQuery struct{ at time.Time }
+	// instancesQuery asks a ride actor for its live instances.
+	instancesQuery struct{ reply chan<- []ride.Instance }
 )
 
-type instancesReply struct{ instances []ride.Instance }
+// Route actor inputs.
+type (
+	// stateQuery asks a route actor for its schedule.State at an instant.
+	stateQuery struct {
+		at    time.Time
+		reply chan<- schedule.State
+	}
+)

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"go.uber.org/zap"
 
+	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/tenant"
 	"github.com/gamehost/transitquest/transport/ride"
@@ -15,7 +16,8 @@ import (
 // rideActor owns one instance route of one tenant: its live transport
 // instances, their capacity and their timers.
 type rideActor struct {
-	deps   Deps
+	env    actors.Env
+	newID  func() uuid.UUID
 	tenant tenant.Tenant
 	route  ride.Route
 	hub    *actor.PID
@@ -24,17 +26,14 @@ type rideActor struct {
 	initial *ride.State
 }
 
-func (a *rideActor) Start(ctx actor.Context, restored bool) {
-	if restored {
-		return
-	}
+func (a *rideActor) Start(ctx actor.Context) {
 	if a.initial == nil {
-		a.m = ride.New(a.route, a.deps.NewID)
+		a.m = ride.New(a.route, a.newID)
 		return
 	}
 	// Resumed after a crash: the hub learns who rides what again, and the
 	// timer (armed by the shell at NextDeadline) fires overdue arrivals now.
-	a.m = ride.Restore(a.route, a.deps.NewID, *a.initial)
+	a.m = ride.Restore(a.route, a.newID, *a.initial)
 	for _, in := range a.m.Instances() {
 		for _, r := range in.Riders {
 			ctx.Send(a.hub, boarded{character: r.CharacterID, route: a.route.ID, instance: in.ID, restored: true})
@@ -47,53 +46,53 @@ func (a *rideActor) Start(ctx actor.Context, restored bool) {
 func (a *rideActor) withState(before map[uuid.UUID]instanceSig, recs []messages.Record) []messages.Record {
 	st, err := stateRecords(a.tenant, a.route.ID, before, a.m.Instances())
 	if err != nil {
-		a.deps.Log.Error("ride state not recorded", zap.Error(err))
+		a.env.Log.Error("ride state not recorded", zap.Error(err))
 	}
 	return append(recs, st...)
 }
 
 func (a *rideActor) Snapshot() any { return a.m.State() }
 
-func (a *rideActor) Restore(s any) { a.m = ride.Restore(a.route, a.deps.NewID, s.(ride.State)) }
+func (a *rideActor) Restore(s any) { a.m = ride.Restore(a.route, a.newID, s.(ride.State)) }
 
 func (a *rideActor) NextDeadline() (time.Time, bool) { return a.m.NextDeadline() }
 
 func (a *rideActor) Handle(ctx actor.Context, msg any) {
-	now := a.deps.Clock.Now()
+	now := a.env.Clock.Now()
 	before := signatures(a.m.Instances())
 	switch m := msg.(type) {
 	case rideStart:
 		b, recs, err := a.m.Start(m.world, m.character, m.channel, now)
 		if err != nil {
-			m.o.reject(a.deps.Emitter, err)
+			m.o.Reject(a.env, err)
 			ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID})
 			return
 		}
-		m.o.emit(a.deps.Emitter, a.withState(before, recs))
+		m.o.Emit(a.env, a.withState(before, recs))
 		if !b.AlreadyRiding {
 			ctx.Send(a.hub, boarded{character: m.character, route: a.route.ID, instance: b.InstanceID})
 		}
 	case rideExit:
 		instance, _ := a.m.Riding(m.character)
 		removed, recs := a.m.Exit(m.world, m.character, m.instance, now)
-		m.o.emit(a.deps.Emitter, a.withState(before, recs))
+		m.o.Emit(a.env, a.withState(before, recs))
 		if removed {
 			ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID, instance: instance})
 		}
 	case rideLogout:
 		instance, _ := a.m.Riding(m.character)
 		removed, recs := a.m.Logout(m.world, m.character, now)
-		m.o.emit(a.deps.Emitter, a.withState(before, append(recs, m.extra...)))
+		m.o.Emit(a.env, a.withState(before, append(recs, m.extra...)))
 		if removed {
 			ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID, instance: instance})
 		}
 	case shutdown:
 		riders := a.ridersByCharacter()
 		ended, recs := a.m.Shutdown()
-		a.emitTimer(a.withState(before, recs), func() { close(m.done) })
+		actors.EmitTimer(a.env, a.tenant, a.withState(before, recs), func() { close(m.done) })
 		a.ended(ctx, ended, riders)
 	case instancesQuery:
-		ctx.Respond(instancesReply{instances: a.m.Instances()})
+		m.reply <- a.m.Instances()
 	}
 }
 
@@ -101,7 +100,7 @@ func (a *rideActor) Tick(ctx actor.Context, now time.Time) {
 	riders := a.ridersByCharacter()
 	before := signatures(a.m.Instances())
 	ended, recs := a.m.Tick(now)
-	a.emitTimer(a.withState(before, recs), nil)
+	actors.EmitTimer(a.env, a.tenant, a.withState(before, recs), nil)
 	a.ended(ctx, ended, riders)
 }
 
@@ -123,31 +122,16 @@ func (a *rideActor) ended(ctx actor.Context, chars []uint32, riders map[uint32]u
 	}
 }
 
-func (a *rideActor) emitTimer(recs []messages.Record, done func()) {
-	if len(recs) == 0 {
-		if done != nil {
-			done()
-		}
-		return
-	}
-	if err := a.deps.Emitter.Emit(a.tenant, emptyTrace, recs, nil, done); err != nil {
-		a.deps.Log.Error("ride effects not emitted", zap.Error(err), zap.Stringer("route", a.route.ID))
-		if done != nil {
-			done()
-		}
-	}
-}
-
 func (a *rideActor) GiveUp(ctx actor.Context, msg any, cause any) {
-	a.deps.Log.Error("ride input abandoned after repeated panics", zap.Any("panic", cause))
+	a.env.Log.Error("ride input abandoned after repeated panics", zap.Any("panic", cause))
 	switch m := msg.(type) {
 	case rideStart:
-		m.o.reject(a.deps.Emitter, messages.Reject(messages.ReasonPanic, "%v", cause))
+		m.o.Reject(a.env, messages.Reject(messages.ReasonPanic, "%v", cause))
 		ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID})
 	case rideExit:
-		m.o.reject(a.deps.Emitter, messages.Reject(messages.ReasonPanic, "%v", cause))
+		m.o.Reject(a.env, messages.Reject(messages.ReasonPanic, "%v", cause))
 	case rideLogout:
-		m.o.reject(a.deps.Emitter, messages.Reject(messages.ReasonPanic, "%v", cause))
+		m.o.Reject(a.env, messages.Reject(messages.ReasonPanic, "%v", cause))
 	case shutdown:
 		close(m.done)
 	}

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"go.uber.org/zap"
 
+	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/schedule"
 	"github.com/gamehost/transitquest/transport/route"
 )
@@ -15,7 +16,7 @@ import (
 // transition it hands the effect (event and warps) to the tenant's hub,
 // which owns the presence index the warps are computed from.
 type routeActor struct {
-	deps    Deps
+	env     actors.Env
 	tt      *schedule.Timetable
 	id      uuid.UUID
 	hub     *actor.PID
@@ -23,27 +24,26 @@ type routeActor struct {
 	m       *route.Machine
 }
 
-func (a *routeActor) Start(ctx actor.Context, restored bool) {
-	if restored {
-		return
-	}
-	m, effects := route.New(a.tt, a.id, a.deps.Clock.Now(), route.WithSpawnPortals(a.portals))
+func (a *routeActor) Start(ctx actor.Context) {
+	m, effects := route.New(a.tt, a.id, a.env.Clock.Now(), route.WithSpawnPortals(a.portals))
 	a.m = m
 	a.send(ctx, effects)
 }
 
-// Snapshot shares the machine: it only holds a position in an immutable
-// timetable, and Tick moves it in one assignment.
-func (a *routeActor) Snapshot() any { return a.m }
+// Snapshot is a copy of the machine: a position in an immutable timetable.
+func (a *routeActor) Snapshot() any { return *a.m }
 
-func (a *routeActor) Restore(s any) { a.m = s.(*route.Machine) }
+func (a *routeActor) Restore(s any) {
+	m := s.(route.Machine)
+	a.m = &m
+}
 
 func (a *routeActor) NextDeadline() (time.Time, bool) { return a.m.NextDeadline() }
 
 func (a *routeActor) Tick(ctx actor.Context, now time.Time) {
 	effects, skipped := a.m.Tick(now)
 	for _, tr := range skipped {
-		a.deps.Log.Warn("route transition skipped: handled too late to act on",
+		a.env.Log.Warn("route transition skipped: handled too late to act on",
 			zap.Stringer("route", a.id), zap.Stringer("kind", tr.Kind), zap.Time("due", tr.At), zap.Time("now", now))
 	}
 	a.send(ctx, effects)
@@ -57,10 +57,8 @@ func (a *routeActor) send(ctx actor.Context, effects []route.Effect) {
 	}
 }
 
-func (a *routeActor) Handle(ctx actor.Context, msg any) {
+func (a *routeActor) Handle(_ actor.Context, msg any) {
 	if q, ok := msg.(stateQuery); ok {
-		ctx.Respond(a.m.State(q.at))
+		q.reply <- a.m.State(q.at)
 	}
 }
-
-func (a *routeActor) GiveUp(actor.Context, any, any) {}
