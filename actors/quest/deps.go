@@ -7,15 +7,11 @@ import (
 
 	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/clock"
-	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/metrics"
 	"github.com/gamehost/transitquest/partyquest"
 	"github.com/gamehost/transitquest/partyquest/clients"
 	"github.com/gamehost/transitquest/partyquest/definition"
 )
-
-// Group is the consumer group of the party-quest subsystem.
-const Group = "Party Quest Service"
 
 // Actor kinds, for logs and metrics.
 const (
@@ -23,9 +19,9 @@ const (
 	kindInstance  = "quest-instance"
 )
 
-// Deps are what every party-quest actor needs.
+// Deps are what every party-quest actor needs besides its effects, which
+// Start hands over once the pipeline that commits them exists.
 type Deps struct {
-	Emitter *kafka.Emitter
 	Clock   clock.Clock
 	Log     *zap.Logger
 	Metrics *metrics.Metrics
@@ -50,8 +46,8 @@ type Deps struct {
 	afterMachine func(instance *partyquest.Machine, msg any)
 }
 
-func (d Deps) shell(kind string) actors.ShellConfig {
-	return actors.ShellConfig{Kind: kind, Clock: d.Clock, Log: d.Log, Metrics: d.Metrics}
+func (d Deps) env(fx actors.Effects) actors.Env {
+	return actors.Env{Effects: fx, Clock: d.Clock, Log: d.Log, Metrics: d.Metrics}
 }
 
 func (d Deps) random() partyquest.Random {

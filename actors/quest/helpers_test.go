@@ -113,15 +113,15 @@ func (h *harness) boot(restored []changelog.Entry) {
 		Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second},
 	}, h.b.Names, log, h.m)
 	require.NoError(t, err)
-	deps := Deps{Emitter: pl.Emitter(), Clock: h.clk, Log: log, Metrics: h.m,
+	deps := Deps{Clock: h.clk, Log: log, Metrics: h.m,
 		NewRandom: func() partyquest.Random { return partyquest.NewRandom() }}
 	for _, o := range h.opts {
 		o(&deps)
 	}
 	sys := actors.NewSystem(log)
-	sub, err := New(sys, deps, []config.Tenant{{Tenant: tn, QuestDefinitions: samples(t)}}, restored)
-	require.NoError(t, err)
-	sub.Register(pl.Router())
+	sub := New(sys, deps, []config.Tenant{{Tenant: tn, QuestDefinitions: samples(t)}})
+	sub.Topology().Route(pl.Router())
+	require.NoError(t, sub.Start(pl.Emitter(), restored))
 	require.NoError(t, pl.Start(ctx))
 	var once sync.Once
 	stop := func() {

@@ -7,6 +7,7 @@ import (
 	"github.com/google/uuid"
 	"go.uber.org/zap"
 
+	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
 	"github.com/gamehost/transitquest/tenant"
@@ -16,6 +17,7 @@ import (
 // registrar and gets its machine from the first message (create), so every
 // machine call, New included, runs under the shell's supervision.
 type instanceActor struct {
+	env       actors.Env
 	deps      Deps
 	tenant    tenant.Tenant
 	id        uuid.UUID
@@ -32,8 +34,8 @@ type instanceActor struct {
 // Start resumes a restored instance; the shell then arms its timer at
 // NextDeadline, so deadlines that passed while the service was down fire
 // at once (Tick catches up in due order).
-func (a *instanceActor) Start(_ actor.Context, restored bool) {
-	if !restored && a.initial != nil {
+func (a *instanceActor) Start(actor.Context) {
+	if a.initial != nil {
 		a.m = partyquest.Restore(*a.initial, a.rnd)
 	}
 }
@@ -66,13 +68,13 @@ func (a *instanceActor) Handle(ctx actor.Context, msg any) {
 		a.GiveUp(ctx, msg, "instance was never created") // its create was given up
 		return
 	}
-	now := a.deps.Clock.Now()
+	now := a.env.Clock.Now()
 	switch m := msg.(type) {
 	case create:
 		mc, recs := partyquest.New(a.id, m.def, m.reg, a.rnd, now)
 		a.m = mc
 		a.machineCalled(msg)
-		m.o.emit(a.deps, a.withState(recs))
+		m.o.Emit(a.env, a.withState(recs))
 		// The registrar already knows an instance that started inside New;
 		// a repeated started report is a no-op for it.
 		a.report(ctx, partyquest.StateRegistering)
@@ -81,10 +83,10 @@ func (a *instanceActor) Handle(ctx actor.Context, msg any) {
 		recs, err := a.m.Handle(m.cmd, now)
 		a.machineCalled(msg)
 		if err != nil {
-			m.o.reject(a.deps, err) // a refusal changes nothing: no state record
+			m.o.Reject(a.env, err) // a refusal changes nothing: no state record
 			return
 		}
-		m.o.emit(a.deps, a.withState(recs))
+		m.o.Emit(a.env, a.withState(recs))
 		a.report(ctx, before)
 	case join:
 		recs, err := a.m.Join(m.req.Sender, now)
@@ -99,14 +101,14 @@ func (a *instanceActor) Handle(ctx actor.Context, msg any) {
 		if len(recs) > 0 { // nil: already registered, nothing changed
 			recs = a.withState(recs)
 		}
-		m.o.emit(a.deps, recs)
+		m.o.Emit(a.env, recs)
 	case shutdown:
 		recs := a.m.Shutdown()
 		a.machineCalled(msg)
 		if len(recs) > 0 {
 			recs = a.withState(recs)
 		}
-		emitTimer(a.deps, a.tenant, recs, func() { close(m.done) })
+		actors.EmitTimer(a.env, a.tenant, recs, func() { close(m.done) })
 		a.report(ctx, partyquest.StateRegistering)
 	case stateQuery:
 		m.reply <- a.m.State()
@@ -120,14 +122,14 @@ func (a *instanceActor) Tick(ctx actor.Context, now time.Time) {
 	if len(recs) > 0 { // every firing that changes the state emits something
 		recs = a.withState(recs)
 	}
-	emitTimer(a.deps, a.tenant, recs, nil)
+	actors.EmitTimer(a.env, a.tenant, recs, nil)
 	a.report(ctx, before)
 }
 
 // machineCalled logs the machine's notes and runs the test hook.
 func (a *instanceActor) machineCalled(msg any) {
 	for _, n := range a.m.TakeNotes() {
-		a.deps.Log.Info("party-quest note", zap.Stringer("instance", a.id), zap.String("note", n))
+		a.env.Log.Info("party-quest note", zap.Stringer("instance", a.id), zap.String("note", n))
 	}
 	if h := a.deps.afterMachine; h != nil {
 		h(a.m, msg)
@@ -148,17 +150,17 @@ func (a *instanceActor) report(ctx actor.Context, before partyquest.InstanceStat
 
 // GiveUp settles a message that crashed the actor on every attempt.
 func (a *instanceActor) GiveUp(ctx actor.Context, msg any, cause any) {
-	a.deps.Log.Error("party-quest instance input abandoned after repeated panics",
+	a.env.Log.Error("party-quest instance input abandoned after repeated panics",
 		zap.Stringer("instance", a.id), zap.Any("panic", cause))
 	err := messages.Reject(messages.ReasonPanic, "%v", cause)
 	switch m := msg.(type) {
 	case create:
-		m.o.reject(a.deps, err)
+		m.o.Reject(a.env, err)
 		ctx.Send(a.registrar, ended{id: a.id}) // no machine: nothing to run
 	case command:
-		m.o.reject(a.deps, err)
+		m.o.Reject(a.env, err)
 	case join:
-		m.o.reject(a.deps, err)
+		m.o.Reject(a.env, err)
 		ctx.Send(a.registrar, unjoin{id: a.id, character: m.req.Sender.ID})
 	case shutdown:
 		close(m.done)

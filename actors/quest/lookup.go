@@ -7,6 +7,7 @@ import (
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/partyquest"
 	"github.com/gamehost/transitquest/partyquest/clients"
 	"github.com/gamehost/transitquest/partyquest/definition"
@@ -30,7 +31,7 @@ func newLookups() *lookups {
 	return &lookups{ctx: ctx, cancel: cancel}
 }
 
-func (l *lookups) start(root *actor.RootContext, registrar *actor.PID, d Deps, o origin, req partyquest.RegisterRequest) {
+func (l *lookups) start(root *actor.RootContext, registrar *actor.PID, d Deps, o actors.Origin, req partyquest.RegisterRequest) {
 	timeout := d.LookupTimeout
 	if timeout <= 0 {
 		timeout = defaultLookupTimeout
@@ -40,7 +41,7 @@ func (l *lookups) start(root *actor.RootContext, registrar *actor.PID, d Deps, o
 		defer l.wg.Done()
 		ctx, cancel := context.WithTimeout(l.ctx, timeout)
 		defer cancel()
-		ctx = clients.WithTrace(ctx, o.trace.Parent, o.trace.State)
+		ctx = clients.WithTrace(ctx, o.Trace.Parent, o.Trace.State)
 		req, err := resolve(ctx, d, o, req)
 		root.Send(registrar, resolved{o: o, req: req, err: err})
 	}()
@@ -73,18 +74,18 @@ func needsLookup(d Deps, req partyquest.RegisterRequest) bool {
 }
 
 // resolve fills in what needsLookup asked for.
-func resolve(ctx context.Context, d Deps, o origin, req partyquest.RegisterRequest) (partyquest.RegisterRequest, error) {
+func resolve(ctx context.Context, d Deps, o actors.Origin, req partyquest.RegisterRequest) (partyquest.RegisterRequest, error) {
 	var err error
 	switch {
 	case !req.Definition.Individual():
-		req.Members, err = d.Parties.Members(ctx, o.tenant, req.PartyID)
+		req.Members, err = d.Parties.Members(ctx, o.Tenant, req.PartyID)
 		if err == nil && req.Members == nil {
 			req.Members = []partyquest.Character{} // a service answered: not the no-service fallback
 		}
 	case req.Definition.Registration.Affinity == definition.AffinityGuild:
-		req.AffinityID, err = d.Guilds.GuildOf(ctx, o.tenant, req.Sender.ID)
+		req.AffinityID, err = d.Guilds.GuildOf(ctx, o.Tenant, req.Sender.ID)
 	default:
-		req.AffinityID, err = d.Parties.PartyOf(ctx, o.tenant, req.Sender.ID)
+		req.AffinityID, err = d.Parties.PartyOf(ctx, o.Tenant, req.Sender.ID)
 	}
 	return req, err
 }

@@ -3,6 +3,7 @@ package quest
 import (
 	"github.com/google/uuid"
 
+	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
 	"github.com/gamehost/transitquest/partyquest/definition"
@@ -13,13 +14,13 @@ type (
 	// command is a consumed COMMAND_TOPIC_PARTY_QUEST record: REGISTER is
 	// decided by the registrar, everything else forwarded to its instance.
 	command struct {
-		o   origin
+		o   actors.Origin
 		cmd messages.PartyQuestCommand
 	}
 	// resolved brings a REGISTER back to the registrar's mailbox once its
 	// party or guild lookup ended (err set when it failed).
 	resolved struct {
-		o   origin
+		o   actors.Origin
 		req partyquest.RegisterRequest
 		err error
 	}
@@ -31,7 +32,7 @@ type (
 	// already left registering (the Join race): the registrar undoes the
 	// join and decides again.
 	joinRefused struct {
-		o       origin
+		o       actors.Origin
 		id      uuid.UUID
 		req     partyquest.RegisterRequest
 		attempt int
@@ -67,13 +68,13 @@ type stateAnswer struct {
 type (
 	// create is an instance actor's first message: run partyquest.New.
 	create struct {
-		o   origin
+		o   actors.Origin
 		def definition.Definition
 		reg partyquest.Registration
 	}
 	// join adds a registered character (DecisionJoin).
 	join struct {
-		o       origin
+		o       actors.Origin
 		req     partyquest.RegisterRequest
 		attempt int
 	}

@@ -2,23 +2,19 @@ package quest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
-	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/partyquest"
 	"github.com/gamehost/transitquest/tenant"
 )
 
 // ErrNotFound is returned for an instance (or a character's instance) that
 // is not live.
-var ErrNotFound = errors.New("not found")
-
-// defaultQueryTimeout bounds a read whose context has no deadline.
-const defaultQueryTimeout = 5 * time.Second
+var ErrNotFound = actors.ErrNotFound
 
 // Instances returns the tenant's live instances, oldest registration first.
 // Each State is a deep copy taken in its instance's mailbox.
@@ -54,23 +50,21 @@ func (s *Subsystem) one(ctx context.Context, t tenant.Tenant, q statesQuery) (pa
 // query asks the tenant's registrar, which asks the instance actors; a
 // tenant without actors has no instances.
 func (s *Subsystem) query(ctx context.Context, t tenant.Tenant, q statesQuery) ([]partyquest.State, error) {
-	ta, ok := s.lookup(t)
+	ta, ok := s.tenants.Get(t)
 	if !ok {
 		return nil, nil
 	}
 	if _, has := ctx.Deadline(); !has {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, defaultQueryTimeout)
+		ctx, cancel = context.WithTimeout(ctx, actors.DefaultAskTimeout)
 		defer cancel()
 	}
-	answer := make(chan stateAnswer, 1)
-	q.answer = answer
-	s.sys.Root.Send(ta.registrar, q)
-	var a stateAnswer
-	select {
-	case a = <-answer:
-	case <-ctx.Done():
-		return nil, fmt.Errorf("party-quest instances of %s: %w", t, ctx.Err())
+	a, err := actors.Ask(ctx, s.sys.Root, ta.registrar, func(reply chan<- stateAnswer) any {
+		q.answer = reply
+		return q
+	})
+	if err != nil {
+		return nil, fmt.Errorf("party-quest instances of %s: %w", t, err)
 	}
 	out := make([]partyquest.State, 0, a.n)
 	for range a.n {

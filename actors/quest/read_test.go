@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/gamehost/transitquest/actors"
+	"github.com/gamehost/transitquest/actors/actortest"
 	"github.com/gamehost/transitquest/clock"
 	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/messages"
@@ -27,7 +28,8 @@ func readOnly(t *testing.T, defaults bool) *Subsystem {
 	if defaults {
 		deps.DefaultDefinitions = samples(t)
 	}
-	s, err := New(sys, deps, []config.Tenant{{Tenant: tn, QuestDefinitions: samples(t)}}, nil)
+	s := New(sys, deps, []config.Tenant{{Tenant: tn, QuestDefinitions: samples(t)}})
+	err := s.Start(&actortest.Recorder{}, nil)
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		s.Stop()

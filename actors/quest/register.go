@@ -24,7 +24,7 @@ func (r *registrar) register(ctx actor.Context, c command) {
 	body := c.cmd.Register
 	def, ok := r.catalog.Get(body.QuestID)
 	if !ok {
-		c.o.reject(r.deps, messages.Reject(messages.ReasonUnknownTarget, "REGISTER: quest %q is not defined", body.QuestID))
+		c.o.Reject(r.env, messages.Reject(messages.ReasonUnknownTarget, "REGISTER: quest %q is not defined", body.QuestID))
 		return
 	}
 	req := partyquest.RegisterRequest{
@@ -47,7 +47,7 @@ func (r *registrar) resolved(ctx actor.Context, m resolved) {
 		return
 	}
 	if m.err != nil {
-		m.o.reject(r.deps, lookupRejection(m.err))
+		m.o.Reject(r.env, lookupRejection(m.err))
 		return
 	}
 	r.decide(ctx, m.o, m.req, 0)
@@ -57,9 +57,9 @@ func (r *registrar) resolved(ctx actor.Context, m resolved) {
 // its offset is not committed, so whoever owns the partition next reads it
 // again and creates the instance there (at least once). The wiring avoids
 // the race by waiting for the pipeline to be idle before Shutdown.
-func (r *registrar) leaveForNextOwner(o origin) {
-	r.deps.Log.Warn("REGISTER after shutdown left uncommitted for the partition's next owner",
-		zap.Stringer("tenant", r.tenant), zap.Int32("partition", o.in.Partition), zap.Int64("offset", o.in.Offset))
+func (r *registrar) leaveForNextOwner(o actors.Origin) {
+	r.env.Log.Warn("REGISTER after shutdown left uncommitted for the partition's next owner",
+		zap.Stringer("tenant", r.tenant), zap.Int32("partition", o.In.Partition), zap.Int64("offset", o.In.Offset))
 }
 
 func lookupRejection(err error) error {
@@ -71,18 +71,18 @@ func lookupRejection(err error) error {
 
 // decide applies the registrar's rules and carries out the decision.
 // attempt counts the times this REGISTER lost the Join race.
-func (r *registrar) decide(ctx actor.Context, o origin, req partyquest.RegisterRequest, attempt int) {
+func (r *registrar) decide(ctx actor.Context, o actors.Origin, req partyquest.RegisterRequest, attempt int) {
 	d := r.st.reg.Register(req)
 	switch d.Kind {
 	case partyquest.DecisionReject:
-		o.reject(r.deps, d.Rejection)
+		o.Reject(r.env, d.Rejection)
 	case partyquest.DecisionCreate:
 		r.create(ctx, o, req.Definition, d)
 	case partyquest.DecisionJoin:
 		pid, ok := r.st.pids[d.InstanceID]
 		if !ok { // the index and the map change together; guard anyway
 			r.st.reg.Unjoin(d.InstanceID, d.Character.ID)
-			o.reject(r.deps, messages.Reject(messages.ReasonPanic, "REGISTER: instance %s has no actor", d.InstanceID))
+			o.Reject(r.env, messages.Reject(messages.ReasonPanic, "REGISTER: instance %s has no actor", d.InstanceID))
 			return
 		}
 		req.Sender = d.Character
@@ -92,11 +92,11 @@ func (r *registrar) decide(ctx actor.Context, o origin, req partyquest.RegisterR
 
 // create spawns the instance actor under the tenant supervisor and hands it
 // the REGISTER, which it completes with INSTANCE_CREATED and the rest.
-func (r *registrar) create(ctx actor.Context, o origin, def definition.Definition, d partyquest.Decision) {
-	pid, err := actors.SpawnChild(ctx, r.supervisor, "instance/"+d.InstanceID.String(), r.instanceProps(r.instance(ctx, d.InstanceID)))
+func (r *registrar) create(ctx actor.Context, o actors.Origin, def definition.Definition, d partyquest.Decision) {
+	pid, err := r.sup.Spawn("instance/"+d.InstanceID.String(), r.instanceProps(r.instance(ctx, d.InstanceID)))
 	if err != nil {
 		r.st.reg.Ended(d.InstanceID)
-		o.reject(r.deps, messages.Reject(messages.ReasonPanic, "REGISTER: %v", err))
+		o.Reject(r.env, messages.Reject(messages.ReasonPanic, "REGISTER: %v", err))
 		return
 	}
 	r.st.pids[d.InstanceID] = pid
@@ -114,5 +114,5 @@ func (r *registrar) joinRefused(ctx actor.Context, m joinRefused) {
 		r.decide(ctx, m.o, m.req, m.attempt+1)
 		return
 	}
-	m.o.reject(r.deps, m.err)
+	m.o.Reject(r.env, m.err)
 }

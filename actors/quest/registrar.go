@@ -1,8 +1,6 @@
 package quest
 
 import (
-	"time"
-
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
 	"go.uber.org/zap"
@@ -17,13 +15,20 @@ import (
 // registrar is the per-tenant actor every party-quest command goes through.
 // It owns the tenant's partyquest.Registrar and the map from instance id to
 // instance actor; both change only in its mailbox, and together.
+//
+// It is not an actors.Snapshotter: it keeps its live state across a
+// restart. Copying the tenant's whole index after every message would cost
+// more than the rare restart it protects, its updates are single map
+// writes, and a restart must keep the PIDs of the instance actors, which
+// outlive it.
 type registrar struct {
-	deps       Deps
-	tenant     tenant.Tenant
-	catalog    *definition.Catalog
-	supervisor *actor.PID
-	lookups    *lookups
-	st         *registrarState
+	env     actors.Env
+	deps    Deps
+	tenant  tenant.Tenant
+	catalog *definition.TenantCatalog
+	sup     *actors.Supervisor
+	lookups *lookups
+	st      *registrarState
 	// initial are the live instances read back from the changelog at
 	// start-up; Start adopts them.
 	initial []partyquest.State
@@ -35,10 +40,7 @@ type registrarState struct {
 	stopping bool // Shutdown ran: no new instances
 }
 
-func (r *registrar) Start(ctx actor.Context, restored bool) {
-	if restored {
-		return
-	}
+func (r *registrar) Start(ctx actor.Context) {
 	r.st = &registrarState{reg: partyquest.NewRegistrar(r.deps.random()), pids: map[uuid.UUID]*actor.PID{}}
 	for _, st := range r.initial {
 		r.adopt(ctx, st)
@@ -51,14 +53,14 @@ func (r *registrar) Start(ctx actor.Context, restored bool) {
 // instance runs anyway, because it is live whatever the index says.
 func (r *registrar) adopt(ctx actor.Context, st partyquest.State) {
 	if err := r.st.reg.Track(st); err != nil {
-		r.deps.Log.Warn("restored party-quest instance conflicts with another", zap.Stringer("tenant", r.tenant), zap.Error(err))
+		r.env.Log.Warn("restored party-quest instance conflicts with another", zap.Stringer("tenant", r.tenant), zap.Error(err))
 	}
 	tmpl := r.instance(ctx, st.ID)
 	tmpl.initial = &st
-	pid, err := actors.SpawnChild(ctx, r.supervisor, "instance/"+st.ID.String(), r.instanceProps(tmpl))
+	pid, err := r.sup.Spawn("instance/"+st.ID.String(), r.instanceProps(tmpl))
 	if err != nil {
 		r.st.reg.Ended(st.ID)
-		r.deps.Log.Error("restored party-quest instance not resumed", zap.Stringer("instance", st.ID), zap.Error(err))
+		r.env.Log.Error("restored party-quest instance not resumed", zap.Stringer("instance", st.ID), zap.Error(err))
 		return
 	}
 	r.st.pids[st.ID] = pid
@@ -66,28 +68,17 @@ func (r *registrar) adopt(ctx actor.Context, st partyquest.State) {
 
 // instance is the template of an instance actor of this registrar.
 func (r *registrar) instance(ctx actor.Context, id uuid.UUID) instanceActor {
-	return instanceActor{deps: r.deps, tenant: r.tenant, id: id, registrar: ctx.Self(), rnd: r.deps.random()}
+	return instanceActor{env: r.env, deps: r.deps, tenant: r.tenant, id: id, registrar: ctx.Self(), rnd: r.deps.random()}
 }
 
 // instanceProps makes a fresh behaviour from tmpl at every (re)start; the
 // shell restores it from its snapshot after a restart.
 func (r *registrar) instanceProps(tmpl instanceActor) *actor.Props {
-	return actors.Props(r.deps.shell(kindInstance), func() actors.Behavior {
+	return actors.Props(r.env.Shell(kindInstance), func() actors.Actor {
 		a := tmpl
 		return &a
 	})
 }
-
-// Snapshot shares the live state: copying the tenant's whole index on every
-// message would cost more than the rare restart it protects, and a restart
-// must keep the PIDs of the instance actors, which outlive it.
-func (r *registrar) Snapshot() any { return r.st }
-
-func (r *registrar) Restore(s any) { r.st = s.(*registrarState) }
-
-func (r *registrar) NextDeadline() (time.Time, bool) { return time.Time{}, false }
-
-func (r *registrar) Tick(actor.Context, time.Time) {}
 
 func (r *registrar) Handle(ctx actor.Context, msg any) {
 	switch m := msg.(type) {
@@ -119,14 +110,15 @@ func (r *registrar) forward(ctx actor.Context, c command) {
 	id := c.cmd.InstanceID()
 	pid, ok := r.st.pids[id]
 	if !ok {
-		c.o.reject(r.deps, messages.Reject(messages.ReasonUnknownTarget, "%s: instance %s is not live", c.cmd.Type, id))
+		c.o.Reject(r.env, messages.Reject(messages.ReasonUnknownTarget, "%s: instance %s is not live", c.cmd.Type, id))
 		return
 	}
 	ctx.Send(pid, c)
 }
 
-// ended forgets a destroyed instance, then stops its actor. Poison queues
-// behind everything already forwarded to it, which it still settles.
+// ended forgets a destroyed instance, then stops its actor. The stop
+// (Poison) queues behind everything already forwarded to it, which it still
+// settles.
 func (r *registrar) ended(ctx actor.Context, id uuid.UUID) {
 	pid, ok := r.st.pids[id]
 	if !ok {
@@ -134,7 +126,7 @@ func (r *registrar) ended(ctx actor.Context, id uuid.UUID) {
 	}
 	delete(r.st.pids, id)
 	r.st.reg.Ended(id)
-	ctx.Poison(pid)
+	r.sup.Stop(pid)
 }
 
 // shutdown destroys every live instance (service shutdown) and answers with
@@ -151,16 +143,16 @@ func (r *registrar) shutdown(ctx actor.Context, m shutdownAll) {
 }
 
 func (r *registrar) GiveUp(ctx actor.Context, msg any, cause any) {
-	r.deps.Log.Error("party-quest registrar input abandoned after repeated panics",
+	r.env.Log.Error("party-quest registrar input abandoned after repeated panics",
 		zap.Stringer("tenant", r.tenant), zap.Any("panic", cause))
 	err := messages.Reject(messages.ReasonPanic, "%v", cause)
 	switch m := msg.(type) {
 	case command:
-		m.o.reject(r.deps, err)
+		m.o.Reject(r.env, err)
 	case resolved:
-		m.o.reject(r.deps, err)
+		m.o.Reject(r.env, err)
 	case joinRefused:
-		m.o.reject(r.deps, err)
+		m.o.Reject(r.env, err)
 	case shutdownAll:
 		m.reply <- nil
 	case statesQuery:

@@ -3,6 +3,10 @@ package quest
 import (
 	"context"
 	"fmt"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/gamehost/transitquest/actors"
 )
 
 // Shutdown runs the graceful-shutdown behaviour: every live instance of
@@ -14,24 +18,17 @@ import (
 // for its lookup afterwards is left uncommitted for the partition's next
 // owner rather than creating an instance nobody will shut down.
 func (s *Subsystem) Shutdown(ctx context.Context) error {
-	s.mu.RLock()
-	var registrars []*tenantActors
-	for _, ta := range s.tenants {
-		if ta.registrar != nil {
-			registrars = append(registrars, ta)
-		}
-	}
-	s.mu.RUnlock()
+	var registrars []*actor.PID
+	s.tenants.Each(func(ta *tenantActors) { registrars = append(registrars, ta.registrar) })
 	var waits []chan struct{}
-	for _, ta := range registrars {
-		reply := make(chan []chan struct{}, 1)
-		s.sys.Root.Send(ta.registrar, shutdownAll{reply: reply})
-		select {
-		case w := <-reply:
-			waits = append(waits, w...)
-		case <-ctx.Done():
-			return fmt.Errorf("party-quest shutdown: %w", ctx.Err())
+	for _, pid := range registrars {
+		w, err := actors.Ask(ctx, s.sys.Root, pid, func(reply chan<- []chan struct{}) any {
+			return shutdownAll{reply: reply}
+		})
+		if err != nil {
+			return fmt.Errorf("party-quest shutdown: %w", err)
 		}
+		waits = append(waits, w...)
 	}
 	for _, w := range waits {
 		select {

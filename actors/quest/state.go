@@ -55,12 +55,12 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 	if a.defRef == "" {
 		ref, err := definitionRef(st.Definition)
 		if err != nil {
-			a.deps.Log.Error("party-quest state not recorded", zap.Stringer("instance", a.id), zap.Error(err))
+			a.env.Log.Error("party-quest state not recorded", zap.Stringer("instance", a.id), zap.Error(err))
 			return recs
 		}
 		d, err := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, definitionKind, ref, st.Definition)
 		if err != nil {
-			a.deps.Log.Error("party-quest definition not recorded", zap.Stringer("instance", a.id), zap.Error(err))
+			a.env.Log.Error("party-quest definition not recorded", zap.Stringer("instance", a.id), zap.Error(err))
 			return recs
 		}
 		a.defRef = ref
@@ -70,7 +70,7 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 	r, err := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(),
 		persisted{State: st, DefinitionRef: a.defRef})
 	if err != nil {
-		a.deps.Log.Error("party-quest state not recorded", zap.Stringer("instance", a.id), zap.Error(err))
+		a.env.Log.Error("party-quest state not recorded", zap.Stringer("instance", a.id), zap.Error(err))
 		return recs
 	}
 	return append(recs, r)
