@@ -32,12 +32,22 @@ type Service struct {
 	clk       clock.Clock
 	metrics   *metrics.Metrics
 	sys       *actor.ActorSystem
-	transport *transport.Subsystem
-	quests    *quest.Subsystem
-	pipelines []*kafka.Pipeline
-	listener  net.Listener
-	http      *http.Server
-	restored  rest.Flag // every enabled subsystem has restored its state
+	transport *transport.Subsystem // nil when disabled
+	quests    *quest.Subsystem     // nil when disabled
+	// subsystems are the enabled ones, each run the same way.
+	subsystems []subsystem
+	pipelines  []*kafka.Pipeline
+	listener   net.Listener
+	http       *http.Server
+	restored   rest.Flag // every enabled subsystem has restored its state
+}
+
+// subsystem is what the service runs: actors behind a Kafka topology.
+type subsystem interface {
+	Topology() kafka.Topology
+	Start(fx actors.Effects, restored []changelog.Entry) error
+	Shutdown(ctx context.Context) error
+	Stop()
 }
 
 // Option adjusts a Service for tests.
@@ -60,46 +70,24 @@ func New(ctx context.Context, cfg Config, log *zap.Logger, opts ...Option) (*Ser
 	if err != nil {
 		return nil, err
 	}
-	if err := kafka.EnsureTopics(ctx, cfg.Bootstrap, s.extra(),
-		kafka.TopicSpec{Name: cfg.Topics.Name(messages.ChangelogTopicTransport), Partitions: cfg.ChangelogPartitions, Compact: true},
-		kafka.TopicSpec{Name: cfg.Topics.Name(messages.ChangelogTopicPartyQuest), Partitions: cfg.ChangelogPartitions, Compact: true},
-		kafka.TopicSpec{Name: cfg.Topics.Name(messages.DeadLetterTopic), Partitions: cfg.ChangelogPartitions},
-	); err != nil {
+	s.sys = actors.NewSystem(log)
+	s.subsystems = s.declare(s.sys, tenants)
+	if err := kafka.EnsureTopics(ctx, cfg.Bootstrap, s.extra(), s.ownTopics()...); err != nil {
 		return nil, err
 	}
-	s.sys = actors.NewSystem(log)
-	if cfg.Transport {
-		restored, err := s.restore(ctx, messages.ChangelogTopicTransport)
+	for _, sub := range s.subsystems {
+		topo := sub.Topology()
+		restored, err := s.restore(ctx, topo.Changelog)
 		if err != nil {
 			return nil, err
 		}
-		pl, err := s.pipeline(ctx, transport.Group, "transport", []messages.Topic{messages.EventTopicMapStatus})
+		pl, err := s.pipeline(ctx, topo)
 		if err != nil {
 			return nil, err
 		}
-		s.transport, err = transport.New(s.sys, transport.Deps{Emitter: pl.Emitter(), Clock: s.clk,
-			Log: log.Named("transport"), Metrics: s.metrics}, tenants, restored)
-		if err != nil {
-			return nil, fmt.Errorf("start transport actors: %w", err)
-		}
-		s.transport.Register(pl.Router())
-	}
-	if cfg.PartyQuests {
-		restored, err := s.restore(ctx, messages.ChangelogTopicPartyQuest)
-		if err != nil {
+		if err := sub.Start(pl.Emitter(), restored); err != nil {
 			return nil, err
 		}
-		pl, err := s.pipeline(ctx, quest.Group, "partyquest", nil)
-		if err != nil {
-			return nil, err
-		}
-		s.quests, err = quest.New(s.sys, quest.Deps{Emitter: pl.Emitter(), Clock: s.clk, Log: log.Named("partyquest"),
-			Metrics: s.metrics, Parties: clients.NewParties(cfg.PartiesURL), Guilds: clients.NewGuilds(cfg.GuildsURL)},
-			tenants, restored)
-		if err != nil {
-			return nil, fmt.Errorf("start party-quest actors: %w", err)
-		}
-		s.quests.Register(pl.Router())
 	}
 	s.restored.Set(true) // each subsystem restores above, before its pipeline consumes
 	l, err := net.Listen("tcp", cfg.RESTAddr)
@@ -140,14 +128,60 @@ func (s *Service) loadTenants() ([]config.Tenant, error) {
 	return c.Tenants, nil
 }
 
-func (s *Service) pipeline(ctx context.Context, group, name string, latest []messages.Topic) (*kafka.Pipeline, error) {
-	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, Group: group,
-		TransactionalID: s.cfg.TxnIDPrefix + "-" + name, LatestTopics: latest, Extra: s.extra()}, s.cfg.Topics, s.log, s.metrics)
-	if err != nil {
-		return nil, fmt.Errorf("%s pipeline: %w", name, err)
+// declare builds the enabled subsystems; nothing runs until their Start.
+func (s *Service) declare(sys *actor.ActorSystem, tenants []config.Tenant) []subsystem {
+	var subs []subsystem
+	if s.cfg.Transport {
+		s.transport = transport.New(sys, transport.Deps{Clock: s.clk, Log: s.log.Named("transport"), Metrics: s.metrics}, tenants)
+		subs = append(subs, s.transport)
 	}
+	if s.cfg.PartyQuests {
+		s.quests = quest.New(sys, quest.Deps{Clock: s.clk, Log: s.log.Named("partyquest"), Metrics: s.metrics,
+			Parties: clients.NewParties(s.cfg.PartiesURL), Guilds: clients.NewGuilds(s.cfg.GuildsURL)}, tenants)
+		subs = append(subs, s.quests)
+	}
+	return subs
+}
+
+func (s *Service) topologies() []kafka.Topology {
+	out := make([]kafka.Topology, len(s.subsystems))
+	for i, sub := range s.subsystems {
+		out[i] = sub.Topology()
+	}
+	return out
+}
+
+// ownTopics are the topics the service creates when missing: changelogs and
+// dead letters.
+func (s *Service) ownTopics() []kafka.TopicSpec {
+	var specs []kafka.TopicSpec
+	for _, u := range kafka.TopicUses(s.cfg.ChangelogPartitions, s.topologies()...) {
+		if u.Owner == kafka.OwnerService {
+			specs = append(specs, kafka.TopicSpec{Name: s.cfg.Topics.Name(u.Topic), Partitions: u.Partitions, Compact: u.Compact})
+		}
+	}
+	return specs
+}
+
+// TopicUses lists every topic the configured service reads, writes or
+// owns (-list-topics), without connecting to anything.
+func TopicUses(cfg Config) []kafka.TopicUse {
+	s := &Service{cfg: cfg, clk: clock.Real{}, log: zap.NewNop(), metrics: metrics.New()}
+	s.subsystems = s.declare(nil, nil)
+	return kafka.TopicUses(cfg.ChangelogPartitions, s.topologies()...)
+}
+
+// pipeline connects the consumer group and transactional producer of one
+// topology and routes its inputs to their handlers.
+func (s *Service) pipeline(ctx context.Context, topo kafka.Topology) (*kafka.Pipeline, error) {
+	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, Group: topo.Group,
+		TransactionalID: s.cfg.TxnIDPrefix + "-" + topo.Name, LatestTopics: topo.LatestTopics(), Extra: s.extra()}, s.cfg.Topics, s.log, s.metrics)
+	if err != nil {
+		return nil, fmt.Errorf("%s pipeline: %w", topo.Name, err)
+	}
+	topo.Route(pl.Router())
 	s.pipelines = append(s.pipelines, pl)
-	s.metrics.ConsumerLag.Add(group, pl.Lag)
+	s.metrics.ConsumerLag.Add(topo.Group, pl.Lag)
 	return pl, nil
 }
 
@@ -169,6 +203,9 @@ func (s *Service) readiness() *rest.Readiness {
 // restore reads a subsystem's changelog before anything is consumed, so
 // actors resume with the state committed together with their last effects.
 func (s *Service) restore(ctx context.Context, topic messages.Topic) ([]changelog.Entry, error) {
+	if topic == "" {
+		return nil, nil
+	}
 	start := time.Now()
 	raw, err := kafka.ReadChangelog(ctx, s.cfg.Bootstrap, s.cfg.Topics.Name(topic), s.extra())
 	if err != nil {
@@ -253,13 +290,8 @@ func (s *Service) shutdown(ctx context.Context) error {
 			errs = append(errs, errors.New("in-flight inputs did not finish; they will be read again"))
 		}
 	}
-	if s.transport != nil {
-		if err := s.transport.Shutdown(ctx); err != nil {
-			errs = append(errs, err)
-		}
-	}
-	if s.quests != nil {
-		if err := s.quests.Shutdown(ctx); err != nil {
+	for _, sub := range s.subsystems {
+		if err := sub.Shutdown(ctx); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -268,11 +300,8 @@ func (s *Service) shutdown(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
-	if s.transport != nil {
-		s.transport.Stop()
-	}
-	if s.quests != nil {
-		s.quests.Stop()
+	for _, sub := range s.subsystems {
+		sub.Stop()
 	}
 	s.sys.Shutdown()
 	s.log.Info("shut down", zap.Errors("problems", errs))
