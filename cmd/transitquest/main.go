@@ -10,6 +10,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strconv"
@@ -29,7 +30,15 @@ import (
 func main() {
 	embedded := flag.Bool("embedded", false, "start an in-process Kafka-protocol broker on 127.0.0.1 (EMBEDDED_KAFKA_PORT, default 9092) instead of using BOOTSTRAP_SERVERS")
 	withDemo := flag.Bool("demo", false, "with -embedded: send sample game traffic and log every record the service produces")
+	listTopics := flag.Bool("list-topics", false, "print every topic the service reads, writes or owns, one per line: name partitions cleanup-policy owner; then exit")
 	flag.Parse()
+	if *listTopics {
+		if err := printTopics(os.Stdout, os.Getenv); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		return
+	}
 	log, err := newLogger(os.Getenv("LOG_LEVEL"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -101,6 +110,27 @@ func run(log *zap.Logger, embedded, withDemo bool) error {
 		defer func() { stopDemo(); d.Close() }()
 	}
 	return svc.Run(ctx)
+}
+
+// printTopics writes one line per topic, so operators and scripts can
+// pre-create them: the real name, the partition count the service would
+// create it with ("-" for a contract topic, whose count is the cluster's
+// business), its cleanup policy, and its owner (service or external).
+func printTopics(w io.Writer, getenv func(string) string) error {
+	cfg, err := service.ConfigFromEnv(getenv)
+	if err != nil {
+		return err
+	}
+	for _, u := range service.TopicUses(cfg) {
+		partitions := "-"
+		if u.Partitions > 0 {
+			partitions = strconv.Itoa(u.Partitions)
+		}
+		if _, err := fmt.Fprintf(w, "%s %s %s %s\n", cfg.Topics.Name(u.Topic), partitions, u.CleanupPolicy(), u.Owner); err != nil {
+			return fmt.Errorf("list topics: %w", err)
+		}
+	}
+	return nil
 }
 
 // newLogger logs human-readable lines on a terminal and JSON otherwise.
