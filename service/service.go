@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -237,40 +238,64 @@ func (s *Service) Addr() string { return s.listener.Addr().String() }
 func (s *Service) Metrics() *metrics.Metrics { return s.metrics }
 
 // Run consumes and serves until ctx ends or a pipeline fails, then shuts
-// down gracefully within the configured timeout.
+// down gracefully within the configured timeout. Every goroutine it starts
+// has ended when it returns.
 func (s *Service) Run(ctx context.Context) error {
 	// Pipelines get their own context: cancelling ctx starts the graceful
 	// shutdown, it must not hard-stop the outbox under it.
 	pctx, hardStop := context.WithCancel(context.WithoutCancel(ctx))
 	defer hardStop()
+	// A pipeline's Errors channel is never closed, so its forwarder also
+	// ends at done; Serve ends at http.Shutdown. Each goroutine sends at
+	// most once into a channel with room for all of them, so none can
+	// block the wait below.
+	var wg sync.WaitGroup
+	done := make(chan struct{})
 	errs := make(chan error, len(s.pipelines)+1)
+	var runErr error
 	for _, pl := range s.pipelines {
 		if err := pl.Start(pctx); err != nil {
-			return err
+			runErr = fmt.Errorf("start consuming: %w", err)
+			break
 		}
-		go func(pl *kafka.Pipeline) {
-			if err, ok := <-pl.Errors(); ok {
-				errs <- err
+		wg.Go(func() {
+			select {
+			case err, ok := <-pl.Errors():
+				if ok {
+					errs <- err
+				}
+			case <-done:
 			}
-		}(pl)
+		})
 	}
-	go func() {
-		if err := s.http.Serve(s.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errs <- fmt.Errorf("rest: %w", err)
+	if runErr == nil {
+		wg.Go(func() {
+			if err := s.http.Serve(s.listener); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errs <- fmt.Errorf("rest: %w", err)
+			}
+		})
+		s.log.Info("service running", zap.String("rest", s.Addr()), zap.String("bootstrap", s.cfg.Bootstrap))
+		select {
+		case <-ctx.Done():
+		case runErr = <-errs:
+			s.log.Error("stopping after a fatal error", zap.Error(runErr))
 		}
-	}()
-	s.log.Info("service running", zap.String("rest", s.Addr()), zap.String("bootstrap", s.cfg.Bootstrap))
-	var runErr error
-	select {
-	case <-ctx.Done():
-	case runErr = <-errs:
-		s.log.Error("stopping after a fatal error", zap.Error(runErr))
+	} else {
+		// The pipelines already started (and the actors) still need their
+		// graceful shutdown. Serve never ran, so http.Shutdown does not know
+		// the listener: close it here.
+		s.log.Error("stopping: a pipeline did not start", zap.Error(runErr))
+		if err := s.listener.Close(); err != nil {
+			s.log.Warn("close REST listener", zap.Error(err))
+		}
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := s.shutdown(sctx); err != nil && runErr == nil {
 		runErr = err
 	}
+	close(done)
+	wg.Wait()
 	return runErr
 }
 

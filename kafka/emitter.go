@@ -1,0 +1,108 @@
+package kafka
+
+import (
+	"encoding/json"
+	"errors"
+	"strconv"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/metrics"
+	"github.com/gamehost/transitquest/tenant"
+)
+
+// maxDeadLetterValue bounds a dead-letter copy's value well under
+// librdkafka's default message.max.bytes (1,000,000), headers included.
+const maxDeadLetterValue = 900_000
+
+// Emitter turns domain records into encoded Kafka records and hands them to
+// the outbox. Actors use it from their own goroutines.
+type Emitter struct {
+	names messages.TopicNames
+	out   *Outbox
+	log   *zap.Logger
+	m     *metrics.Metrics
+}
+
+// NewEmitter returns an emitter writing to out.
+func NewEmitter(names messages.TopicNames, out *Outbox, log *zap.Logger, m *metrics.Metrics) *Emitter {
+	return &Emitter{names: names, out: out, log: log, m: m}
+}
+
+// Encode turns domain records into Kafka records with the operation's
+// tenant and trace headers. JSON encoding happens here, on the caller's
+// goroutine, so it spreads over cores instead of queueing at the outbox.
+func (e *Emitter) Encode(t tenant.Tenant, tr Trace, recs []messages.Record) ([]Out, error) {
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	hs := Headers(t, tr)
+	out := make([]Out, len(recs))
+	for i, r := range recs {
+		var v []byte
+		switch val := r.Value.(type) {
+		case nil: // a tombstone: the key's state is gone
+		case json.RawMessage:
+			v = val
+		default:
+			var err error
+			if v, err = json.Marshal(val); err != nil {
+				return nil, err
+			}
+		}
+		out[i] = Out{Topic: e.names.Name(r.Topic), Key: r.Key, Value: v, Headers: hs}
+	}
+	return out, nil
+}
+
+// Emit commits records in one transaction together with the input that
+// caused them (in may be nil for timer-driven effects). done, when not nil,
+// runs after the commit.
+func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *Input, done func()) error {
+	out, err := e.Encode(t, tr, recs)
+	if err != nil {
+		// A value that cannot be encoded is a programming error; the input is
+		// dead-lettered so its partition keeps flowing.
+		if in != nil {
+			e.Reject(in, messages.Reject(messages.ReasonPanic, "encode effects: %v", err))
+		}
+		return err
+	}
+	b := Batch{Records: out, Committed: done}
+	if in != nil {
+		b.Source = &in.Source
+	}
+	err = e.out.Submit(b)
+	if in != nil {
+		in.span.End(err)
+	}
+	return err
+}
+
+// Reject logs and counts a refused input and copies it, with its reason, to
+// the dead-letter topic in the same transaction that commits its offset.
+func (e *Emitter) Reject(in *Input, err error) {
+	var r *messages.Rejection
+	if !errors.As(err, &r) {
+		r = messages.Reject(messages.ReasonPanic, "%v", err)
+	}
+	e.m.Rejected.WithLabelValues(in.topicName, string(r.Reason)).Inc()
+	e.m.DeadLettered.WithLabelValues(in.topicName, string(r.Reason)).Inc()
+	e.log.Warn("input rejected",
+		zap.String("topic", in.topicName), zap.Int32("partition", in.Partition), zap.Int64("offset", in.Offset),
+		zap.String("reason", string(r.Reason)), zap.String("detail", r.Detail), zap.Stringer("tenant", in.Tenant))
+	value, headers := in.Value, dlqHeaders(in.Headers, r, in.Source)
+	if len(value) > maxDeadLetterValue {
+		// A copy the producer refuses would fail its transaction forever and
+		// stop every commit: keep the head of the value and say so.
+		headers = append(headers, ck.Header{Key: HeaderDLQTruncated, Value: []byte(strconv.Itoa(len(value)))})
+		value = value[:maxDeadLetterValue]
+	}
+	dlq := Out{Topic: e.names.Name(messages.DeadLetterTopic), Key: in.Key, Value: value, Headers: headers}
+	if err := e.out.Submit(Batch{Records: []Out{dlq}, Source: &in.Source}); err != nil {
+		e.log.Error("dead-letter after outbox closed; input will be read again", zap.Error(err))
+	}
+	in.span.End(r)
+}
