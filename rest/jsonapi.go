@@ -2,8 +2,11 @@ package rest
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
+
+	"github.com/google/uuid"
 )
 
 // resource is one JSON:API resource object.
@@ -45,6 +48,30 @@ func writeDoc(w http.ResponseWriter, data any, included ...resource) {
 		data = []resource{}
 	}
 	writeJSON(w, http.StatusOK, document{Data: data, Included: included})
+}
+
+// writeList answers a collection: one resource per item, [] when empty.
+func writeList[T any](w http.ResponseWriter, items []T, res func(T) resource) {
+	data := make([]resource, 0, len(items))
+	for _, it := range items {
+		data = append(data, res(it))
+	}
+	writeDoc(w, data)
+}
+
+// writeByID answers the item the path's {id} names, or 404 naming what
+// was not found.
+func writeByID[T any](w http.ResponseWriter, r *http.Request, what string, find func(uuid.UUID) (T, bool), res func(T) resource) {
+	id, ok := pathUUID(w, r)
+	if !ok {
+		return
+	}
+	it, found := find(id)
+	if !found {
+		writeError(w, http.StatusNotFound, fmt.Sprintf("%s %s not found", what, id))
+		return
+	}
+	writeDoc(w, res(it))
 }
 
 func writeError(w http.ResponseWriter, status int, detail string) {

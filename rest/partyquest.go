@@ -45,24 +45,11 @@ func definitionResource(d quest.QuestDefinition) resource {
 }
 
 func (a questAPI) definitions(w http.ResponseWriter, _ *http.Request, t tenant.Tenant) {
-	data := []resource{}
-	for _, d := range a.s.Definitions(t) {
-		data = append(data, definitionResource(d))
-	}
-	writeDoc(w, data)
+	writeList(w, a.s.Definitions(t), definitionResource)
 }
 
 func (a questAPI) definition(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
-	id, ok := pathUUID(w, r)
-	if !ok {
-		return
-	}
-	d, found := a.s.Definition(t, id)
-	if !found {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("definition %s not found", id))
-		return
-	}
-	writeDoc(w, definitionResource(d))
+	writeByID(w, r, "definition", func(id uuid.UUID) (quest.QuestDefinition, bool) { return a.s.Definition(t, id) }, definitionResource)
 }
 
 func (a questAPI) definitionByQuest(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {

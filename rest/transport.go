@@ -152,24 +152,11 @@ func instanceRouteResource(r ride.Route) resource {
 }
 
 func (a transportAPI) instanceRoutes(w http.ResponseWriter, _ *http.Request, t tenant.Tenant) {
-	data := []resource{}
-	for _, r := range a.s.InstanceRoutes(t) {
-		data = append(data, instanceRouteResource(r))
-	}
-	writeDoc(w, data)
+	writeList(w, a.s.InstanceRoutes(t), instanceRouteResource)
 }
 
 func (a transportAPI) instanceRoute(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
-	id, ok := pathUUID(w, r)
-	if !ok {
-		return
-	}
-	route, found := a.s.InstanceRoute(t, id)
-	if !found {
-		writeError(w, http.StatusNotFound, fmt.Sprintf("instance route %s not found", id))
-		return
-	}
-	writeDoc(w, instanceRouteResource(route))
+	writeByID(w, r, "instance route", func(id uuid.UUID) (ride.Route, bool) { return a.s.InstanceRoute(t, id) }, instanceRouteResource)
 }
 
 type instanceStatusAttributes struct {
