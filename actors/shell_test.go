@@ -1,6 +1,7 @@
 package actors_test
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -19,7 +20,7 @@ import (
 type (
 	inc   struct{}
 	boom  struct{ times int } // panics on its first `times` attempts
-	get   struct{}
+	get   struct{ reply chan<- int }
 	armAt struct{ at time.Time }
 )
 
@@ -75,7 +76,7 @@ func (c *counter) Handle(ctx actor.Context, msg any) {
 		}
 		c.n -= 99
 	case get:
-		ctx.Respond(c.n)
+		m.reply <- c.n
 	case armAt:
 		c.deadline = m.at
 	}
@@ -107,9 +108,9 @@ func (f *fixture) spawn(t *testing.T, name string) (*actor.PID, *events) {
 }
 
 func (f *fixture) count(t *testing.T, pid *actor.PID) int {
-	res, err := f.sys.Root.RequestFuture(pid, get{}, 5*time.Second).Result()
+	n, err := actors.Ask(context.Background(), f.sys.Root, pid, func(r chan<- int) any { return get{reply: r} })
 	require.NoError(t, err)
-	return res.(int)
+	return n
 }
 
 // A panic restarts the actor from the state it had before the message, the
