@@ -410,7 +410,8 @@ type recorderBackend struct {
 	mu sync.Mutex
 	// log holds, per partition and offset, every delivery of the command
 	// (a crash delivers the uncompleted ones again).
-	log [partitions][][]*kafka.Input
+	log  [partitions][][]*kafka.Input
+	last *kafka.Input
 }
 
 func (b *recorderBackend) start(h *harness, sub *Subsystem, _ *zap.Logger, restored []changelog.Entry) func() {
@@ -442,6 +443,7 @@ func (b *recorderBackend) produce(t tenant.Tenant, key, value []byte) {
 	in := actortest.Input(messages.CommandTopicPartyQuest, t, int64(len(b.log[p])), value)
 	in.Key, in.Partition = key, p
 	b.log[p] = append(b.log[p], []*kafka.Input{in})
+	b.last = in
 	b.mu.Unlock()
 	b.deliver(b.h.sub, in)
 }
@@ -636,4 +638,69 @@ func body(t testing.TB, v any) string {
 // test's own waits.
 func clientsFor(url string) *clients.Parties {
 	return clients.NewParties(url, clients.WithTimeout(time.Minute))
+}
+
+// recorder is what the broker-free process committed (it fails a test
+// that runs through the broker).
+func (h *harness) recorder() *actortest.Recorder {
+	h.t.Helper()
+	b, ok := h.be.(*recorderBackend)
+	if !ok {
+		h.t.Fatal("a broker-free assertion in a test through the broker")
+	}
+	return b.rec
+}
+
+// lastInput is the last command handed to the process (broker-free).
+func (h *harness) lastInput() *kafka.Input {
+	h.t.Helper()
+	b, ok := h.be.(*recorderBackend)
+	if !ok {
+		h.t.Fatal("a broker-free assertion in a test through the broker")
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.last
+}
+
+// completedOnce waits until in is completed and checks it is so once only.
+func (h *harness) completedOnce(in *kafka.Input) {
+	h.t.Helper()
+	rec := h.recorder()
+	h.eventually("the input completed", func() bool { return rec.Completed(in) })
+	require.Equal(h.t, 1, rec.Times(in), "an input is completed exactly once")
+}
+
+// batchOf waits for the Emit that completed in (broker-free).
+func (h *harness) batchOf(in *kafka.Input) actortest.Batch {
+	h.t.Helper()
+	var found actortest.Batch
+	h.eventually("the input's batch", func() bool {
+		for _, b := range h.recorder().Batches() {
+			if b.In == in {
+				found = b
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// timerBatches are the Emits no input caused (timers, shutdown) that
+// carry a record keyed by key.
+func (h *harness) timerBatches(key []byte) []actortest.Batch {
+	var out []actortest.Batch
+	for _, b := range h.recorder().Batches() {
+		if b.In != nil {
+			continue
+		}
+		for _, r := range b.Records {
+			if string(r.Key) == string(key) {
+				out = append(out, b)
+				break
+			}
+		}
+	}
+	return out
 }
