@@ -37,6 +37,7 @@ func TestRegistrarMessages(t *testing.T) {
 	h.waitEvent(1, func(e event) bool {
 		return e.Instance == a && e.Type == messages.TypeCharacterRegistered && e.Body == `{"characterId":202}`
 	})
+	h.clk.Advance(time.Second)      // registered later than a
 	h.register(301, kerning, 10, 2) // another party: its own instance
 	b := h.created(2, kerning)
 	require.NotEqual(t, a, b)
