@@ -13,12 +13,14 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/require"
-	"github.com/twmb/franz-go/pkg/kgo"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/gamehost/transitquest/actors"
+	"github.com/gamehost/transitquest/actors/actortest"
 	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/clock"
 	"github.com/gamehost/transitquest/config"
@@ -36,6 +38,9 @@ const (
 	kerning   = "kerning_city_pq"
 	sharenian = "sharenian_trial"
 	wait      = 20 * time.Second
+	// partitions of the command topic, in both backends: one character's
+	// commands share one, as the game server keys them.
+	partitions = kafkatest.Partitions
 )
 
 var (
@@ -54,85 +59,129 @@ func samples(t testing.TB) []definition.Definition {
 	return defs
 }
 
-// harness is the subsystem behind a real pipeline on an embedded broker,
-// with a fake clock, a second client producing commands and readers of
-// every output topic. boot starts a service process on it; crash stops one
-// without the graceful shutdown, as a killed process would.
+// harness is the subsystem of one test with a fake clock, fed commands and
+// read back through one of two backends behind the same API:
+//
+//   - broker-free (the default): commands go straight to HandleCommand, as
+//     the router hands them over, and effects land in an
+//     actortest.Recorder, which stands for the output topics, the
+//     dead-letter topic, the changelog and the committed offsets;
+//   - throughBroker(): a real pipeline on an embedded broker, a second
+//     client producing commands and readers of every output topic.
+//
+// boot starts a service process; crash stops one without the graceful
+// shutdown, as a killed process would. What the backend recorded (topics,
+// changelog, offsets) outlives the processes, as a broker's log does.
 type harness struct {
-	t      *testing.T
-	b      *kafkatest.Broker
-	clk    *clock.Fake
-	opts   []option
-	boots  int
-	m      *metrics.Metrics
-	sub    *Subsystem
-	crash  func()
-	client *kgo.Client
-	status *kafkatest.Reader
-	warps  *kafkatest.Reader
-	dlq    *kafkatest.Reader
+	t     *testing.T
+	clk   *clock.Fake
+	setup setup
+	boots int
+	m     *metrics.Metrics // this process's
+	all   []*metrics.Metrics
+	sub   *Subsystem
+	crash func()
+	be    backend
 }
 
-type option func(*Deps)
+// setup is what the options of start choose.
+type setup struct {
+	broker bool
+	deps   []func(*Deps)
+}
+
+type option func(*setup)
+
+// throughBroker runs the test end to end through an embedded broker.
+func throughBroker() option { return func(s *setup) { s.broker = true } }
+
+// withDeps changes the subsystem's dependencies.
+func withDeps(f func(*Deps)) option { return func(s *setup) { s.deps = append(s.deps, f) } }
 
 func withParties(url string) option {
-	return func(d *Deps) { d.Parties = clients.NewParties(url, clients.WithTimeout(time.Second)) }
+	return withDeps(func(d *Deps) { d.Parties = clients.NewParties(url, clients.WithTimeout(time.Second)) })
 }
 
 func withGuilds(url string) option {
-	return func(d *Deps) { d.Guilds = clients.NewGuilds(url) }
+	return withDeps(func(d *Deps) { d.Guilds = clients.NewGuilds(url) })
 }
 
 // withHook runs f after every machine call of every instance actor.
 func withHook(f func(*partyquest.Machine, any)) option {
-	return func(d *Deps) { d.afterMachine = f }
+	return withDeps(func(d *Deps) { d.afterMachine = f })
+}
+
+// withDefaultDefinitions serves the samples to tenants seen only in headers.
+func withDefaultDefinitions(t testing.TB) option {
+	defs := samples(t)
+	return withDeps(func(d *Deps) { d.DefaultDefinitions = defs })
+}
+
+// rec is one record of an output topic as a reader sees it: key and value
+// bytes; for a dead letter, its reason.
+type rec struct {
+	key, value []byte
+	reason     string
+}
+
+// backend is where commands go in and effects come out.
+type backend interface {
+	// start runs sub, restored from restored, and returns its stop.
+	start(h *harness, sub *Subsystem, log *zap.Logger, restored []changelog.Entry) (stop func())
+	// produce hands one encoded command to the running process.
+	produce(t tenant.Tenant, key, value []byte)
+	// seen is every record of an output topic (status, warps, dead letters) so far.
+	seen(topic messages.Topic) []rec
+	// waitFor waits until cond holds over every record of topic seen so far.
+	waitFor(topic messages.Topic, what string, cond func([]rec) bool) []rec
+	// settled waits until every produced command is completed (each once)
+	// and returns every dead letter.
+	settled() []rec
+	// committed is the committed offset of a command partition;
+	// committedTotal sums them.
+	committed(p int32) int64
+	committedTotal() int64
+	// restored reads the changelog back as the service does at start-up.
+	restored() []changelog.Entry
 }
 
 func start(t *testing.T, opts ...option) *harness {
 	t.Helper()
-	b := kafkatest.StartBroker(t)
-	h := &harness{t: t, b: b, clk: clock.NewFake(t0), opts: opts, client: b.Client(t),
-		status: b.NewReader(t, false, messages.EventTopicPartyQuestStatus),
-		warps:  b.NewReader(t, false, messages.CommandTopicCharacter),
-		dlq:    b.NewReader(t, false, messages.DeadLetterTopic)}
+	h := &harness{t: t, clk: clock.NewFake(t0)}
+	for _, o := range opts {
+		o(&h.setup)
+	}
+	if h.setup.broker {
+		h.be = newBrokerBackend(t)
+	} else {
+		h.be = &recorderBackend{h: h, rec: &actortest.Recorder{}}
+	}
 	h.boot(nil)
 	return h
 }
 
-// boot starts a process: pipeline (group Group), actor system, subsystem
-// with the samples for tn and the restored state.
+// boot starts a process: actor system, subsystem with the samples for tn
+// and the restored state, behind the backend.
 func (h *harness) boot(restored []changelog.Entry) {
 	t := h.t
 	t.Helper()
 	h.boots++
 	log := zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
 	h.m = metrics.New()
-	ctx, cancel := context.WithCancel(context.Background())
-	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{
-		Bootstrap: h.b.Bootstrap(), Group: Group, TransactionalID: fmt.Sprintf("quest-%s-%d", t.Name(), h.boots),
-		Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second},
-	}, h.b.Names, log, h.m)
-	require.NoError(t, err)
+	h.all = append(h.all, h.m)
 	deps := Deps{Clock: h.clk, Log: log, Metrics: h.m,
 		NewRandom: func() partyquest.Random { return partyquest.NewRandom() }}
-	for _, o := range h.opts {
-		o(&deps)
+	for _, f := range h.setup.deps {
+		f(&deps)
 	}
 	sys := actors.NewSystem(log)
 	sub := New(sys, deps, []config.Tenant{{Tenant: tn, QuestDefinitions: samples(t)}})
-	sub.Topology().Route(pl.Router())
-	require.NoError(t, sub.Start(pl.Emitter(), restored))
-	require.NoError(t, pl.Start(ctx))
+	stopBackend := h.be.start(h, sub, log, restored)
 	var once sync.Once
 	stop := func() {
 		once.Do(func() {
-			cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer ccancel()
-			pl.StopConsuming()
-			pl.WaitIdle(cctx)
-			_ = pl.Close(cctx)
+			stopBackend()
 			sub.Stop()
-			cancel()
 			sys.Shutdown()
 		})
 	}
@@ -144,13 +193,7 @@ func (h *harness) boot(restored []changelog.Entry) {
 // start-up.
 func (h *harness) restored() []changelog.Entry {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), wait)
-	defer cancel()
-	raw, err := kafka.ReadChangelog(ctx, h.b.Bootstrap(), h.b.Names.Name(messages.ChangelogTopicPartyQuest), nil)
-	require.NoError(h.t, err)
-	entries, errs := changelog.Decode(raw)
-	require.Empty(h.t, errs)
-	return entries
+	return h.be.restored()
 }
 
 // send produces a command from character c, keyed by c as the game server
@@ -162,8 +205,25 @@ func (h *harness) send(c uint32, typ string, body any) {
 
 func (h *harness) sendAs(t tenant.Tenant, c uint32, typ string, body any) {
 	h.t.Helper()
-	h.b.Produce(h.t, h.client, messages.CommandTopicPartyQuest, messages.IntKey(c),
-		messages.Command[any]{WorldID: 1, CharacterID: c, Type: typ, Body: body}, t)
+	h.produce(messages.IntKey(c), messages.Command[any]{WorldID: 1, CharacterID: c, Type: typ, Body: body}, t)
+}
+
+// produce writes one command record: value is JSON-encoded unless it is
+// already bytes or a string (hostile input is sent as is).
+func (h *harness) produce(key []byte, value any, t tenant.Tenant) {
+	h.t.Helper()
+	var raw []byte
+	switch v := value.(type) {
+	case []byte:
+		raw = v
+	case string:
+		raw = []byte(v)
+	default:
+		var err error
+		raw, err = json.Marshal(v)
+		require.NoError(h.t, err)
+	}
+	h.be.produce(t, key, raw)
 }
 
 func (h *harness) register(c uint32, quest string, party uint32, channel byte) {
@@ -193,12 +253,12 @@ type event struct {
 
 func (e event) String() string { return e.Type + " " + e.Body }
 
-func decodeEvents(t testing.TB, rs []*kgo.Record) []event {
+func decodeEvents(t testing.TB, rs []rec) []event {
 	out := make([]event, 0, len(rs))
 	for _, r := range rs {
 		var v messages.PartyQuestStatusEvent[json.RawMessage]
-		require.NoError(t, json.Unmarshal(r.Value, &v))
-		out = append(out, event{World: v.WorldID, Instance: v.InstanceID, Quest: v.QuestID, Type: v.Type, Body: string(v.Body), key: string(r.Key)})
+		require.NoError(t, json.Unmarshal(r.value, &v))
+		out = append(out, event{World: v.WorldID, Instance: v.InstanceID, Quest: v.QuestID, Type: v.Type, Body: string(v.Body), key: string(r.key)})
 	}
 	return out
 }
@@ -206,7 +266,7 @@ func decodeEvents(t testing.TB, rs []*kgo.Record) []event {
 // events of one instance, in the order its partition holds them.
 func (h *harness) events(id uuid.UUID) []event {
 	var out []event
-	for _, e := range decodeEvents(h.t, h.status.WaitCount(0, 0)) {
+	for _, e := range decodeEvents(h.t, h.be.seen(messages.EventTopicPartyQuestStatus)) {
 		if e.Instance == id {
 			out = append(out, e)
 		}
@@ -218,7 +278,7 @@ func (h *harness) events(id uuid.UUID) []event {
 func (h *harness) waitEvent(n int, match func(event) bool) event {
 	h.t.Helper()
 	var found event
-	h.status.WaitFor(wait, func(rs []*kgo.Record) bool {
+	h.be.waitFor(messages.EventTopicPartyQuestStatus, fmt.Sprintf("status event #%d", n), func(rs []rec) bool {
 		k := 0
 		for _, e := range decodeEvents(h.t, rs) {
 			if match(e) {
@@ -253,13 +313,13 @@ type warp struct {
 	Instance  uuid.UUID
 }
 
-func (h *harness) warpsOf(c uint32) []warp {
+func (h *harness) warpsIn(rs []rec, c uint32) []warp {
 	var out []warp
-	for _, r := range h.warps.WaitCount(0, 0) {
+	for _, r := range rs {
 		var v messages.Command[messages.ChangeMapBody]
-		require.NoError(h.t, json.Unmarshal(r.Value, &v))
+		require.NoError(h.t, json.Unmarshal(r.value, &v))
 		require.Equal(h.t, messages.TypeChangeMap, v.Type)
-		require.Equal(h.t, messages.IntKey(v.CharacterID), r.Key, "warps are keyed by character")
+		require.Equal(h.t, messages.IntKey(v.CharacterID), r.key, "warps are keyed by character")
 		if v.CharacterID == c {
 			out = append(out, warp{Character: c, Channel: v.Body.ChannelID, Map: v.Body.MapID, Instance: v.Body.Instance})
 		}
@@ -267,11 +327,16 @@ func (h *harness) warpsOf(c uint32) []warp {
 	return out
 }
 
+func (h *harness) warpsOf(c uint32) []warp {
+	return h.warpsIn(h.be.seen(messages.CommandTopicCharacter), c)
+}
+
 // waitWarps waits until character c got n warps and returns them.
 func (h *harness) waitWarps(c uint32, n int) []warp {
 	h.t.Helper()
-	h.warps.WaitFor(wait, func([]*kgo.Record) bool { return len(h.warpsOf(c)) >= n })
-	return h.warpsOf(c)
+	rs := h.be.waitFor(messages.CommandTopicCharacter, fmt.Sprintf("%d warps of %d", n, c),
+		func(rs []rec) bool { return len(h.warpsIn(rs, c)) >= n })
+	return h.warpsIn(rs, c)
 }
 
 // dead is a dead-lettered input: its reason and the command it carried.
@@ -281,16 +346,28 @@ type dead struct {
 	Type      string
 }
 
-func (h *harness) waitDead(n int) []dead {
-	h.t.Helper()
-	var out []dead
-	for _, r := range h.dlq.WaitCount(wait, n) {
-		reason, _ := kafkatest.Header(r, kafka.HeaderDLQReason)
+func decodeDead(rs []rec) []dead {
+	out := make([]dead, 0, len(rs))
+	for _, r := range rs {
 		var v messages.Command[json.RawMessage]
-		_ = json.Unmarshal(r.Value, &v)
-		out = append(out, dead{Reason: string(reason), Character: v.CharacterID, Type: v.Type})
+		_ = json.Unmarshal(r.value, &v)
+		out = append(out, dead{Reason: r.reason, Character: v.CharacterID, Type: v.Type})
 	}
 	return out
+}
+
+// waitDead waits for at least n dead letters and returns all seen.
+func (h *harness) waitDead(n int) []dead {
+	h.t.Helper()
+	return decodeDead(h.be.waitFor(messages.DeadLetterTopic, fmt.Sprintf("%d dead letters", n),
+		func(rs []rec) bool { return len(rs) >= n }))
+}
+
+// allDead waits until every command sent is completed (each exactly once)
+// and returns every dead letter: nothing more can be refused after that.
+func (h *harness) allDead() []dead {
+	h.t.Helper()
+	return decodeDead(h.be.settled())
 }
 
 // settle returns once the instance actor handled everything sent to it so
@@ -305,10 +382,218 @@ func (h *harness) settle(id uuid.UUID) partyquest.State {
 	return st
 }
 
-// committed is the group's committed offset of the partition character c's
+// committed is the committed offset of the partition character c's
 // commands go to.
 func (h *harness) committed(c uint32) int64 {
-	return h.b.Committed(h.t, Group, messages.CommandTopicPartyQuest, kafka.PartitionFor(messages.IntKey(c), kafkatest.Partitions))
+	return h.be.committed(kafka.PartitionFor(messages.IntKey(c), partitions))
+}
+
+// eventually waits for cond with the harness's deadline, polling.
+func (h *harness) eventually(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(wait)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond) // between checks, never instead of one
+	}
+}
+
+// recorderBackend is the broker-free backend: commands are handed to
+// HandleCommand as the router would (a returned error is a rejection),
+// and the Recorder holds everything the process committed.
+type recorderBackend struct {
+	h   *harness
+	rec *actortest.Recorder
+
+	mu sync.Mutex
+	// log holds, per partition and offset, every delivery of the command
+	// (a crash delivers the uncompleted ones again).
+	log  [partitions][][]*kafka.Input
+	last *kafka.Input
+}
+
+func (b *recorderBackend) start(h *harness, sub *Subsystem, _ *zap.Logger, restored []changelog.Entry) func() {
+	require.NoError(h.t, sub.Start(b.rec, restored))
+	// Commands the previous process never completed are read again, in
+	// partition order, by the next one.
+	b.mu.Lock()
+	var again []*kafka.Input
+	for p := range b.log {
+		for o, deliveries := range b.log[p] {
+			if !b.completedLocked(deliveries) {
+				in := *deliveries[0]
+				b.log[p][o] = append(deliveries, &in)
+				again = append(again, &in)
+			}
+		}
+	}
+	b.mu.Unlock()
+	b.h, h.sub = h, sub
+	for _, in := range again {
+		b.deliver(sub, in)
+	}
+	return func() {}
+}
+
+func (b *recorderBackend) produce(t tenant.Tenant, key, value []byte) {
+	p := kafka.PartitionFor(key, partitions)
+	b.mu.Lock()
+	in := actortest.Input(messages.CommandTopicPartyQuest, t, int64(len(b.log[p])), value)
+	in.Key, in.Partition = key, p
+	b.log[p] = append(b.log[p], []*kafka.Input{in})
+	b.last = in
+	b.mu.Unlock()
+	b.deliver(b.h.sub, in)
+}
+
+// deliver is the router's part: count, hand over, reject on error.
+func (b *recorderBackend) deliver(sub *Subsystem, in *kafka.Input) {
+	b.h.m.Consumed.WithLabelValues(string(messages.CommandTopicPartyQuest)).Inc()
+	if err := sub.HandleCommand(in); err != nil {
+		b.rec.Reject(in, err)
+	}
+}
+
+func (b *recorderBackend) completedLocked(deliveries []*kafka.Input) bool {
+	for _, in := range deliveries {
+		if b.rec.Completed(in) {
+			return true
+		}
+	}
+	return false
+}
+
+// encode is what kafka.Emitter.Encode makes of a record's value.
+func encode(t testing.TB, v any) []byte {
+	switch val := v.(type) {
+	case nil:
+		return nil
+	case json.RawMessage:
+		return val
+	default:
+		raw, err := json.Marshal(val)
+		require.NoError(t, err)
+		return raw
+	}
+}
+
+func (b *recorderBackend) seen(topic messages.Topic) []rec {
+	var out []rec
+	if topic == messages.DeadLetterTopic {
+		for _, j := range b.rec.Rejections() {
+			out = append(out, rec{key: j.In.Key, value: j.In.Value, reason: string(j.Reason)})
+		}
+		return out
+	}
+	for _, r := range b.rec.Records() {
+		if r.Topic == topic {
+			out = append(out, rec{key: r.Key, value: encode(b.h.t, r.Value)})
+		}
+	}
+	return out
+}
+
+func (b *recorderBackend) waitFor(topic messages.Topic, what string, cond func([]rec) bool) []rec {
+	b.h.t.Helper()
+	var rs []rec
+	b.h.eventually(what, func() bool {
+		rs = b.seen(topic)
+		return cond(rs)
+	})
+	return rs
+}
+
+func (b *recorderBackend) settled() []rec {
+	t := b.h.t
+	t.Helper()
+	b.h.eventually("every command completed", func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		for p := range b.log {
+			for _, deliveries := range b.log[p] {
+				if !b.completedLocked(deliveries) {
+					return false
+				}
+			}
+		}
+		return true
+	})
+	b.mu.Lock()
+	for p := range b.log {
+		for o, deliveries := range b.log[p] {
+			n := 0
+			for _, in := range deliveries {
+				n += b.rec.Times(in)
+			}
+			if n != 1 {
+				t.Errorf("command %d/%d completed %d times, want exactly once", p, o, n)
+			}
+		}
+	}
+	b.mu.Unlock()
+	return b.seen(messages.DeadLetterTopic)
+}
+
+// committed counts the offsets completed from the partition's start: the
+// first uncompleted one is where the next owner would resume.
+func (b *recorderBackend) committed(p int32) int64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var n int64
+	for _, deliveries := range b.log[p] {
+		if !b.completedLocked(deliveries) {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+func (b *recorderBackend) committedTotal() int64 {
+	var n int64
+	for p := range int32(partitions) {
+		n += b.committed(p)
+	}
+	return n
+}
+
+// restored folds the changelog records committed so far as
+// kafka.ReadChangelog does (the latest value of every key, a tombstone
+// deletes it) and decodes them as the service does.
+func (b *recorderBackend) restored() []changelog.Entry {
+	state := map[string][]byte{}
+	for _, r := range b.rec.Records() {
+		if r.Topic != messages.ChangelogTopicPartyQuest {
+			continue
+		}
+		if v := encode(b.h.t, r.Value); v == nil {
+			delete(state, string(r.Key))
+		} else {
+			state[string(r.Key)] = v
+		}
+	}
+	entries, errs := changelog.Decode(state)
+	require.Empty(b.h.t, errs)
+	return entries
+}
+
+// sum adds up every series of a counter vector.
+func sum(c prometheus.Collector) float64 {
+	ch := make(chan prometheus.Metric)
+	go func() {
+		c.Collect(ch)
+		close(ch)
+	}()
+	var s float64
+	for m := range ch {
+		var d dto.Metric
+		if err := m.Write(&d); err == nil {
+			s += d.GetCounter().GetValue()
+		}
+	}
+	return s
 }
 
 // member is one party member as the stand-in parties service lists it.
@@ -353,4 +638,69 @@ func body(t testing.TB, v any) string {
 // test's own waits.
 func clientsFor(url string) *clients.Parties {
 	return clients.NewParties(url, clients.WithTimeout(time.Minute))
+}
+
+// recorder is what the broker-free process committed (it fails a test
+// that runs through the broker).
+func (h *harness) recorder() *actortest.Recorder {
+	h.t.Helper()
+	b, ok := h.be.(*recorderBackend)
+	if !ok {
+		h.t.Fatal("a broker-free assertion in a test through the broker")
+	}
+	return b.rec
+}
+
+// lastInput is the last command handed to the process (broker-free).
+func (h *harness) lastInput() *kafka.Input {
+	h.t.Helper()
+	b, ok := h.be.(*recorderBackend)
+	if !ok {
+		h.t.Fatal("a broker-free assertion in a test through the broker")
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.last
+}
+
+// completedOnce waits until in is completed and checks it is so once only.
+func (h *harness) completedOnce(in *kafka.Input) {
+	h.t.Helper()
+	rec := h.recorder()
+	h.eventually("the input completed", func() bool { return rec.Completed(in) })
+	require.Equal(h.t, 1, rec.Times(in), "an input is completed exactly once")
+}
+
+// batchOf waits for the Emit that completed in (broker-free).
+func (h *harness) batchOf(in *kafka.Input) actortest.Batch {
+	h.t.Helper()
+	var found actortest.Batch
+	h.eventually("the input's batch", func() bool {
+		for _, b := range h.recorder().Batches() {
+			if b.In == in {
+				found = b
+				return true
+			}
+		}
+		return false
+	})
+	return found
+}
+
+// timerBatches are the Emits no input caused (timers, shutdown) that
+// carry a record keyed by key.
+func (h *harness) timerBatches(key []byte) []actortest.Batch {
+	var out []actortest.Batch
+	for _, b := range h.recorder().Batches() {
+		if b.In != nil {
+			continue
+		}
+		for _, r := range b.Records {
+			if string(r.Key) == string(key) {
+				out = append(out, b)
+				break
+			}
+		}
+	}
+	return out
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gamehost/transitquest/kafka/kafkatest"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
 )
@@ -18,9 +17,11 @@ import (
 // the end: every stage cleared and advanced, COMPLETED, the bonus stage's
 // limit (fake clock) ends the run. Status events of the instance arrive in
 // order on its partition; each member's warps in order on theirs.
-func TestKerningPlayedToTheEnd(t *testing.T) {
+func TestKerningPlayedToTheEnd(t *testing.T) { kerningPlayedToTheEnd(t) }
+
+func kerningPlayedToTheEnd(t *testing.T, opts ...option) {
 	url := partiesService(t, map[uint32][]member{7: {{101, 1, 25}, {102, 1, 27}, {103, 2, 22}}})
-	h := start(t, withParties(url))
+	h := start(t, append([]option{withParties(url)}, opts...)...)
 	const leader = 101
 
 	h.register(leader, kerning, 7, 1)
@@ -107,20 +108,18 @@ func TestKerningPlayedToTheEnd(t *testing.T) {
 	assert.ErrorIs(t, err, ErrNotFound)
 	// All eleven inputs are committed, so a rejection would be in the stream.
 	waitCommitted(t, h, leader, 11)
-	assert.Empty(t, h.dlq.Drain(500*time.Millisecond), "nothing rejected")
+	assert.Empty(t, h.allDead(), "nothing rejected")
 }
 
 // waitCommitted waits until the partition of character c's commands has
 // committed n inputs: each was completed exactly once.
 func waitCommitted(t *testing.T, h *harness, c uint32, n int64) {
 	t.Helper()
-	kafkatest.Eventually(t, wait, "committed offsets", func() bool { return h.committed(c) == n })
+	h.eventually("committed offsets", func() bool { return h.committed(c) == n })
 }
 
 // waitAllCommitted waits until n inputs are committed over all partitions.
 func waitAllCommitted(t *testing.T, h *harness, n int64) {
 	t.Helper()
-	kafkatest.Eventually(t, wait, "committed offsets", func() bool {
-		return h.b.CommittedTotal(t, Group, messages.CommandTopicPartyQuest) == n
-	})
+	h.eventually("committed offsets", func() bool { return h.be.committedTotal() == n })
 }

@@ -116,8 +116,10 @@ func TestValidate(t *testing.T) {
 
 // A tenant seen only in headers gets actors lazily when default definitions
 // exist, and plays like a configured one.
-func TestDefaultDefinitionsThroughKafka(t *testing.T) {
-	h := start(t, func(d *Deps) { d.DefaultDefinitions = samples(t) })
+func TestDefaultDefinitionsStartTenantsLazily(t *testing.T) { defaultDefinitionsStartTenantsLazily(t) }
+
+func defaultDefinitionsStartTenantsLazily(t *testing.T, opts ...option) {
+	h := start(t, append([]option{withDefaultDefinitions(t)}, opts...)...)
 	other := tenant.Tenant{ID: uuid.New(), Region: "EMS", MajorVersion: 95}
 	h.sendAs(other, 201, messages.TypeRegister, messages.RegisterBody{QuestID: kerning, PartyID: 9, ChannelID: 1})
 	id := h.created(1, kerning)

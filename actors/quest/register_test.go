@@ -114,7 +114,7 @@ func TestSlowLookupDoesNotBlockTheRegistrar(t *testing.T) {
 	}))
 	t.Cleanup(srv.Close)
 	t.Cleanup(func() { close(release) })
-	h := start(t, func(d *Deps) { d.Parties = clientsFor(srv.URL + "/api/") })
+	h := start(t, withDeps(func(d *Deps) { d.Parties = clientsFor(srv.URL + "/api/") }))
 
 	h.register(101, kerning, 7, 1) // hangs in the parties service
 	h.register(500, kerning, 0, 2) // no party (the GM path): decided at once

@@ -18,11 +18,15 @@ import (
 // the live instances from it: same stage and counters, characters still
 // indexed, timers re-armed; a destroyed instance left only a tombstone.
 func TestCrashedProcessResumesFromTheChangelog(t *testing.T) {
+	crashedProcessResumesFromTheChangelog(t)
+}
+
+func crashedProcessResumesFromTheChangelog(t *testing.T, opts ...option) {
 	url := partiesService(t, map[uint32][]member{
 		7: {{101, 1, 25}, {102, 1, 25}, {103, 1, 25}},
 		8: {{111, 2, 25}, {112, 2, 25}, {113, 2, 25}},
 	})
-	h := start(t, withParties(url))
+	h := start(t, append([]option{withParties(url)}, opts...)...)
 	h.register(101, kerning, 7, 1)
 	live := h.created(1, kerning)
 	h.register(111, kerning, 8, 2)

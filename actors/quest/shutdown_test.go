@@ -3,7 +3,6 @@ package quest
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
@@ -54,5 +53,5 @@ func TestShutdownDestroysEveryInstance(t *testing.T) {
 	assert.Empty(t, all)
 	h.cmd(201, messages.TypeForfeit, active)
 	assert.Equal(t, []dead{{Reason: "unknown_target", Character: 201, Type: messages.TypeForfeit}}, h.waitDead(1))
-	assert.Empty(t, h.dlq.Drain(500 * time.Millisecond)[1:])
+	assert.Empty(t, h.allDead()[1:])
 }

@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gamehost/transitquest/kafka/kafkatest"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
 )
@@ -67,7 +66,7 @@ func TestAwaitedMembersAutoStartThenGlobalLimitFails(t *testing.T) {
 			{Character: c, Channel: 1, Map: 103000890},
 		}, h.waitWarps(c, 2))
 	}
-	assert.Empty(t, h.dlq.Drain(500*time.Millisecond))
+	assert.Empty(t, h.allDead())
 }
 
 // The Join race: the registrar decides a join while it still believes the
@@ -96,7 +95,7 @@ func TestJoinRaceDecidesAgain(t *testing.T) {
 	<-entered
 	h.clk.Advance(180 * time.Second) // the window's end queues behind the held command
 	h.register(204, kerning, 9, 2)   // the registrar still sees "registering": a join queues too
-	kafkatest.Eventually(t, wait, "the REGISTER dispatched to the registrar", func() bool {
+	h.eventually("the REGISTER dispatched to the registrar", func() bool {
 		return testutil.ToFloat64(h.m.Consumed.WithLabelValues(string(messages.CommandTopicPartyQuest))) == 5
 	})
 	// The registrar's mailbox is FIFO: once it answers a query sent after the

@@ -1,0 +1,139 @@
+package quest
+
+// The only file of the package that starts a broker: the throughBroker
+// backend of the harness, and the journeys that run end to end through it
+// (beside their broker-free runs).
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/changelog"
+	"github.com/gamehost/transitquest/kafka"
+	"github.com/gamehost/transitquest/kafka/kafkatest"
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/tenant"
+)
+
+// brokerBackend is a real pipeline (group Group) on an embedded broker,
+// with a second client producing commands and read_committed readers of
+// every output topic.
+type brokerBackend struct {
+	t        *testing.T
+	h        *harness
+	b        *kafkatest.Broker
+	client   *kgo.Client
+	readers  map[messages.Topic]*kafkatest.Reader
+	produced atomic.Int64
+}
+
+func newBrokerBackend(t *testing.T) *brokerBackend {
+	b := kafkatest.StartBroker(t)
+	be := &brokerBackend{t: t, b: b, client: b.Client(t), readers: map[messages.Topic]*kafkatest.Reader{}}
+	for _, topic := range []messages.Topic{messages.EventTopicPartyQuestStatus, messages.CommandTopicCharacter, messages.DeadLetterTopic} {
+		be.readers[topic] = b.NewReader(t, false, topic)
+	}
+	return be
+}
+
+func (be *brokerBackend) start(h *harness, sub *Subsystem, log *zap.Logger, restored []changelog.Entry) func() {
+	t := h.t
+	be.h = h
+	ctx, cancel := context.WithCancel(context.Background())
+	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{
+		Bootstrap: be.b.Bootstrap(), Group: Group, TransactionalID: fmt.Sprintf("quest-%s-%d", t.Name(), h.boots),
+		Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second},
+	}, be.b.Names, log, h.m)
+	require.NoError(t, err)
+	sub.Topology().Route(pl.Router())
+	require.NoError(t, sub.Start(pl.Emitter(), restored))
+	require.NoError(t, pl.Start(ctx))
+	return func() {
+		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer ccancel()
+		pl.StopConsuming()
+		pl.WaitIdle(cctx)
+		_ = pl.Close(cctx)
+		cancel()
+	}
+}
+
+func (be *brokerBackend) produce(t tenant.Tenant, key, value []byte) {
+	be.b.Produce(be.t, be.client, messages.CommandTopicPartyQuest, key, value, t)
+	be.produced.Add(1)
+}
+
+func toRecs(rs []*kgo.Record) []rec {
+	out := make([]rec, 0, len(rs))
+	for _, r := range rs {
+		reason, _ := kafkatest.Header(r, kafka.HeaderDLQReason)
+		out = append(out, rec{key: r.Key, value: r.Value, reason: string(reason)})
+	}
+	return out
+}
+
+func (be *brokerBackend) seen(topic messages.Topic) []rec {
+	return toRecs(be.readers[topic].WaitCount(0, 0))
+}
+
+func (be *brokerBackend) waitFor(topic messages.Topic, _ string, cond func([]rec) bool) []rec {
+	be.t.Helper()
+	return toRecs(be.readers[topic].WaitFor(wait, func(rs []*kgo.Record) bool { return cond(toRecs(rs)) }))
+}
+
+// settled waits until every produced command is committed; the dead
+// letters were committed with them, and the processes counted them.
+func (be *brokerBackend) settled() []rec {
+	be.t.Helper()
+	n := be.produced.Load()
+	be.h.eventually("every command committed", func() bool { return be.committedTotal() == n })
+	var dl float64
+	for _, m := range be.h.all {
+		dl += sum(m.DeadLettered)
+	}
+	return toRecs(be.readers[messages.DeadLetterTopic].WaitCount(wait, int(dl)))
+}
+
+func (be *brokerBackend) committed(p int32) int64 {
+	return be.b.Committed(be.t, Group, messages.CommandTopicPartyQuest, p)
+}
+
+func (be *brokerBackend) committedTotal() int64 {
+	return be.b.CommittedTotal(be.t, Group, messages.CommandTopicPartyQuest)
+}
+
+func (be *brokerBackend) restored() []changelog.Entry {
+	be.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	raw, err := kafka.ReadChangelog(ctx, be.b.Bootstrap(), be.b.Names.Name(messages.ChangelogTopicPartyQuest), nil)
+	require.NoError(be.t, err)
+	entries, errs := changelog.Decode(raw)
+	require.Empty(be.t, errs)
+	return entries
+}
+
+// End-to-end journeys: the same bodies as their broker-free tests.
+
+func TestKerningPlayedToTheEndThroughBroker(t *testing.T) {
+	kerningPlayedToTheEnd(t, throughBroker())
+}
+
+func TestCrashedProcessResumesFromTheChangelogThroughBroker(t *testing.T) {
+	crashedProcessResumesFromTheChangelog(t, throughBroker())
+}
+
+func TestRefusedCommandsAreDeadLetteredThroughBroker(t *testing.T) {
+	refusedCommandsAreDeadLettered(t, throughBroker())
+}
+
+func TestDefaultDefinitionsThroughKafka(t *testing.T) {
+	defaultDefinitionsStartTenantsLazily(t, throughBroker())
+}
