@@ -2,7 +2,6 @@ package quest
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/google/uuid"
@@ -84,34 +83,6 @@ func TestDefaultDefinitionsServeOtherTenants(t *testing.T) {
 	defs := s.Definitions(other)
 	require.Len(t, defs, 2)
 	assert.Equal(t, DefinitionID(other, kerning), defs[0].ID, "ids are the tenant's own")
-}
-
-func TestValidate(t *testing.T) {
-	s := readOnly(t, false)
-	kerningFile, err := os.ReadFile("../../partyquest/samples/kerning_city_pq.json")
-	require.NoError(t, err)
-	res := s.Validate([][]byte{
-		kerningFile,
-		[]byte(`{"questId":`),
-		[]byte(`{"questId":"empty_pq","name":"Empty","registration":{"type":"party","mode":"instant"},"exit":1,"stages":[]}`),
-		kerningFile,
-	})
-	require.Len(t, res, 4)
-	assert.True(t, res[0].Valid)
-	assert.Equal(t, kerning, res[0].QuestID)
-	assert.Equal(t, "Kerning City Party Quest", res[0].Name)
-	assert.NotEmpty(t, res[0].Warnings, "level conditions are only checked when levels are known")
-
-	assert.False(t, res[1].Valid)
-	assert.Empty(t, res[1].QuestID)
-	assert.Contains(t, res[1].Errors[0], "failed to parse JSON")
-
-	assert.False(t, res[2].Valid)
-	assert.Equal(t, "empty_pq", res[2].QuestID)
-	assert.Contains(t, res[2].Errors, "no stages: the quest could never start")
-
-	assert.False(t, res[3].Valid)
-	assert.Contains(t, res[3].Errors, `duplicate questId "kerning_city_pq" (first in file #0)`)
 }
 
 // A tenant seen only in headers gets actors lazily when default definitions
