@@ -417,6 +417,13 @@ func (r *reader) poll() {
 	r.nr = len(rejected)
 }
 
+// toKgo is one recorded record as the broker would hold it.
+func toKgo(t *testing.T, r messages.Record) []*kgo.Record {
+	t.Helper()
+	return []*kgo.Record{{Topic: string(r.Topic), Key: r.Key, Value: encodeValue(t, r.Value),
+		Headers: kgoHeaders(kafka.TenantHeaders(kafkatest.Tenant))}}
+}
+
 // encodeValue encodes a record value exactly as kafka.Emitter.Encode does.
 func encodeValue(t *testing.T, v any) []byte {
 	t.Helper()
