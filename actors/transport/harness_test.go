@@ -313,11 +313,12 @@ func (e *env) consumed() {
 
 // eventually waits for cond with a deadline. It checks again after a
 // millisecond (broker-free actors answer within microseconds), then less
-// and less often, so a long wait does not slow the actors it waits for.
+// and less often (up to every 100 ms), so a long wait does not slow the
+// actors it waits for by copying what they recorded.
 func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(timeout)
-	for pause := time.Millisecond; !cond(); pause = min(2*pause, 20*time.Millisecond) {
+	for pause := time.Millisecond; !cond(); pause = min(2*pause, 100*time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out after %s waiting for %s", timeout, what)
 		}
