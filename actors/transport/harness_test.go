@@ -3,85 +3,235 @@ package transport_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kgo"
-	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
 
-	"github.com/gamehost/transitquest/actors"
+	"github.com/gamehost/transitquest/actors/actortest"
 	"github.com/gamehost/transitquest/actors/transport"
+	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/clock"
 	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/kafka/kafkatest"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/metrics"
+	"github.com/gamehost/transitquest/tenant"
 )
 
-// env is the transport subsystem running against the embedded broker, with
-// a second client playing the channel servers.
+// backend is what carries a test's inputs and effects. Test bodies see one
+// API (send, reader, consumed, committed, produce) whichever runs them.
+type backend string
+
+const (
+	// recorder is broker-free: every input goes straight to the
+	// subsystem's named handler (a returned error is recorded as a
+	// rejection, as the router would dead-letter it) and every effect lands
+	// in an actortest.Recorder, "committed" at once.
+	recorder backend = "recorder"
+	// broker runs the real pipeline on the embedded broker, end to end.
+	broker backend = "broker"
+)
+
+// maxRecordBytes is the record size limit of both backends.
+const maxRecordBytes = 64 << 10
+
+// env is the transport subsystem under test, with the test playing the
+// channel servers.
 type env struct {
-	t      *testing.T
-	b      *kafkatest.Broker
-	sub    *transport.Subsystem
-	pl     *kafka.Pipeline
-	client *kgo.Client
-	m      *metrics.Metrics
+	t       *testing.T
+	backend backend
+	sub     *transport.Subsystem
+	m       *metrics.Metrics
 	// mapEvents counts map-status records sent, so a test can wait until the
 	// hub has consumed them all.
 	mapEvents int64
+
+	// broker backend
+	b      *kafkatest.Broker
+	pl     *kafka.Pipeline
+	client *kgo.Client
+
+	// recorder backend
+	rec  *actortest.Recorder
+	fx   *tap
+	fake *clock.Fake // the subsystem's clock when it is a fake one
+	mu   sync.Mutex
+	ins  []*kafka.Input
+	// checked counts the inputs consumed has seen completed exactly once.
+	checked int
+	offs    map[messages.Topic]int64
 }
 
+// setup is how a test wants its subsystem.
+type setup struct {
+	backend  backend
+	clk      clock.Clock // actortest.T0 on a fake clock when nil
+	tenants  []config.Tenant
+	restored []changelog.Entry
+	// logHook sees every log entry of the subsystem; a test panics from it
+	// to crash an actor at a chosen line.
+	logHook func(zapcore.Entry)
+	newID   func() uuid.UUID
+}
+
+// start runs the subsystem broker-free.
 func start(t *testing.T, clk clock.Clock, tenants ...config.Tenant) *env {
 	t.Helper()
-	b := kafkatest.StartBroker(t)
-	log := zaptest.NewLogger(t)
-	m := metrics.New()
-	ctx, cancel := context.WithCancel(context.Background())
-	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: b.Bootstrap(), Group: transport.Group,
-		TransactionalID: "transport-test-" + uuid.NewString(), LatestTopics: []messages.Topic{messages.EventTopicMapStatus},
-		MaxRecordBytes: 64 << 10, Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second}}, b.Names, log, m)
-	require.NoError(t, err)
-	sys := actors.NewSystem(log)
-	sub := transport.New(sys, transport.Deps{Clock: clk, Log: log, Metrics: m}, tenants)
-	sub.Topology().Route(pl.Router())
-	require.NoError(t, sub.Start(pl.Emitter(), nil))
-	require.NoError(t, pl.Start(ctx))
-	// Map status starts at the latest offset: nothing may be sent before
-	// the partitions are assigned.
-	kafkatest.Eventually(t, 20*time.Second, "partitions assigned", func() bool { return pl.Assigned() == 4*kafkatest.Partitions })
-	t.Cleanup(func() {
-		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer ccancel()
-		pl.StopConsuming()
-		_ = pl.Close(cctx)
-		sub.Stop()
-		sys.Shutdown()
-		cancel()
-	})
-	return &env{t: t, b: b, sub: sub, pl: pl, client: b.Client(t), m: m}
+	return launch(t, setup{backend: recorder, clk: clk, tenants: tenants})
 }
 
+// startOn runs the subsystem on the given backend.
+func startOn(t *testing.T, bk backend, clk clock.Clock, tenants ...config.Tenant) *env {
+	t.Helper()
+	return launch(t, setup{backend: bk, clk: clk, tenants: tenants})
+}
+
+func launch(t *testing.T, s setup) *env {
+	t.Helper()
+	if s.backend == broker {
+		return startBroker(t, s)
+	}
+	return startRecorder(t, s)
+}
+
+func startRecorder(t *testing.T, s setup) *env {
+	t.Helper()
+	ae := actortest.NewEnv(t)
+	if s.clk == nil {
+		s.clk = ae.FakeClock
+	}
+	log := ae.Log
+	if s.logHook != nil {
+		hook := s.logHook
+		log = log.WithOptions(zap.Hooks(func(en zapcore.Entry) error { hook(en); return nil }))
+	}
+	e := &env{t: t, backend: recorder, m: ae.Metrics, rec: ae.Recorder, fx: &tap{rec: ae.Recorder},
+		offs: map[messages.Topic]int64{}}
+	e.fake, _ = s.clk.(*clock.Fake)
+	e.sub = transport.New(ae.Sys, transport.Deps{Clock: s.clk, Log: log, Metrics: ae.Metrics, NewID: s.newID}, s.tenants)
+	require.NoError(t, e.sub.Start(e.fx, s.restored))
+	t.Cleanup(e.sub.Stop) // before NewEnv's actor-system shutdown
+	return e
+}
+
+// send delivers one JSON record of the test tenant.
 func (e *env) send(topic messages.Topic, key []byte, v any) {
 	e.t.Helper()
-	e.b.Produce(e.t, e.client, topic, key, v, kafkatest.Tenant)
+	if e.backend == broker {
+		e.b.Produce(e.t, e.client, topic, key, v, kafkatest.Tenant)
+		return
+	}
+	raw, err := json.Marshal(v)
+	require.NoError(e.t, err)
+	in := e.input(topic, key, raw, kafka.TenantHeaders(kafkatest.Tenant))
+	in.Tenant = kafkatest.Tenant
+	e.handle(in)
+}
+
+// produce writes a raw record, as a channel server's client does, and calls
+// done once it is written (broker) or handed to its handler (recorder).
+func (e *env) produce(r *kgo.Record, done func(error)) {
+	if e.backend == broker {
+		e.client.Produce(context.Background(), r, func(_ *kgo.Record, err error) { done(err) })
+		return
+	}
+	hs := make([]ck.Header, len(r.Headers))
+	for i, h := range r.Headers {
+		hs[i] = ck.Header{Key: h.Key, Value: h.Value}
+	}
+	in := e.input(messages.Topic(r.Topic), r.Key, r.Value, hs)
+	// The checks the router makes before any handler sees a record.
+	if len(in.Value) > maxRecordBytes {
+		e.fx.Reject(in, messages.Reject(messages.ReasonOversized, "%d bytes, limit %d", len(in.Value), maxRecordBytes))
+		done(nil)
+		return
+	}
+	tn, err := kafka.TenantFromHeaders(hs)
+	if err != nil {
+		e.fx.Reject(in, err)
+		done(nil)
+		return
+	}
+	in.Tenant = tn
+	e.handle(in)
+	done(nil)
+}
+
+// input is the next record of a topic as the router hands it over.
+func (e *env) input(topic messages.Topic, key, value []byte, hs []ck.Header) *kafka.Input {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	in := actortest.Input(topic, tenant.Tenant{}, e.offs[topic], value)
+	e.offs[topic]++
+	in.Key, in.Headers = key, hs
+	e.ins = append(e.ins, in)
+	if topic == messages.EventTopicMapStatus {
+		e.mapEvents++
+	}
+	return in
+}
+
+// handle calls the subsystem's named handler of the input's topic; an error
+// it returns is a rejection, as the router makes it.
+func (e *env) handle(in *kafka.Input) {
+	var h kafka.Handler
+	switch in.Topic {
+	case messages.EventTopicMapStatus:
+		h = e.sub.HandleMapStatus
+	case messages.EventTopicCharacterStatus:
+		h = e.sub.HandleCharacterStatus
+	case messages.EventTopicChannelStatus:
+		h = e.sub.HandleChannelStatus
+	case messages.CommandTopicInstanceTransport:
+		h = e.sub.HandleStartCommand
+	default:
+		e.fx.Reject(in, messages.Reject(messages.ReasonUnknownTopic, "no handler for topic %s", in.Topic))
+		return
+	}
+	if err := h(in); err != nil {
+		e.fx.Reject(in, err)
+	}
+}
+
+// inputs returns every input sent so far (recorder backend).
+func (e *env) inputs() []*kafka.Input {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]*kafka.Input(nil), e.ins...)
+}
+
+// last is the last input sent (recorder backend).
+func (e *env) last() *kafka.Input {
+	ins := e.inputs()
+	return ins[len(ins)-1]
 }
 
 func (e *env) enter(character uint32, channel byte, mapID uint32, instance uuid.UUID) {
-	e.mapEvents++
 	e.send(messages.EventTopicMapStatus, messages.IntKey(character), messages.MapStatusEvent[messages.CharacterBody]{
 		WorldID: 0, ChannelID: channel, MapID: mapID, Instance: instance, Type: messages.TypeCharacterEnter,
 		Body: messages.CharacterBody{CharacterID: character}})
+	if e.backend == broker {
+		e.mapEvents++
+	}
 }
 
 func (e *env) exit(character uint32, channel byte, mapID uint32, instance uuid.UUID) {
-	e.mapEvents++
 	e.send(messages.EventTopicMapStatus, messages.IntKey(character), messages.MapStatusEvent[messages.CharacterBody]{
 		WorldID: 0, ChannelID: channel, MapID: mapID, Instance: instance, Type: messages.TypeCharacterExit,
 		Body: messages.CharacterBody{CharacterID: character}})
+	if e.backend == broker {
+		e.mapEvents++
+	}
 }
 
 func (e *env) startRide(character uint32, route uuid.UUID) {
@@ -92,6 +242,10 @@ func (e *env) startRide(character uint32, route uuid.UUID) {
 func (e *env) status(typ string, character uint32, channel byte, mapID uint32) {
 	e.send(messages.EventTopicCharacterStatus, messages.IntKey(character), messages.CharacterEvent[messages.LocationBody]{
 		WorldID: 0, CharacterID: character, Type: typ, Body: messages.LocationBody{ChannelID: channel, MapID: mapID}})
+}
+
+func (e *env) channel(typ string, channel byte) {
+	e.send(messages.EventTopicChannelStatus, nil, messages.ChannelStatusEvent{Type: typ, WorldID: 0, ChannelID: channel})
 }
 
 // out is a decoded output record.
@@ -131,13 +285,61 @@ func count(outs []out, pred func(out) bool) int {
 	return n
 }
 
-// consumed waits until every map-status record sent so far is committed,
-// i.e. the hub has applied it.
+// consumed waits until the hub has applied every map-status record sent so
+// far: committed through the broker, or (recorder) every input sent so far
+// completed, each exactly once.
 func (e *env) consumed() {
 	e.t.Helper()
-	kafkatest.Eventually(e.t, 20*time.Second, "map status consumed", func() bool {
-		return e.b.CommittedTotal(e.t, transport.Group, messages.EventTopicMapStatus) == e.mapEvents
+	if e.backend == broker {
+		kafkatest.Eventually(e.t, 20*time.Second, "map status consumed", func() bool {
+			return e.b.CommittedTotal(e.t, transport.Group, messages.EventTopicMapStatus) == e.mapEvents
+		})
+		return
+	}
+	ins := e.inputs()
+	eventually(e.t, 20*time.Second, "every input completed", func() bool {
+		for ; e.checked < len(ins); e.checked++ {
+			in := ins[e.checked]
+			switch n := e.rec.Times(in); {
+			case n > 1:
+				e.t.Fatalf("input %s@%d completed %d times", in.Topic, in.Offset, n)
+			case n == 0:
+				return false
+			}
+		}
+		return true
 	})
+}
+
+// eventually waits for cond with a deadline. It checks again after a
+// millisecond (broker-free actors answer within microseconds), then less
+// and less often (up to every 100 ms), so a long wait does not slow the
+// actors it waits for by copying what they recorded.
+func eventually(t *testing.T, timeout time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for pause := time.Millisecond; !cond(); pause = min(2*pause, 100*time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %s waiting for %s", timeout, what)
+		}
+		time.Sleep(pause)
+	}
+}
+
+// committed is how many records of topic are committed: the group's offsets
+// through the broker, or (recorder) the inputs of topic completed.
+func (e *env) committed(topic messages.Topic) int64 {
+	e.t.Helper()
+	if e.backend == broker {
+		return e.b.CommittedTotal(e.t, transport.Group, topic)
+	}
+	var n int64
+	for _, in := range e.inputs() {
+		if in.Topic == topic && e.rec.Completed(in) {
+			n++
+		}
+	}
+	return n
 }
 
 // follow plays the channel server for warps: each warped character leaves
@@ -153,4 +355,183 @@ func (e *env) follow(ws []out, where map[uint32]uint32) {
 		where[w.Character] = to
 	}
 	e.consumed()
+}
+
+// reader reads output topics from their beginning: through the broker
+// (read_committed), or from the Recorder, each record encoded as
+// kafka.Emitter encodes it and each rejection as its dead letter.
+type reader struct {
+	e      *env
+	kr     *kafkatest.Reader
+	topics map[messages.Topic]bool
+	// recorder backend: batches and rejections already looked at
+	nb, nr int
+	seen   []*kgo.Record
+}
+
+func (e *env) reader(topics ...messages.Topic) *reader {
+	e.t.Helper()
+	if e.backend == broker {
+		return &reader{e: e, kr: e.b.NewReader(e.t, false, topics...)}
+	}
+	r := &reader{e: e, topics: map[messages.Topic]bool{}}
+	for _, tp := range topics {
+		r.topics[tp] = true
+	}
+	return r
+}
+
+func (r *reader) poll() {
+	t := r.e.t
+	t.Helper()
+	batches, stamps := r.e.fx.batches()
+	for i := r.nb; i < len(batches); i++ {
+		b := batches[i]
+		hs := kgoHeaders(kafka.Headers(b.Tenant, b.Trace))
+		for _, rec := range b.Records {
+			if !r.topics[rec.Topic] {
+				continue
+			}
+			r.seen = append(r.seen, &kgo.Record{Topic: string(rec.Topic), Key: rec.Key, Value: encodeValue(t, rec.Value),
+				Headers: hs, Timestamp: stamps[i]})
+		}
+	}
+	r.nb = len(batches)
+	if !r.topics[messages.DeadLetterTopic] {
+		return
+	}
+	rejected := r.e.rec.Rejections()
+	for _, j := range rejected[r.nr:] {
+		var rej *messages.Rejection
+		detail := ""
+		if errors.As(j.Err, &rej) {
+			detail = rej.Detail
+		}
+		hs := append(kgoHeaders(j.In.Headers),
+			kgo.RecordHeader{Key: kafka.HeaderDLQReason, Value: []byte(j.Reason)},
+			kgo.RecordHeader{Key: kafka.HeaderDLQDetail, Value: []byte(detail)},
+			kgo.RecordHeader{Key: kafka.HeaderDLQTopic, Value: []byte(j.In.Topic)},
+			kgo.RecordHeader{Key: kafka.HeaderDLQPartition, Value: []byte(strconv.Itoa(int(j.In.Partition)))},
+			kgo.RecordHeader{Key: kafka.HeaderDLQOffset, Value: []byte(strconv.FormatInt(j.In.Offset, 10))})
+		r.seen = append(r.seen, &kgo.Record{Topic: string(messages.DeadLetterTopic), Key: j.In.Key, Value: j.In.Value, Headers: hs})
+	}
+	r.nr = len(rejected)
+}
+
+// toKgo is one recorded record as the broker would hold it.
+func toKgo(t *testing.T, r messages.Record) []*kgo.Record {
+	t.Helper()
+	return []*kgo.Record{{Topic: string(r.Topic), Key: r.Key, Value: encodeValue(t, r.Value),
+		Headers: kgoHeaders(kafka.TenantHeaders(kafkatest.Tenant))}}
+}
+
+// encodeValue encodes a record value exactly as kafka.Emitter.Encode does.
+func encodeValue(t *testing.T, v any) []byte {
+	t.Helper()
+	switch val := v.(type) {
+	case nil:
+		return nil
+	case json.RawMessage:
+		return val
+	default:
+		raw, err := json.Marshal(val)
+		require.NoError(t, err)
+		return raw
+	}
+}
+
+func kgoHeaders(hs []ck.Header) []kgo.RecordHeader {
+	out := make([]kgo.RecordHeader, len(hs))
+	for i, h := range hs {
+		out[i] = kgo.RecordHeader{Key: h.Key, Value: h.Value}
+	}
+	return out
+}
+
+// WaitFor polls until cond holds over everything seen so far, or fails the
+// test at the deadline. It returns everything seen.
+func (r *reader) WaitFor(timeout time.Duration, cond func([]*kgo.Record) bool) []*kgo.Record {
+	r.e.t.Helper()
+	if r.kr != nil {
+		return r.kr.WaitFor(timeout, cond)
+	}
+	eventually(r.e.t, timeout, "records", func() bool {
+		r.poll()
+		return cond(r.seen)
+	})
+	return r.seen
+}
+
+// WaitCount waits until at least n records were seen.
+func (r *reader) WaitCount(timeout time.Duration, n int) []*kgo.Record {
+	r.e.t.Helper()
+	return r.WaitFor(timeout, func(rs []*kgo.Record) bool { return len(rs) >= n })
+}
+
+// Drain reads for d and returns everything seen (for "nothing more arrives"
+// checks after a positive wait already synchronised the test).
+func (r *reader) Drain(d time.Duration) []*kgo.Record {
+	r.e.t.Helper()
+	if r.kr != nil {
+		return r.kr.Drain(d)
+	}
+	until := time.Now().Add(d)
+	for r.poll(); time.Now().Before(until); r.poll() {
+		time.Sleep(5 * time.Millisecond)
+	}
+	return r.seen
+}
+
+// tap is the recorder backend's effects: the Recorder, plus the wall-clock
+// stamp of each batch (a broker record's timestamp) and an optional trap
+// that crashes the emitting actor.
+type tap struct {
+	rec *actortest.Recorder
+
+	mu     sync.Mutex
+	stamps []time.Time
+	trap   func(in *kafka.Input, recs []messages.Record) bool
+	sprung int
+}
+
+// Emit implements actors.Effects: it panics, in the emitting actor, when
+// the trap says so, and otherwise records.
+func (x *tap) Emit(t tenant.Tenant, tr kafka.Trace, recs []messages.Record, in *kafka.Input, done func()) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.trap != nil && x.trap(in, recs) {
+		x.sprung++
+		panic("test: effects trapped")
+	}
+	// The stamp goes first: done may unblock a reader at once.
+	x.stamps = append(x.stamps, time.Now())
+	err := x.rec.Emit(t, tr, recs, in, done)
+	if err != nil { // nothing recorded
+		x.stamps = x.stamps[:len(x.stamps)-1]
+	}
+	return err
+}
+
+// Reject implements actors.Effects.
+func (x *tap) Reject(in *kafka.Input, err error) { x.rec.Reject(in, err) }
+
+// setTrap makes every later Emit for which trap is true panic (nil: none).
+func (x *tap) setTrap(trap func(in *kafka.Input, recs []messages.Record) bool) {
+	x.mu.Lock()
+	x.trap, x.sprung = trap, 0
+	x.mu.Unlock()
+}
+
+// springs is how often the trap made an actor panic.
+func (x *tap) springs() int {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.sprung
+}
+
+// batches returns the Recorder's batches with their stamps.
+func (x *tap) batches() ([]actortest.Batch, []time.Time) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.rec.Batches(), append([]time.Time(nil), x.stamps...)
 }

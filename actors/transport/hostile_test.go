@@ -2,7 +2,6 @@ package transport_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"sync"
@@ -69,7 +68,7 @@ func TestHostileRecordsAreDeadLetteredAndValidOnesProcessedOnce(t *testing.T) {
 	}
 	route := subway
 	route.Capacity, route.BoardingWindow, route.Travel = 50, time.Hour, time.Hour
-	e := start(t, clock.Real{}, config.Tenant{Tenant: kafkatest.Tenant, InstanceRoutes: []ride.Route{route}})
+	e := startOn(t, broker, clock.Real{}, config.Tenant{Tenant: kafkatest.Tenant, InstanceRoutes: []ride.Route{route}})
 	const n = 10000
 	want := map[string]int{}
 	var wg sync.WaitGroup
@@ -77,7 +76,7 @@ func TestHostileRecordsAreDeadLetteredAndValidOnesProcessedOnce(t *testing.T) {
 	var produceErr error
 	produce := func(r *kgo.Record) {
 		wg.Add(1)
-		e.client.Produce(context.Background(), r, func(_ *kgo.Record, err error) {
+		e.produce(r, func(err error) {
 			if err != nil {
 				mu.Lock()
 				produceErr = err
@@ -100,8 +99,8 @@ func TestHostileRecordsAreDeadLetteredAndValidOnesProcessedOnce(t *testing.T) {
 	wg.Wait()
 	require.NoError(t, produceErr)
 
-	dlq := e.b.NewReader(t, false, messages.DeadLetterTopic)
-	events := e.b.NewReader(t, false, messages.EventTopicInstanceTransport)
+	dlq := e.reader(messages.DeadLetterTopic)
+	events := e.reader(messages.EventTopicInstanceTransport)
 	dead := dlq.WaitCount(180*time.Second, n)
 	got := map[string]int{}
 	for _, r := range dead {
@@ -127,6 +126,6 @@ func TestHostileRecordsAreDeadLetteredAndValidOnesProcessedOnce(t *testing.T) {
 	}
 	// Every record, good or bad, is committed: no partition stalled.
 	kafkatest.Eventually(t, 60*time.Second, "all 20,000 inputs committed", func() bool {
-		return e.b.CommittedTotal(t, "Transport Service", messages.CommandTopicInstanceTransport) == 2*n
+		return e.committed(messages.CommandTopicInstanceTransport) == 2*n
 	})
 }

@@ -36,9 +36,9 @@ func TestTenThousandStartsNeverExceedCapacity(t *testing.T) {
 		raw, _ := json.Marshal(messages.CharacterEvent[messages.StartTransportBody]{CharacterID: c, Type: messages.TypeStart,
 			Body: messages.StartTransportBody{RouteID: route.ID, ChannelID: 1}})
 		wg.Add(1)
-		e.client.Produce(context.Background(), &kgo.Record{Topic: string(messages.CommandTopicInstanceTransport),
+		e.produce(&kgo.Record{Topic: string(messages.CommandTopicInstanceTransport),
 			Key: messages.IntKey(c), Value: raw, Headers: kafkatest.Headers(kafkatest.Tenant)},
-			func(_ *kgo.Record, err error) {
+			func(err error) {
 				if err != nil {
 					errs <- err
 				}
@@ -49,8 +49,8 @@ func TestTenThousandStartsNeverExceedCapacity(t *testing.T) {
 	close(errs)
 	require.NoError(t, <-errs)
 
-	events := e.b.NewReader(t, false, messages.EventTopicInstanceTransport)
-	warps := e.b.NewReader(t, false, messages.CommandTopicCharacter)
+	events := e.reader(messages.EventTopicInstanceTransport)
+	warps := e.reader(messages.CommandTopicCharacter)
 	started := events.WaitCount(120*time.Second, n)
 	moved := warps.WaitCount(60*time.Second, n)
 

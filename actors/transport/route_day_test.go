@@ -20,6 +20,12 @@ import (
 // status record of the day is checked against the timetable, and characters
 // placed through map-status events are warped at the right transitions.
 func TestScheduledRoutesWholeDayOnControlledClock(t *testing.T) {
+	for _, bk := range []backend{recorder, broker} {
+		t.Run(string(bk), func(t *testing.T) { wholeDay(t, bk) })
+	}
+}
+
+func wholeDay(t *testing.T, bk backend) {
 	boat := schedule.Route{ID: uuid.MustParse("c0a80101-0000-4000-8000-000000000001"), Name: "boat-orbis-ellinia",
 		StartMapID: 200000111, StagingMapID: 200000112, EnRouteMapIDs: []uint32{200090000, 200090001},
 		DestinationMapID: 101000300, ObservationMapID: 200000111,
@@ -38,9 +44,9 @@ func TestScheduledRoutesWholeDayOnControlledClock(t *testing.T) {
 	// start-up announces nothing.
 	day := time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC)
 	clk := clock.NewFake(day.Add(-time.Second))
-	e := start(t, clk, config.Tenant{Tenant: kafkatest.Tenant, Routes: []schedule.Route{boat, a, b}, Vessels: []schedule.SharedVessel{vessel}})
-	status := e.b.NewReader(t, false, messages.EventTopicTransportStatus)
-	warps := e.b.NewReader(t, false, messages.CommandTopicCharacter)
+	e := startOn(t, bk, clk, config.Tenant{Tenant: kafkatest.Tenant, Routes: []schedule.Route{boat, a, b}, Vessels: []schedule.SharedVessel{vessel}})
+	status := e.reader(messages.EventTopicTransportStatus)
+	warps := e.reader(messages.CommandTopicCharacter)
 
 	// Every transition of the three routes, in time order, up to 00:30 next day.
 	type due struct {

@@ -27,8 +27,8 @@ var ferry = schedule.Route{ID: uuid.MustParse("9a1d8a52-1b7e-4d1e-8f57-0c4b7a7f0
 // each exactly once.
 func TestScheduledRouteEndToEnd(t *testing.T) {
 	e := start(t, clock.Real{}, config.Tenant{Tenant: kafkatest.Tenant, Routes: []schedule.Route{ferry}})
-	status := e.b.NewReader(t, false, messages.EventTopicTransportStatus)
-	warps := e.b.NewReader(t, false, messages.CommandTopicCharacter)
+	status := e.reader(messages.EventTopicTransportStatus)
+	warps := e.reader(messages.CommandTopicCharacter)
 	e.enter(11, 1, ferry.StagingMapID, uuid.Nil)
 	e.enter(12, 2, ferry.StagingMapID, uuid.Nil)
 	e.enter(13, 1, ferry.StartMapID, uuid.Nil) // on the dock, not boarding
