@@ -200,3 +200,28 @@ func TestREADMEConfigurationTableNamesEveryVariable(t *testing.T) {
 		assert.True(t, named[v.Name], "README's configuration table does not name %s", v.Name)
 	}
 }
+
+// What the README's managed-Kafka section promises about KAFKA_EXTRA_CONFIG:
+// items split at every comma (no escaping), key and value at the first "="
+// (so a value may hold "="), spaces around an item trimmed, an empty item
+// (a trailing comma) or one without "=" rejected.
+func TestKafkaExtraConfigSyntax(t *testing.T) {
+	extra := func(v string) (map[string]string, error) {
+		c, err := service.ConfigFromEnv(func(k string) string {
+			if k == "KAFKA_EXTRA_CONFIG" {
+				return v
+			}
+			return ""
+		})
+		return c.KafkaExtra, err
+	}
+	got, err := extra(" security.protocol=SASL_SSL, sasl.mechanisms=SCRAM-SHA-512,sasl.username=svc,sasl.password=a=b+c/d== ,ssl.ca.location=/etc/ca/ca.pem")
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"security.protocol": "SASL_SSL", "sasl.mechanisms": "SCRAM-SHA-512",
+		"sasl.username": "svc", "sasl.password": "a=b+c/d==", "ssl.ca.location": "/etc/ca/ca.pem"}, got)
+
+	_, err = extra("sasl.username=svc,sasl.password=x,y")
+	assert.Error(t, err, "a comma inside a value splits it: the rest is not key=value")
+	_, err = extra("security.protocol=SASL_SSL,")
+	assert.Error(t, err, "trailing comma")
+}
