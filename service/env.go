@@ -1,0 +1,94 @@
+package service
+
+import "github.com/gamehost/transitquest/messages"
+
+// Reader names the part of the binary that reads an environment variable.
+type Reader string
+
+// Readers of the environment. The first four take a getenv function, so
+// tests can record exactly which names they ask for; the others read the
+// process environment themselves.
+const (
+	ReadByConfig  Reader = "service.ConfigFromEnv"
+	ReadByTopics  Reader = "messages.TopicNamesFromEnv"
+	ReadByTracing Reader = "tracing.ConfigFromEnv"
+	ReadByClients Reader = "clients.FromEnv"
+	ReadByCommand Reader = "cmd/transitquest"  // main: logging, -embedded
+	ReadByOTelSDK Reader = "OpenTelemetry SDK" // the exporter and resource, when tracing is on
+	ReadByRuntime Reader = "Go runtime"
+)
+
+// EnvVar is one environment variable the transitquest binary reads.
+type EnvVar struct {
+	Name string
+	// Required: the service refuses to start without it (outside -embedded).
+	Required bool
+	// Default is what an unset or empty variable means ("" when it means
+	// nothing is configured).
+	Default string
+	Doc     string
+	ReadBy  Reader
+}
+
+// Environment is every variable the transitquest binary reads: the single
+// list the README's configuration table, compose.yaml and the Kubernetes
+// manifests are checked against (service/env_test.go, deploy/). Variables
+// of the OpenTelemetry specification that the SDK reads beyond
+// OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES (OTLP headers, TLS,
+// sampler, batch processor) apply as the specification defines them and are
+// not repeated here.
+var Environment = environment()
+
+// LookupEnv returns the entry of Environment named name.
+func LookupEnv(name string) (EnvVar, bool) {
+	for _, v := range Environment {
+		if v.Name == name {
+			return v, true
+		}
+	}
+	return EnvVar{}, false
+}
+
+func environment() []EnvVar {
+	vars := []EnvVar{
+		{Name: "BOOTSTRAP_SERVERS", Required: true, ReadBy: ReadByConfig,
+			Doc: "comma-separated Kafka brokers; required unless -embedded"},
+		{Name: "KAFKA_EXTRA_CONFIG", ReadBy: ReadByConfig,
+			Doc: "librdkafka properties for every Kafka client, key=value,key=value (security, timeouts); a value cannot contain a comma"},
+		{Name: "REST_PORT", Default: "8080", ReadBy: ReadByConfig, Doc: "port of the REST API, /healthz, /readyz and /metrics"},
+		{Name: "CONFIG_PATH", ReadBy: ReadByConfig,
+			Doc: "the configuration file: tenants and their routes and quests (config/samples/sample.json with -embedded; unset: no tenant)"},
+		{Name: "PARTY_QUEST_DEFINITIONS_PATH", ReadBy: ReadByConfig, Doc: "a folder of party-quest definition files added to every tenant"},
+		{Name: "PARTIES_SERVICE_URL", ReadBy: ReadByConfig, Doc: "base URL of the parties service, for party-quest registration (optional)"},
+		{Name: "GUILDS_SERVICE_URL", ReadBy: ReadByConfig, Doc: "base URL of the guilds service, for party-quest registration (optional)"},
+		{Name: "SUBSYSTEMS", Default: "transport,partyquest", ReadBy: ReadByConfig, Doc: "the subsystems to run, one or both"},
+		{Name: "TRANSACTIONAL_ID_PREFIX", Default: "transitquest-<hostname>", ReadBy: ReadByConfig,
+			Doc: "prefix of the producers' transactional ids; must be stable per replica (the pod name) and unique across replicas"},
+		{Name: "CHANGELOG_PARTITIONS", Default: "12", ReadBy: ReadByConfig, Doc: "partitions of the topics the service creates itself"},
+		{Name: "TOPIC_CREATION", Default: "auto", ReadBy: ReadByConfig,
+			Doc: "auto: create the service's own topics when missing; never: refuse to start when a topic of the service's own is missing"},
+		{Name: "SHUTDOWN_TIMEOUT", Default: "30s", ReadBy: ReadByConfig, Doc: "bound on the graceful shutdown"},
+		{Name: "LOG_LEVEL", Default: "info", ReadBy: ReadByCommand, Doc: "zap level; console output on a terminal, JSON otherwise"},
+		{Name: "EMBEDDED_KAFKA_PORT", Default: "9092", ReadBy: ReadByCommand, Doc: "port of the in-process broker of -embedded"},
+	}
+	for _, t := range messages.AllTopics {
+		doc := "real name of a contract topic (must exist)"
+		switch t {
+		case messages.DeadLetterTopic, messages.ChangelogTopicTransport, messages.ChangelogTopicPartyQuest:
+			doc = "real name of a topic the service owns"
+		}
+		vars = append(vars, EnvVar{Name: string(t), Default: string(t), ReadBy: ReadByTopics, Doc: doc})
+	}
+	return append(vars,
+		EnvVar{Name: "OTEL_SDK_DISABLED", ReadBy: ReadByTracing, Doc: "true turns tracing off"},
+		EnvVar{Name: "OTEL_TRACES_EXPORTER", ReadBy: ReadByTracing,
+			Doc: "otlp or none; unset: on when an OTLP endpoint is set"},
+		EnvVar{Name: "OTEL_EXPORTER_OTLP_ENDPOINT", ReadBy: ReadByTracing, Doc: "the OTLP collector; setting it turns tracing on"},
+		EnvVar{Name: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", ReadBy: ReadByTracing, Doc: "the OTLP collector for traces only"},
+		EnvVar{Name: "OTEL_EXPORTER_OTLP_PROTOCOL", Default: "http/protobuf", ReadBy: ReadByTracing, Doc: "http/protobuf or grpc"},
+		EnvVar{Name: "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL", ReadBy: ReadByTracing, Doc: "the protocol for traces only"},
+		EnvVar{Name: "OTEL_SERVICE_NAME", Default: "transitquest", ReadBy: ReadByOTelSDK, Doc: "service.name of the traces"},
+		EnvVar{Name: "OTEL_RESOURCE_ATTRIBUTES", ReadBy: ReadByOTelSDK, Doc: "key=value,… resource attributes of the traces"},
+		EnvVar{Name: "GOMEMLIMIT", ReadBy: ReadByRuntime, Doc: "Go heap soft limit; keep it under the container's memory limit (librdkafka's buffers are outside the Go heap)"},
+	)
+}
