@@ -115,6 +115,11 @@ func checkPath(p string, dir bool) (reason string, ok bool) {
 	case !dir && fi.IsDir():
 		return fmt.Sprintf("%s is a folder, want a file", p), false
 	}
+	f, err := os.Open(p) // readable too, e.g. not denied by permissions
+	if err != nil {
+		return err.Error(), false
+	}
+	f.Close()
 	return "", true
 }
 
