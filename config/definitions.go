@@ -79,8 +79,8 @@ func (l *tenantLoader) definitions(m map[string]json.RawMessage, shared *definit
 		var p string
 		if err := json.Unmarshal(raw, &p); err != nil || p == "" {
 			l.report(origin{l.file, record}, "want a non-empty directory path string")
-		} else {
-			s := loadDefinitions(l.resolve(p))
+		} else if dir, ok := l.usable(record, p, true); ok {
+			s := loadDefinitions(dir)
 			s.report(record, l.add)
 			own = s.defs
 		}

@@ -96,12 +96,27 @@ func TestSharedDefinitionProblemsAreReportedOnce(t *testing.T) {
 	}
 }
 
+// A tenant whose definitions folder does not exist would run without its
+// quests: the configuration is refused, naming the folder.
 func TestMissingDefinitionsDirectory(t *testing.T) {
 	path := writeConfig(t, oneTenant(`"partyQuestDefinitions":"nope"`))
-	cfg, problems, err := Load(path)
-	require.NoError(t, err)
-	p := problemFor(t, problems, "tenants[0].partyQuestDefinitions")
-	assert.Equal(t, filepath.Join(filepath.Dir(path), "nope"), p.File)
-	assert.Contains(t, p.Reason, "failed to read definitions directory")
-	assert.Len(t, cfg.Tenants, 1)
+	cfg, _, err := Load(path)
+	require.Error(t, err)
+	assert.Equal(t, "config: "+path+": tenants[0].partyQuestDefinitions: folder "+filepath.Join(filepath.Dir(path), "nope")+" does not exist", err.Error())
+	assert.Empty(t, cfg.Tenants)
+}
+
+func TestDefinitionsPathThatIsAFile(t *testing.T) {
+	path := writeConfig(t, oneTenant(`"partyQuestDefinitions":"pq.json"`), "pq.json", `{}`)
+	_, _, err := Load(path)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "tenants[0].partyQuestDefinitions: "+filepath.Join(filepath.Dir(path), "pq.json")+" is not a folder")
+}
+
+func TestMissingSharedDefinitionsDirectory(t *testing.T) {
+	path := writeConfig(t, oneTenant(""))
+	missing := filepath.Join(t.TempDir(), "absent")
+	_, _, err := Load(path, WithDefinitionsPath(missing))
+	require.Error(t, err)
+	assert.Equal(t, "config: "+missing+": "+DefinitionsPathEnv+": folder "+missing+" does not exist", err.Error())
 }

@@ -11,8 +11,12 @@
 //
 // Load never gives up on a record's neighbours: every bad record is reported
 // as a Problem naming its file, its record and the reason, and is skipped;
-// the valid rest loads. Load returns an error only when the main file cannot
-// be read or is not a JSON object with a "tenants" array.
+// the valid rest loads. Load returns an error, and the service refuses to
+// start, when the configuration is wrong as a whole: the main file cannot be
+// read, is not a JSON object with a "tenants" array, or has another
+// top-level member (a typo); or a folder or file it names does not exist,
+// is of the wrong kind, or (an imported JSON:API list) is not a JSON:API
+// list or has an unknown top-level member.
 //
 // Differences from the reference:
 //   - One bad record no longer empties the tenant's routes and vessels.

@@ -16,6 +16,9 @@ type resource struct {
 	Attributes json.RawMessage `json:"attributes"`
 }
 
+// jsonAPITopKeys are the top-level members a JSON:API document may have.
+var jsonAPITopKeys = []string{"data", "errors", "meta", "links", "included", "jsonapi"}
+
 // readJSONAPIList reads a file holding a JSON:API list response
 // ({"data":[...]}) and returns its elements undecoded, so one bad element
 // costs only itself.
@@ -24,17 +27,18 @@ func readJSONAPIList(path string) ([]json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	var doc struct {
-		Data json.RawMessage `json:"data"`
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
+	doc, unknown, err := splitObject(b, jsonAPITopKeys...)
+	if err != nil {
 		return nil, fmt.Errorf("not a JSON:API document: %s", jsonReason(err))
 	}
-	if !present(doc.Data) {
+	if len(unknown) > 0 {
+		return nil, fmt.Errorf("unknown top-level field %q (want %s)", unknown[0], quoteAll(jsonAPITopKeys))
+	}
+	if !present(doc["data"]) {
 		return nil, errors.New(`not a JSON:API list: no "data" array`)
 	}
 	var items []json.RawMessage
-	if err := json.Unmarshal(doc.Data, &items); err != nil {
+	if err := json.Unmarshal(doc["data"], &items); err != nil {
 		return nil, errors.New(`not a JSON:API list: "data" is not an array`)
 	}
 	return items, nil

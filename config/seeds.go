@@ -58,7 +58,10 @@ func seedFiles(dir string) ([]string, error) {
 
 // importRouteSeeds adds one independent route per seed file of rel.
 func (l *tenantLoader) importRouteSeeds(key, rel string) {
-	dir := l.resolve(rel)
+	dir, ok := l.usable(l.label+".imports."+key, rel, true)
+	if !ok {
+		return
+	}
 	names, err := seedFiles(dir)
 	if err != nil {
 		l.report(origin{dir, l.label + " imports." + key}, fmt.Sprintf("failed to read route seed directory: %v", err))

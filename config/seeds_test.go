@@ -107,10 +107,8 @@ func TestRouteSeedProblems(t *testing.T) {
 
 func TestMissingSeedDirectory(t *testing.T) {
 	path := writeConfig(t, oneTenant(`"imports":{"routeSeeds":"nowhere"}`))
-	cfg, problems, err := Load(path)
-	require.NoError(t, err)
-	p := problemFor(t, problems, "tenants[0] imports.routeSeeds")
-	assert.Equal(t, filepath.Join(filepath.Dir(path), "nowhere"), p.File)
-	assert.Contains(t, p.Reason, "failed to read route seed directory")
-	assert.Len(t, cfg.Tenants, 1)
+	cfg, _, err := Load(path)
+	require.Error(t, err)
+	assert.Equal(t, "config: "+path+": tenants[0].imports.routeSeeds: folder "+filepath.Join(filepath.Dir(path), "nowhere")+" does not exist", err.Error())
+	assert.Empty(t, cfg.Tenants)
 }

@@ -25,10 +25,25 @@ type tenantLoader struct {
 	tenant tenant.Tenant
 	b      *builder
 	add    func(Problem)
+	// fail records a fatal issue: Load then returns an error and the
+	// service refuses to start.
+	fail func(at origin, reason string)
 }
 
 func (l *tenantLoader) report(at origin, reason string) {
 	l.add(Problem{File: at.file, Record: at.record, Reason: reason})
+}
+
+// usable resolves a path named by the configuration member record and
+// checks that it is an existing folder (dir) or file; when it is not, that
+// is fatal and ok is false.
+func (l *tenantLoader) usable(record, p string, dir bool) (path string, ok bool) {
+	path = l.resolve(p)
+	if reason, ok := checkPath(path, dir); !ok {
+		l.fail(origin{l.file, record}, reason)
+		return path, false
+	}
+	return path, true
 }
 
 // resolve makes a path from the config file relative to that file's folder.

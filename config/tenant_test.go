@@ -77,6 +77,8 @@ func TestLoadErrorsOnlyForAnUnusableFile(t *testing.T) {
 		"null":                 `null`,
 		"tenants not an array": `{"tenants": {}}`,
 		"tenants a wrong type": `{"tenants": "x"}`,
+		"tenants missing":      `{}`,
+		"tenants null":         `{"tenants": null}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, _, err := Load(writeConfig(t, body))
@@ -85,12 +87,42 @@ func TestLoadErrorsOnlyForAnUnusableFile(t *testing.T) {
 	}
 }
 
+// An explicitly empty list is what the operator wrote: reported, not fatal.
 func TestNoTenantsIsAProblemNotAnError(t *testing.T) {
-	for _, body := range []string{`{}`, `{"tenants":[]}`, `{"tenants":null}`} {
-		path := writeConfig(t, body)
-		cfg, problems, err := Load(path)
-		require.NoError(t, err)
-		assert.Empty(t, cfg.Tenants)
-		assert.Equal(t, []Problem{{File: path, Record: "tenants", Reason: "no tenants configured"}}, problems)
-	}
+	path := writeConfig(t, `{"tenants":[]}`)
+	cfg, problems, err := Load(path)
+	require.NoError(t, err)
+	assert.Empty(t, cfg.Tenants)
+	assert.Equal(t, []Problem{{File: path, Record: "tenants", Reason: "no tenants configured"}}, problems)
+}
+
+// A top-level typo would start a service without tenants: it is refused,
+// naming the key and the known ones.
+func TestUnknownTopLevelFieldIsFatal(t *testing.T) {
+	path := writeConfig(t, `{"tenant": []}`)
+	cfg, _, err := Load(path)
+	require.Error(t, err)
+	assert.Equal(t, `config: `+path+`: unknown top-level field "tenant" (want "tenants"); `+
+		path+`: "tenants" is missing: want {"tenants": [...]}`, err.Error())
+	assert.Empty(t, cfg.Tenants)
+
+	// Beside a valid tenants list too: the rest still loads for the report.
+	path = writeConfig(t, `{"tenants":[{"id":"`+sampleTenantID+`","region":"GMS","routes":[{"id":"x"}]}], "tennants": []}`)
+	_, problems, err := Load(path)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `unknown top-level field "tennants"`)
+	assert.Len(t, problems, 1, "the bad route is still reported")
+}
+
+// Every fatal issue is named, on one line, with the problems found so far.
+func TestFatalIssuesAreAllReportedOnOneLine(t *testing.T) {
+	path := writeConfig(t, `{"tenants":[
+		{"id":"`+sampleTenantID+`","region":"GMS","partyQuestDefinitions":"no\nwhere","routes":[{"id":"x"}]},
+		{"id":"`+sampleTenantID+`","region":"EMS","imports":{"tenantRoutes":"gone.json"}}]}`)
+	_, problems, err := Load(path)
+	require.Error(t, err)
+	assert.NotContains(t, err.Error(), "\n")
+	assert.Contains(t, err.Error(), "tenants[0].partyQuestDefinitions: folder ")
+	assert.Contains(t, err.Error(), "; "+path+": tenants[1].imports.tenantRoutes: file "+filepath.Join(filepath.Dir(path), "gone.json")+" does not exist")
+	assert.Len(t, rejected(problems), 1)
 }

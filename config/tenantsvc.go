@@ -102,13 +102,18 @@ func (l *tenantLoader) importTenantInstanceRoutes(key, rel string) {
 	})
 }
 
-// eachResource reads one imported JSON:API list and calls fn per element;
-// an unreadable file is one problem for the import entry.
+// eachResource reads one imported JSON:API list and calls fn per element.
+// A file that is missing or is not a JSON:API list is fatal: it is wrong as
+// a whole, not one record of it.
 func (l *tenantLoader) eachResource(key, rel string, fn func(path string, i int, raw json.RawMessage)) {
-	path := l.resolve(rel)
+	record := l.label + ".imports." + key
+	path, ok := l.usable(record, rel, false)
+	if !ok {
+		return
+	}
 	items, err := readJSONAPIList(path)
 	if err != nil {
-		l.report(origin{path, l.label + " imports." + key}, err.Error())
+		l.fail(origin{l.file, record}, path+": "+err.Error())
 		return
 	}
 	for i, raw := range items {

@@ -114,6 +114,8 @@ func TestTenantServiceBadRecordsCostOnlyThemselves(t *testing.T) {
 	assert.Equal(t, []string{"Orbis to Ellinia Ferry", "Ellinia to Orbis Ferry", "train-orbis-ludibrium"}, names)
 }
 
+// An imported list that is missing or is not a JSON:API list is wrong as a
+// whole: fatal, naming the import and the file.
 func TestTenantServiceFileProblems(t *testing.T) {
 	cases := map[string]struct {
 		content string
@@ -122,26 +124,35 @@ func TestTenantServiceFileProblems(t *testing.T) {
 		"no data":         {`{"errors":[]}`, `not a JSON:API list: no "data" array`},
 		"data not a list": {`{"data":{"type":"routes"}}`, `not a JSON:API list: "data" is not an array`},
 		"not JSON":        {`<html>`, "not a JSON:API document: invalid JSON at byte 1: invalid character '<' looking for beginning of value"},
+		"top-level typo":  {`{"dat":[]}`, `unknown top-level field "dat" (want "data", "errors", "meta", "links", "included", "jsonapi")`},
+		"a folder":        {"", "is a folder, want a file"},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
-			path := writeConfig(t, oneTenant(`"imports":{"tenantRoutes":"routes.json"},"routes":[`+validRoute(idA, "own")+`]`),
-				"routes.json", c.content)
-			cfg, problems, err := Load(path)
-			require.NoError(t, err)
-			require.Len(t, problems, 1)
-			assert.Equal(t, Problem{File: filepath.Join(filepath.Dir(path), "routes.json"), Record: "tenants[0] imports.tenantRoutes", Reason: c.reason}, problems[0])
-			assert.Len(t, cfg.Tenants[0].Routes, 1, "the tenant's own routes still load")
+			extra := []string{"routes.json", c.content}
+			if name == "a folder" {
+				extra = []string{"routes.json/x", ""}
+			}
+			path := writeConfig(t, oneTenant(`"imports":{"tenantRoutes":"routes.json"},"routes":[`+validRoute(idA, "own")+`]`), extra...)
+			_, problems, err := Load(path)
+			require.Error(t, err)
+			assert.Empty(t, problems)
+			file := filepath.Join(filepath.Dir(path), "routes.json")
+			if name == "a folder" {
+				assert.Equal(t, "config: "+path+": tenants[0].imports.tenantRoutes: "+file+" "+c.reason, err.Error())
+				return
+			}
+			assert.Equal(t, "config: "+path+": tenants[0].imports.tenantRoutes: "+file+": "+c.reason, err.Error())
 		})
 	}
 	t.Run("missing file", func(t *testing.T) {
 		path := writeConfig(t, oneTenant(`"imports":{"tenantVessels":"nope.json"}`))
-		_, problems, err := Load(path)
-		require.NoError(t, err)
-		assert.Contains(t, problemFor(t, problems, "tenants[0] imports.tenantVessels").Reason, "no such file")
+		_, _, err := Load(path)
+		require.Error(t, err)
+		assert.Equal(t, "config: "+path+": tenants[0].imports.tenantVessels: file "+filepath.Join(filepath.Dir(path), "nope.json")+" does not exist", err.Error())
 	})
-	t.Run("empty list", func(t *testing.T) {
-		path := writeConfig(t, oneTenant(`"imports":{"tenantInstanceRoutes":"ir.json"}`), "ir.json", `{"data":[]}`)
+	t.Run("empty list, links and meta", func(t *testing.T) {
+		path := writeConfig(t, oneTenant(`"imports":{"tenantInstanceRoutes":"ir.json"}`), "ir.json", `{"data":[],"links":{},"meta":{}}`)
 		_, problems, err := Load(path)
 		require.NoError(t, err)
 		assert.Empty(t, problems)

@@ -110,16 +110,19 @@ func (s *Service) loadTenants() ([]config.Tenant, error) {
 	if s.cfg.DefinitionsPath != "" {
 		opts = append(opts, config.WithDefinitionsPath(s.cfg.DefinitionsPath))
 	}
+	// A fatal error (a top-level typo, a named folder or file that cannot
+	// be used) refuses the start; records rejected one at a time are
+	// logged and the rest runs.
 	c, problems, err := config.Load(s.cfg.ConfigPath, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("load configuration: %w", err)
-	}
 	for _, p := range problems {
 		msg := "configuration record rejected"
 		if p.Warning {
 			msg = "configuration warning (record loaded)"
 		}
 		s.log.Warn(msg, zap.String("file", p.File), zap.String("record", p.Record), zap.String("reason", p.Reason))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load configuration: %w", err)
 	}
 	for _, t := range c.Tenants {
 		s.log.Info("tenant loaded", zap.Stringer("tenant", t.Tenant), zap.Int("routes", len(t.Routes)),

@@ -4,6 +4,13 @@
 //	transitquest              # BOOTSTRAP_SERVERS must point at Kafka
 //	transitquest -embedded    # starts an in-process Kafka-protocol broker
 //	transitquest -embedded -demo  # ... and drives it with sample traffic
+//	transitquest -check-config FILE  # report every rejected record, exit 1 if any
+//
+// Exit status: 0 after a clean shutdown; 1 when the service cannot start
+// (a fatal configuration error, an unreachable broker, ...) or stops on a
+// fatal error, and when -check-config finds a rejected record or a fatal
+// error; 2 for a usage error (bad flag, bad LOG_LEVEL). The reason is one
+// line on stderr, never a stack trace.
 package main
 
 import (
@@ -20,6 +27,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
+	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/demo"
 	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/messages"
@@ -31,7 +39,11 @@ func main() {
 	embedded := flag.Bool("embedded", false, "start an in-process Kafka-protocol broker on 127.0.0.1 (EMBEDDED_KAFKA_PORT, default 9092) instead of using BOOTSTRAP_SERVERS")
 	withDemo := flag.Bool("demo", false, "with -embedded: send sample game traffic and log every record the service produces")
 	listTopics := flag.Bool("list-topics", false, "print every topic the service reads, writes or owns, one per line: name partitions cleanup-policy owner; then exit")
+	checkConfigPath := flag.String("check-config", "", "load `FILE` as the service would (with PARTY_QUEST_DEFINITIONS_PATH), print every rejected record and a summary, exit 1 if a record was rejected or the file is unusable; no Kafka needed")
 	flag.Parse()
+	if *checkConfigPath != "" {
+		os.Exit(checkConfig(os.Stdout, *checkConfigPath, os.Getenv))
+	}
 	if *listTopics {
 		if err := printTopics(os.Stdout, os.Getenv); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -39,13 +51,13 @@ func main() {
 		}
 		return
 	}
-	log, err := newLogger(os.Getenv("LOG_LEVEL"))
+	log, err := newLogger(os.Getenv("LOG_LEVEL"), isTerminal(os.Stderr), "stderr")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
 	if err := run(log, *embedded, *withDemo); err != nil {
-		log.Error("exiting", zap.Error(err))
+		logExit(log, err)
 		_ = log.Sync()
 		os.Exit(1)
 	}
@@ -133,8 +145,60 @@ func printTopics(w io.Writer, getenv func(string) string) error {
 	return nil
 }
 
-// newLogger logs human-readable lines on a terminal and JSON otherwise.
-func newLogger(level string) (*zap.Logger, error) {
+// logExit logs the error that stops the service as one line: the error
+// text only (zap.Error would add an "errorVerbose" field for errors that
+// format themselves with a stack) and no stack trace (see newLogger).
+func logExit(log *zap.Logger, err error) {
+	log.Error("exiting", zap.String("error", err.Error()))
+}
+
+// checkConfig loads the configuration file at path as the service would,
+// with the shared definitions folder of PARTY_QUEST_DEFINITIONS_PATH, and
+// writes one line per finding ("rejected: file: record: reason" or
+// "warning: ..."), a "fatal: ..." line when the configuration is unusable,
+// and a summary line. It returns the exit status: 1 when a record was
+// rejected or the configuration is unusable, else 0 (warnings alone pass).
+func checkConfig(w io.Writer, path string, getenv func(string) string) int {
+	c, problems, err := config.Load(path, config.WithDefinitionsPath(getenv(config.DefinitionsPathEnv)))
+	rejected, warnings := 0, 0
+	for _, p := range problems {
+		if p.Warning {
+			warnings++
+		} else {
+			rejected++
+		}
+		fmt.Fprintln(w, p.String())
+	}
+	findings := fmt.Sprintf("%d rejected, %d warnings", rejected, warnings)
+	if err != nil {
+		fmt.Fprintln(w, "fatal:", err)
+		fmt.Fprintf(w, "summary: %s: refused, the service would not start; %s\n", path, findings)
+		return 1
+	}
+	var routes, vessels, rides, quests int
+	for _, t := range c.Tenants {
+		routes += len(t.Routes)
+		vessels += len(t.Vessels)
+		rides += len(t.InstanceRoutes)
+		quests += len(t.QuestDefinitions)
+	}
+	fmt.Fprintf(w, "summary: %s: %d tenants, %d routes, %d vessels, %d instance routes, %d quest definitions; %s\n",
+		path, len(c.Tenants), routes, vessels, rides, quests, findings)
+	if rejected > 0 {
+		return 1
+	}
+	return 0
+}
+
+func isTerminal(f *os.File) bool {
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// newLogger logs human-readable lines on a terminal and JSON otherwise, to
+// output (a zap sink: "stderr" or a file path). Stack traces are kept for
+// DPanic and above, so an error (the exit line included) stays one line.
+func newLogger(level string, terminal bool, output string) (*zap.Logger, error) {
 	lvl := zapcore.InfoLevel
 	if level != "" {
 		if err := lvl.UnmarshalText([]byte(level)); err != nil {
@@ -142,7 +206,7 @@ func newLogger(level string) (*zap.Logger, error) {
 		}
 	}
 	var cfg zap.Config
-	if fi, err := os.Stderr.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+	if terminal {
 		cfg = zap.NewDevelopmentConfig()
 		cfg.EncoderConfig.EncodeLevel = zapcore.CapitalColorLevelEncoder
 		cfg.DisableStacktrace = true
@@ -152,5 +216,6 @@ func newLogger(level string) (*zap.Logger, error) {
 	}
 	cfg.Level = zap.NewAtomicLevelAt(lvl)
 	cfg.InitialFields = map[string]any{"service": "transitquest"}
-	return cfg.Build()
+	cfg.OutputPaths = []string{output}
+	return cfg.Build(zap.AddStacktrace(zapcore.DPanicLevel))
 }
