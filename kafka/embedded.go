@@ -1,10 +1,14 @@
 package kafka
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/gamehost/transitquest/messages"
 )
 
 // EmbeddedConfig describes an in-process Kafka-protocol broker.
@@ -12,6 +16,9 @@ type EmbeddedConfig struct {
 	Port       int      // 0 picks a free port
 	Partitions int32    // per topic (default 12)
 	Topics     []string // created up front
+	// Compacted are created up front with cleanup.policy=compact (the
+	// changelogs), with the same partition count.
+	Compacted []string
 	DataDir    string   // persist the log here (empty: memory only)
 }
 
@@ -43,7 +50,27 @@ func StartEmbedded(cfg EmbeddedConfig) (*Embedded, error) {
 	if err != nil {
 		return nil, fmt.Errorf("start embedded broker: %w", err)
 	}
+	for _, t := range cfg.Compacted {
+		// A persisted broker restarting already has them.
+		if err := c.CreateTopic(t, cfg.Partitions, map[string]string{"cleanup.policy": "compact"}); err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+			c.Close()
+			return nil, fmt.Errorf("start embedded broker: create %s: %w", t, err)
+		}
+	}
 	return &Embedded{cluster: c}, nil
+}
+
+// EmbeddedTopics splits every logical topic's real name into the ones an
+// embedded broker seeds plainly and the compacted changelogs.
+func EmbeddedTopics(names messages.TopicNames) (topics, compacted []string) {
+	for _, t := range messages.AllTopics {
+		if t == messages.ChangelogTopicTransport || t == messages.ChangelogTopicPartyQuest {
+			compacted = append(compacted, names.Name(t))
+		} else {
+			topics = append(topics, names.Name(t))
+		}
+	}
+	return topics, compacted
 }
 
 // Bootstrap is the comma-separated broker address list.

@@ -24,11 +24,8 @@ const (
 // StartBroker starts the embedded broker with every contract topic on
 // 127.0.0.1:port (0 picks a free port).
 func StartBroker(names messages.TopicNames, port int) (*kafka.Embedded, error) {
-	topics := make([]string, 0, len(messages.AllTopics))
-	for _, t := range messages.AllTopics {
-		topics = append(topics, names.Name(t))
-	}
-	return kafka.StartEmbedded(kafka.EmbeddedConfig{Port: port, Topics: topics})
+	topics, compacted := kafka.EmbeddedTopics(names)
+	return kafka.StartEmbedded(kafka.EmbeddedConfig{Port: port, Topics: topics, Compacted: compacted})
 }
 
 // InProcess is the service running inside the loadgen's process.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/messages"
 )
 
@@ -32,6 +33,9 @@ type Config struct {
 	// KAFKA_EXTRA_CONFIG="key=value,key=value" (security settings, timeouts).
 	KafkaExtra map[string]string
 	Topics     messages.TopicNames
+	// TopicCreation is TOPIC_CREATION: auto (default) creates the service's
+	// own missing topics, never refuses to start without them.
+	TopicCreation kafka.TopicCreation
 }
 
 // ConfigFromEnv reads the configuration; getenv is os.Getenv outside tests.
@@ -57,6 +61,11 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			c.KafkaExtra[k] = val
 		}
 	}
+	tc, err := kafka.ParseTopicCreation(getenv("TOPIC_CREATION"))
+	if err != nil {
+		return c, fmt.Errorf("TOPIC_CREATION: %w", err)
+	}
+	c.TopicCreation = tc
 	if v := getenv("CHANGELOG_PARTITIONS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {

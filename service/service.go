@@ -73,7 +73,8 @@ func New(ctx context.Context, cfg Config, log *zap.Logger, opts ...Option) (*Ser
 	}
 	s.sys = actors.NewSystem(log)
 	s.subsystems = s.declare(s.sys, tenants)
-	if err := kafka.EnsureTopics(ctx, cfg.Bootstrap, s.extra(), s.ownTopics()...); err != nil {
+	if _, err := kafka.PrepareTopics(ctx, kafka.TopicsConfig{Bootstrap: cfg.Bootstrap, Extra: s.extra(),
+		Creation: cfg.TopicCreation, Topics: s.topicSpecs()}, log.Named("topics")); err != nil {
 		return nil, err
 	}
 	for _, sub := range s.subsystems {
@@ -155,14 +156,14 @@ func (s *Service) topologies() []kafka.Topology {
 	return out
 }
 
-// ownTopics are the topics the service creates when missing: changelogs and
-// dead letters.
-func (s *Service) ownTopics() []kafka.TopicSpec {
+// topicSpecs are the topics prepared at start: the service's own
+// (changelogs, compacted and co-partitioned, and dead letters), created when
+// missing, and the contract topics it reads or writes, only looked for.
+func (s *Service) topicSpecs() []kafka.TopicSpec {
 	var specs []kafka.TopicSpec
 	for _, u := range kafka.TopicUses(s.cfg.ChangelogPartitions, s.topologies()...) {
-		if u.Owner == kafka.OwnerService {
-			specs = append(specs, kafka.TopicSpec{Name: s.cfg.Topics.Name(u.Topic), Partitions: u.Partitions, Compact: u.Compact})
-		}
+		specs = append(specs, kafka.TopicSpec{Name: s.cfg.Topics.Name(u.Topic), Partitions: u.Partitions,
+			Compact: u.Compact, CoPartitioned: u.Compact, External: u.Owner == kafka.OwnerExternal})
 	}
 	return specs
 }

@@ -30,7 +30,6 @@ import (
 	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/demo"
 	"github.com/gamehost/transitquest/kafka"
-	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/service"
 	"github.com/gamehost/transitquest/tracing"
 )
@@ -90,11 +89,8 @@ func run(log *zap.Logger, embedded, withDemo bool) error {
 				return fmt.Errorf("EMBEDDED_KAFKA_PORT %q: %w", v, err)
 			}
 		}
-		topics := make([]string, 0, len(messages.AllTopics))
-		for _, t := range messages.AllTopics {
-			topics = append(topics, cfg.Topics.Name(t))
-		}
-		broker, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Port: port, Topics: topics})
+		topics, compacted := kafka.EmbeddedTopics(cfg.Topics)
+		broker, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Port: port, Topics: topics, Compacted: compacted})
 		if err != nil {
 			return err
 		}
@@ -103,7 +99,7 @@ func run(log *zap.Logger, embedded, withDemo bool) error {
 		if cfg.ConfigPath == "" {
 			cfg.ConfigPath = "config/samples/sample.json"
 		}
-		log.Info("embedded Kafka-protocol broker listening", zap.String("bootstrap", cfg.Bootstrap), zap.Strings("topics", topics))
+		log.Info("embedded Kafka-protocol broker listening", zap.String("bootstrap", cfg.Bootstrap), zap.Strings("topics", append(topics, compacted...)))
 	} else if withDemo {
 		return fmt.Errorf("-demo needs -embedded: it writes sample traffic to the broker")
 	}

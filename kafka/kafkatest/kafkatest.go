@@ -38,12 +38,11 @@ type Broker struct {
 func StartBroker(t testing.TB) *Broker {
 	t.Helper()
 	names := messages.TopicNames{}
-	var topics []string
 	for _, tp := range messages.AllTopics {
 		names[tp] = string(tp)
-		topics = append(topics, string(tp))
 	}
-	e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Partitions: Partitions, Topics: topics})
+	topics, compacted := kafka.EmbeddedTopics(names)
+	e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Partitions: Partitions, Topics: topics, Compacted: compacted})
 	require.NoError(t, err)
 	t.Cleanup(e.Close)
 	return &Broker{Embedded: e, Names: names}
@@ -201,12 +200,11 @@ func StartPersistentBroker(t testing.TB) *Broker {
 	require.NoError(t, l.Close())
 	dir := t.TempDir()
 	names := messages.TopicNames{}
-	var topics []string
 	for _, tp := range messages.AllTopics {
 		names[tp] = string(tp)
-		topics = append(topics, string(tp))
 	}
-	e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Port: port, Partitions: Partitions, Topics: topics, DataDir: dir})
+	topics, compacted := kafka.EmbeddedTopics(names)
+	e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Port: port, Partitions: Partitions, Topics: topics, Compacted: compacted, DataDir: dir})
 	require.NoError(t, err)
 	pb := &Broker{Embedded: e, Names: names, dataDir: dir, port: port}
 	t.Cleanup(func() {
@@ -227,11 +225,8 @@ func (b *Broker) Stop() {
 func (b *Broker) Start(t testing.TB) {
 	t.Helper()
 	require.NotEmpty(t, b.dataDir, "only a persistent broker restarts")
-	var topics []string
-	for _, tp := range messages.AllTopics {
-		topics = append(topics, string(tp))
-	}
-	e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Port: b.port, Partitions: Partitions, Topics: topics, DataDir: b.dataDir})
+	topics, compacted := kafka.EmbeddedTopics(b.Names)
+	e, err := kafka.StartEmbedded(kafka.EmbeddedConfig{Port: b.port, Partitions: Partitions, Topics: topics, Compacted: compacted, DataDir: b.dataDir})
 	require.NoError(t, err)
 	b.Embedded, b.stopped = e, false
 }
