@@ -201,7 +201,8 @@ func TestStartAnswersConflictsWith409(t *testing.T) {
 	start := func(route ride.Route, body string) *httptest.ResponseRecorder {
 		return s.call(http.MethodPost, "/api/transports/instance-routes/"+route.ID.String()+"/start", &kafkatest.Tenant, body)
 	}
-	w := start(subway, startBody(7))
+	// A JSON:API resource object may carry an id; it is not an attribute.
+	w := start(subway, `{"data":{"type":"start-transport","id":"x","attributes":{"characterId":7,"worldId":1,"channelId":2}}}`)
 	require.Equal(t, http.StatusNoContent, w.Code, w.Body.String())
 	assert.Equal(t, http.StatusNoContent, start(subway, startBody(7)).Code, "already riding this route: idempotent")
 

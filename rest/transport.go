@@ -234,10 +234,11 @@ type startRequest struct {
 
 // startMembers are the members a start body may have, by JSON Pointer of
 // their object. Names match exactly (encoding/json alone would take
-// "characterID" for characterId).
+// "characterID" for characterId). A resource object's id is a JSON:API
+// member, allowed and ignored.
 var startMembers = map[string][]string{
 	"":                 {"data"},
-	"/data":            {"type", "attributes"},
+	"/data":            {"type", "id", "attributes"},
 	"/data/attributes": {"characterId", "worldId", "channelId"},
 }
 
