@@ -5,9 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 )
+
+// mediaType is the JSON:API media type every /api answer carries.
+const mediaType = "application/vnd.api+json"
 
 // resource is one JSON:API resource object.
 type resource struct {
@@ -26,28 +30,69 @@ type identifier struct {
 	ID   string `json:"id"`
 }
 
-type document struct {
-	Data     any        `json:"data"`
-	Included []resource `json:"included,omitempty"`
+// links are a document's top-level links; a link that does not apply
+// (no earlier page) is omitted.
+type links struct {
+	Self string `json:"self,omitempty"`
+	Prev string `json:"prev,omitempty"`
+	Next string `json:"next,omitempty"`
 }
 
+type document struct {
+	Data     any            `json:"data"`
+	Included []resource     `json:"included,omitempty"`
+	Links    *links         `json:"links,omitempty"`
+	Meta     map[string]any `json:"meta,omitempty"`
+}
+
+// apiError is one JSON:API error object.
 type apiError struct {
-	Status string `json:"status"`
-	Title  string `json:"title"`
-	Detail string `json:"detail,omitempty"`
+	Status string       `json:"status"`
+	Title  string       `json:"title"`
+	Detail string       `json:"detail,omitempty"`
+	Source *errorSource `json:"source,omitempty"`
+}
+
+// errorSource points at what an error is about: a request header, a query
+// parameter or a member of the body (JSON Pointer).
+type errorSource struct {
+	Header    string `json:"header,omitempty"`
+	Parameter string `json:"parameter,omitempty"`
+	Pointer   string `json:"pointer,omitempty"`
+}
+
+type errorDocument struct {
+	Errors []apiError `json:"errors"`
+}
+
+// seconds is a duration as the API writes every duration: a JSON number of
+// seconds (whole seconds print as integers; a sub-second remainder as a
+// decimal fraction, so no precision is lost).
+type seconds time.Duration
+
+func (s seconds) MarshalJSON() ([]byte, error) {
+	return strconv.AppendFloat(nil, time.Duration(s).Seconds(), 'f', -1, 64), nil
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/vnd.api+json")
+	writeTyped(w, mediaType, status, v)
+}
+
+func writeTyped(w http.ResponseWriter, contentType string, status int, v any) {
+	w.Header().Set("Content-Type", contentType)
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
 
 func writeDoc(w http.ResponseWriter, data any, included ...resource) {
-	if data == nil {
-		data = []resource{}
+	writeDocument(w, document{Data: data, Included: included})
+}
+
+func writeDocument(w http.ResponseWriter, d document) {
+	if d.Data == nil {
+		d.Data = []resource{}
 	}
-	writeJSON(w, http.StatusOK, document{Data: data, Included: included})
+	writeJSON(w, http.StatusOK, d)
 }
 
 // writeList answers a collection: one resource per item, [] when empty.
@@ -74,8 +119,17 @@ func writeByID[T any](w http.ResponseWriter, r *http.Request, what string, find 
 	writeDoc(w, res(it))
 }
 
+// newError is the error object of status with detail.
+func newError(status int, detail string) apiError {
+	return apiError{Status: strconv.Itoa(status), Title: http.StatusText(status), Detail: detail}
+}
+
 func writeError(w http.ResponseWriter, status int, detail string) {
-	writeJSON(w, status, map[string][]apiError{"errors": {{
-		Status: strconv.Itoa(status), Title: http.StatusText(status), Detail: detail,
-	}}})
+	writeErrors(w, status, newError(status, detail))
+}
+
+// writeErrors answers an error document; status is the HTTP status, which
+// every error object shares.
+func writeErrors(w http.ResponseWriter, status int, errs ...apiError) {
+	writeJSON(w, status, errorDocument{Errors: errs})
 }

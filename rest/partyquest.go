@@ -18,16 +18,18 @@ import (
 
 type questAPI struct{ s *quest.Subsystem }
 
-func (a questAPI) routes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/party-quests/definitions", withTenant(a.definitions))
-	mux.HandleFunc("GET /api/party-quests/definitions/{id}", withTenant(a.definition))
-	mux.HandleFunc("GET /api/party-quests/definitions/quest/{questId}", withTenant(a.definitionByQuest))
-	mux.HandleFunc("POST /api/party-quests/definitions/validate", withTenant(a.validate))
-	mux.HandleFunc("GET /api/party-quests/instances", withTenant(a.instances))
-	mux.HandleFunc("GET /api/party-quests/instances/{id}", withTenant(a.instance))
+func (a questAPI) routes(mux *http.ServeMux, api *api) {
+	withTenant := api.withTenant
+	mux.Handle("GET /api/party-quests/definitions", withTenant(a.definitions))
+	mux.Handle("GET /api/party-quests/definitions/{id}", withTenant(a.definition))
+	mux.Handle("GET /api/party-quests/definitions/quest/{questId}", withTenant(a.definitionByQuest))
+	// validate loads nothing: any tenant may check files, known or not.
+	mux.Handle("POST /api/party-quests/definitions/validate", withHeaders(a.validate))
+	mux.Handle("GET /api/party-quests/instances", withTenant(a.instances))
+	mux.Handle("GET /api/party-quests/instances/{id}", withTenant(a.instance))
 	// One pattern for both two-segment paths: ServeMux cannot order
 	// "instances/character/{c}" against "instances/{id}/stage".
-	mux.HandleFunc("GET /api/party-quests/instances/{a}/{b}", withTenant(func(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
+	mux.Handle("GET /api/party-quests/instances/{a}/{b}", withTenant(func(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
 		switch {
 		case r.PathValue("a") == "character":
 			a.ofCharacter(w, r.PathValue("b"), r, t)
@@ -78,7 +80,18 @@ func (a questAPI) validate(w http.ResponseWriter, r *http.Request, _ tenant.Tena
 	for i, f := range files {
 		raw[i] = f
 	}
-	writeJSON(w, http.StatusOK, a.s.Validate(raw))
+	results := a.s.Validate(raw)
+	data := make([]resource, len(results))
+	valid := 0
+	for i, res := range results {
+		// The id is the file's position in the request: results are per
+		// file, and a file need not have a (unique) questId.
+		data[i] = resource{Type: "definition-validations", ID: strconv.Itoa(i), Attributes: res}
+		if res.Valid {
+			valid++
+		}
+	}
+	writeDocument(w, document{Data: data, Meta: map[string]any{"files": len(results), "valid": valid}})
 }
 
 type instanceAttributes struct {

@@ -57,6 +57,7 @@ func (r *Readiness) Add(name string, c Check) *Readiness {
 type NotReadyError struct {
 	Failing []string // check names
 	Reasons []error  // one per name
+	Passing []string // the checks that held, for /readyz to show them too
 }
 
 // Error is one line per failing check, "name: reason", after a summary
@@ -118,6 +119,8 @@ func notReady(checks []namedCheck, errs []error) error {
 		if err != nil {
 			nr.Failing = append(nr.Failing, checks[i].name)
 			nr.Reasons = append(nr.Reasons, err)
+		} else {
+			nr.Passing = append(nr.Passing, checks[i].name)
 		}
 	}
 	if len(nr.Failing) == 0 {

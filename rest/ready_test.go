@@ -2,9 +2,9 @@ package rest_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
-	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,18 +33,56 @@ type fakeAssigner struct{ n atomic.Int64 }
 
 func (a *fakeAssigner) Assigned() int { return int(a.n.Load()) }
 
-// failing returns the check names of a 503 body's first line.
-func failing(t *testing.T, h http.Handler) []string {
+// readyBody is the JSON answer of /readyz.
+type readyBody struct {
+	Status string `json:"status"`
+	Checks []struct {
+		Name   string `json:"name"`
+		OK     bool   `json:"ok"`
+		Detail string `json:"detail"`
+	} `json:"checks"`
+}
+
+func readyz(t *testing.T, h http.Handler) (int, readyBody) {
 	t.Helper()
 	w := get(h, "/readyz")
-	if w.Code == http.StatusOK {
+	require.Equal(t, "application/json", w.Header().Get("Content-Type"))
+	var b readyBody
+	require.NoError(t, json.Unmarshal(w.Body.Bytes(), &b), w.Body.String())
+	return w.Code, b
+}
+
+// failing returns the names of the failing checks a 503 body lists (nil on
+// 200).
+func failing(t *testing.T, h http.Handler) []string {
+	t.Helper()
+	code, b := readyz(t, h)
+	if code == http.StatusOK {
+		require.Equal(t, "ready", b.Status)
 		return nil
 	}
-	require.Equal(t, http.StatusServiceUnavailable, w.Code)
-	first, _, _ := strings.Cut(w.Body.String(), "\n")
-	names, ok := strings.CutPrefix(first, "not ready: ")
-	require.True(t, ok, "body %q", w.Body.String())
-	return strings.Split(names, ", ")
+	require.Equal(t, http.StatusServiceUnavailable, code)
+	require.Equal(t, "not ready", b.Status)
+	var names []string
+	for _, c := range b.Checks {
+		if !c.OK {
+			names = append(names, c.Name)
+		}
+	}
+	return names
+}
+
+// detail is what the 503 body says about one check ("" when it passes).
+func detail(t *testing.T, h http.Handler, check string) string {
+	t.Helper()
+	_, b := readyz(t, h)
+	for _, c := range b.Checks {
+		if c.Name == check {
+			return c.Detail
+		}
+	}
+	t.Fatalf("check %s not listed", check)
+	return ""
 }
 
 func TestReadyzNamesEveryFailingCheckUntilAllPass(t *testing.T) {
@@ -59,12 +97,12 @@ func TestReadyzNamesEveryFailingCheckUntilAllPass(t *testing.T) {
 	h := rest.New(rest.Deps{Log: zaptest.NewLogger(t), Metrics: metrics.New(), Ready: r.Ready})
 
 	assert.Equal(t, []string{"broker_reachable", "partitions_assigned", "state_restored"}, failing(t, h))
-	body := get(h, "/readyz").Body.String()
-	assert.Contains(t, body, "broker_reachable: connection refused")
-	assert.Contains(t, body, "partitions_assigned: 2 of 2 consumer groups have no partition assigned")
+	assert.Equal(t, "connection refused", detail(t, h, rest.CheckBroker))
+	assert.Equal(t, "2 of 2 consumer groups have no partition assigned", detail(t, h, rest.CheckPartitions))
 
 	broker.err.Store(nil)
 	assert.Equal(t, []string{"partitions_assigned", "state_restored"}, failing(t, h))
+	assert.Empty(t, detail(t, h, rest.CheckBroker), "a passing check is listed as ok")
 	transport.n.Store(4)
 	assert.Equal(t, []string{"partitions_assigned", "state_restored"}, failing(t, h), "every group needs partitions")
 	quests.n.Store(1)

@@ -1,10 +1,14 @@
 package rest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"slices"
+	"sort"
 	"strconv"
 	"time"
 
@@ -21,6 +25,7 @@ import (
 type transportAPI struct {
 	s   *transport.Subsystem
 	log *zap.Logger
+	now func() time.Time
 }
 
 type routeAttributes struct {
@@ -31,11 +36,11 @@ type routeAttributes struct {
 	DestinationMapID uint32   `json:"destinationMapId"`
 	ObservationMapID uint32   `json:"observationMapId"`
 	State            string   `json:"state"`
-	// Durations are integer nanoseconds, as the reference's Go Duration.
-	CycleInterval  time.Duration `json:"cycleInterval"`
-	BoardingWindow time.Duration `json:"boardingWindow"`
-	PreDeparture   time.Duration `json:"preDeparture"`
-	Travel         time.Duration `json:"travelDuration"`
+	// Durations are seconds, as everywhere in the API.
+	CycleInterval  seconds `json:"cycleInterval"`
+	BoardingWindow seconds `json:"boardingWindow"`
+	PreDeparture   seconds `json:"preDeparture"`
+	Travel         seconds `json:"travelDuration"`
 }
 
 type tripAttributes struct {
@@ -45,14 +50,17 @@ type tripAttributes struct {
 	Arrival        time.Time `json:"arrival"`
 }
 
-func routeResource(v transport.RouteView) (resource, []resource) {
+// routeResource is a route with the trips of the window as its schedule
+// relationship, and those trips to include.
+func routeResource(v transport.RouteView, win tripWindow) (resource, []resource) {
 	r := v.Route
 	res := resource{Type: "routes", ID: r.ID.String(), Attributes: routeAttributes{
 		Name: r.Name, StartMapID: r.StartMapID, StagingMapID: r.StagingMapID, EnRouteMapIDs: r.EnRouteMapIDs,
 		DestinationMapID: r.DestinationMapID, ObservationMapID: r.ObservationMapID, State: string(v.State),
-		CycleInterval: r.CycleInterval, BoardingWindow: r.BoardingWindow, PreDeparture: r.PreDeparture, Travel: r.Travel,
+		CycleInterval: seconds(r.CycleInterval), BoardingWindow: seconds(r.BoardingWindow),
+		PreDeparture: seconds(r.PreDeparture), Travel: seconds(r.Travel),
 	}}
-	trips := tripResources(v.Trips)
+	trips := tripResources(win.trips(v.Trips))
 	ids := make([]identifier, len(trips))
 	for i, t := range trips {
 		ids[i] = identifier{Type: t.Type, ID: t.ID}
@@ -70,16 +78,30 @@ func tripResources(trips []schedule.Trip) []resource {
 	return out
 }
 
+// window reads the request's trip window, answering 400 when it is bad.
+func (a transportAPI) window(w http.ResponseWriter, r *http.Request) (tripWindow, bool) {
+	win, e := parseWindow(r, a.now())
+	if e != nil {
+		writeErrors(w, http.StatusBadRequest, *e)
+		return win, false
+	}
+	return win, true
+}
+
 func (a transportAPI) routes(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
 	var filter *uint32
 	if f := r.URL.Query().Get("filter[startMapId]"); f != "" {
 		v, err := strconv.ParseUint(f, 10, 32)
 		if err != nil {
-			writeError(w, http.StatusBadRequest, "filter[startMapId] must be a uint32")
+			writeErrors(w, http.StatusBadRequest, *paramError("filter[startMapId]", "filter[startMapId] must be a uint32"))
 			return
 		}
 		m := uint32(v)
 		filter = &m
+	}
+	win, ok := a.window(w, r)
+	if !ok {
+		return
 	}
 	views, err := a.s.Routes(r.Context(), t)
 	if err != nil {
@@ -92,11 +114,11 @@ func (a transportAPI) routes(w http.ResponseWriter, r *http.Request, t tenant.Te
 		if filter != nil && v.Route.StartMapID != *filter {
 			continue
 		}
-		res, trips := routeResource(v)
+		res, trips := routeResource(v, win)
 		data = append(data, res)
 		included = append(included, trips...)
 	}
-	writeDoc(w, data, included...)
+	writeDocument(w, document{Data: data, Included: included, Links: win.links(r), Meta: win.meta()})
 }
 
 func (a transportAPI) view(w http.ResponseWriter, r *http.Request, t tenant.Tenant) (transport.RouteView, bool) {
@@ -117,9 +139,13 @@ func (a transportAPI) view(w http.ResponseWriter, r *http.Request, t tenant.Tena
 }
 
 func (a transportAPI) route(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
+	win, ok := a.window(w, r)
+	if !ok {
+		return
+	}
 	if v, ok := a.view(w, r, t); ok {
-		res, trips := routeResource(v)
-		writeDoc(w, res, trips...)
+		res, trips := routeResource(v, win)
+		writeDocument(w, document{Data: res, Included: trips, Links: win.links(r), Meta: win.meta()})
 	}
 }
 
@@ -130,25 +156,29 @@ func (a transportAPI) routeState(w http.ResponseWriter, r *http.Request, t tenan
 }
 
 func (a transportAPI) routeSchedule(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
+	win, ok := a.window(w, r)
+	if !ok {
+		return
+	}
 	if v, ok := a.view(w, r, t); ok {
-		writeDoc(w, tripResources(v.Trips))
+		writeDocument(w, document{Data: tripResources(win.trips(v.Trips)), Links: win.links(r), Meta: win.meta()})
 	}
 }
 
 type instanceRouteAttributes struct {
-	Name             string        `json:"name"`
-	StartMapID       uint32        `json:"startMapId"`
-	TransitMapID     uint32        `json:"transitMapId"`
-	DestinationMapID uint32        `json:"destinationMapId"`
-	Capacity         uint32        `json:"capacity"`
-	BoardingWindow   time.Duration `json:"boardingWindow"`
-	TravelDuration   time.Duration `json:"travelDuration"`
+	Name             string  `json:"name"`
+	StartMapID       uint32  `json:"startMapId"`
+	TransitMapID     uint32  `json:"transitMapId"`
+	DestinationMapID uint32  `json:"destinationMapId"`
+	Capacity         uint32  `json:"capacity"`
+	BoardingWindow   seconds `json:"boardingWindow"`
+	TravelDuration   seconds `json:"travelDuration"`
 }
 
 func instanceRouteResource(r ride.Route) resource {
 	return resource{Type: "instance-routes", ID: r.ID.String(), Attributes: instanceRouteAttributes{
 		Name: r.Name, StartMapID: r.StartMapID, TransitMapID: r.TransitMapID, DestinationMapID: r.DestinationMapID,
-		Capacity: r.Capacity, BoardingWindow: r.BoardingWindow, TravelDuration: r.Travel}}
+		Capacity: r.Capacity, BoardingWindow: seconds(r.BoardingWindow), TravelDuration: seconds(r.Travel)}}
 }
 
 func (a transportAPI) instanceRoutes(w http.ResponseWriter, _ *http.Request, t tenant.Tenant) {
@@ -202,20 +232,112 @@ type startRequest struct {
 	} `json:"data"`
 }
 
+// startMembers are the members a start body may have, by JSON Pointer of
+// their object. Names match exactly (encoding/json alone would take
+// "characterID" for characterId). A resource object's id is a JSON:API
+// member, allowed and ignored.
+var startMembers = map[string][]string{
+	"":                 {"data"},
+	"/data":            {"type", "id", "attributes"},
+	"/data/attributes": {"characterId", "worldId", "channelId"},
+}
+
+// decodeStart reads the start body strictly: one JSON object, no unknown
+// member (the unknown attribute is named), nothing after it.
+func decodeStart(w http.ResponseWriter, r *http.Request) (startRequest, *apiError) {
+	var req startRequest
+	bad := func(pointer, detail string) *apiError {
+		e := newError(http.StatusBadRequest, detail)
+		if pointer != "" {
+			e.Source = &errorSource{Pointer: pointer}
+		}
+		return &e
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 64<<10))
+	if err != nil {
+		return req, bad("", "body: "+err.Error())
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	var generic any
+	if err := dec.Decode(&generic); err != nil {
+		return req, bad("", "body: "+err.Error())
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return req, bad("", "body: one JSON object expected, found more after it")
+	}
+	if e := unknownMember(generic, ""); e != nil {
+		return req, e
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return req, bad("", "body: "+err.Error())
+	}
+	if req.Data.Type != "start-transport" {
+		return req, bad("/data/type", `data.type must be "start-transport"`)
+	}
+	return req, nil
+}
+
+// unknownMember is the first member of v (at pointer) that startMembers
+// does not list, as a 400 naming it.
+func unknownMember(v any, pointer string) *apiError {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil // a wrong type is json.Unmarshal's to report
+	}
+	names := make([]string, 0, len(obj))
+	for name := range obj {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		child := pointer + "/" + name
+		allowed := slices.Contains(startMembers[pointer], name)
+		if !allowed {
+			what := "member"
+			if pointer == "/data/attributes" {
+				what = "attribute"
+			}
+			e := newError(http.StatusBadRequest, fmt.Sprintf("unknown %s %q", what, name))
+			e.Source = &errorSource{Pointer: child}
+			return &e
+		}
+		if _, nested := startMembers[child]; nested {
+			if e := unknownMember(obj[name], child); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// statusOf is the HTTP status of a refusal.
+func statusOf(reason messages.Reason) int {
+	switch reason {
+	case messages.ReasonUnknownTarget:
+		return http.StatusNotFound
+	case messages.ReasonConflict, messages.ReasonWrongState, messages.ReasonNotMember:
+		return http.StatusConflict
+	case messages.ReasonLookupFailed:
+		return http.StatusBadGateway
+	case messages.ReasonPanic:
+		return http.StatusInternalServerError
+	default:
+		return http.StatusBadRequest
+	}
+}
+
 // start is the REST twin of the START command; 204 once the warp and the
-// STARTED event are committed.
+// STARTED event are committed (and for a character already riding this
+// route), 409 when the character rides another route or the route is
+// shutting down.
 func (a transportAPI) start(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
 	id, ok := pathUUID(w, r)
 	if !ok {
 		return
 	}
-	var req startRequest
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 64<<10)).Decode(&req); err != nil {
-		writeError(w, http.StatusBadRequest, "body: "+err.Error())
-		return
-	}
-	if req.Data.Type != "start-transport" {
-		writeError(w, http.StatusBadRequest, `data.type must be "start-transport"`)
+	req, bad := decodeStart(w, r)
+	if bad != nil {
+		writeErrors(w, http.StatusBadRequest, *bad)
 		return
 	}
 	at := req.Data.Attributes
@@ -224,13 +346,12 @@ func (a transportAPI) start(w http.ResponseWriter, r *http.Request, t tenant.Ten
 	switch {
 	case err == nil:
 		w.WriteHeader(http.StatusNoContent)
-	case errors.As(err, &rej) && rej.Reason == messages.ReasonUnknownTarget:
-		writeError(w, http.StatusNotFound, rej.Detail)
-	case errors.As(err, &rej) && rej.Reason == messages.ReasonPanic:
-		a.log.Error("start transport failed inside the service", zap.Error(err))
-		writeError(w, http.StatusInternalServerError, rej.Detail)
 	case errors.As(err, &rej):
-		writeError(w, http.StatusBadRequest, rej.Error())
+		status := statusOf(rej.Reason)
+		if status == http.StatusInternalServerError {
+			a.log.Error("start transport failed inside the service", zap.Error(err))
+		}
+		writeError(w, status, rej.Detail)
 	default:
 		a.log.Error("start transport", zap.Error(err))
 		writeError(w, http.StatusInternalServerError, err.Error())

@@ -26,6 +26,10 @@ type Config struct {
 	Transport       bool   // SUBSYSTEMS contains "transport"
 	PartyQuests     bool   // SUBSYSTEMS contains "partyquest"
 	ShutdownTimeout time.Duration
+	// RESTToken (REST_TOKEN), when set, is the bearer token that POST
+	// …/instance-routes/{id}/start and the board require (rest.Deps.Token);
+	// unset leaves them open, as make run needs.
+	RESTToken string
 	// ChangelogPartitions is the partition count of the topics the service
 	// creates itself when missing (CHANGELOG_PARTITIONS, default 12).
 	ChangelogPartitions int
@@ -47,6 +51,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		PartiesURL:          getenv("PARTIES_SERVICE_URL"),
 		GuildsURL:           getenv("GUILDS_SERVICE_URL"),
 		TxnIDPrefix:         getenv("TRANSACTIONAL_ID_PREFIX"),
+		RESTToken:           getenv("REST_TOKEN"),
 		ShutdownTimeout:     30 * time.Second,
 		ChangelogPartitions: 12,
 		Topics:              messages.TopicNamesFromEnv(getenv),
