@@ -68,6 +68,8 @@ func environment() []EnvVar {
 		{Name: "TOPIC_CREATION", Default: "auto", ReadBy: ReadByConfig,
 			Doc: "auto: create the service's own topics when missing; never: refuse to start when a topic of the service's own is missing"},
 		{Name: "SHUTDOWN_TIMEOUT", Default: "30s", ReadBy: ReadByConfig, Doc: "bound on the graceful shutdown"},
+		{Name: "REST_TOKEN", ReadBy: ReadByConfig,
+			Doc: "when set, the start endpoint and the board need Authorization: Bearer <token>; unset: open"},
 		{Name: "LOG_LEVEL", Default: "info", ReadBy: ReadByCommand, Doc: "zap level; console output on a terminal, JSON otherwise"},
 		{Name: "EMBEDDED_KAFKA_PORT", Default: "9092", ReadBy: ReadByCommand, Doc: "port of the in-process broker of -embedded"},
 	}

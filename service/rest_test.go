@@ -125,7 +125,8 @@ func TestScheduledRoutesReadAPI(t *testing.T) {
 	assert.Equal(t, "boat-orbis-ellinia", r["attributes"].(map[string]any)["name"])
 	id := r["id"].(string)
 
-	status, doc = call(t, "GET", base+"/api/transports/routes/"+id+"/schedule", "", true)
+	midnight := time.Now().UTC().Truncate(24 * time.Hour).Format(time.RFC3339)
+	status, doc = call(t, "GET", base+"/api/transports/routes/"+id+"/schedule?window=86400&from="+midnight, "", true)
 	require.Equal(t, http.StatusOK, status)
 	assert.Len(t, doc["data"], 95, "the boat's trips today")
 	status, doc = call(t, "GET", base+"/api/transports/routes/"+id+"/state", "", true)

@@ -98,7 +98,7 @@ func New(ctx context.Context, cfg Config, log *zap.Logger, opts ...Option) (*Ser
 	}
 	s.listener = l
 	s.http = &http.Server{Handler: rest.New(rest.Deps{Log: log.Named("rest"), Metrics: s.metrics,
-		Transport: s.transport, Quests: s.quests, Ready: s.readiness().Ready}), ReadHeaderTimeout: 5 * time.Second}
+		Transport: s.transport, Quests: s.quests, Ready: s.readiness().Ready, Token: cfg.RESTToken}), ReadHeaderTimeout: 5 * time.Second}
 	return s, nil
 }
 

@@ -138,4 +138,3 @@ func TestServiceStartsAndServesWhereTopicsArePreCreatedAndCreationFails(t *testi
 	}
 	t.Logf("STARTED read back %s after New began", time.Since(start))
 }
-
