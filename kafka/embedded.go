@@ -19,7 +19,7 @@ type EmbeddedConfig struct {
 	// Compacted are created up front with cleanup.policy=compact (the
 	// changelogs), with the same partition count.
 	Compacted []string
-	DataDir    string   // persist the log here (empty: memory only)
+	DataDir   string // persist the log here (empty: memory only)
 }
 
 // Embedded is an in-process single-node Kafka-protocol broker (kfake) on
