@@ -16,7 +16,7 @@ import (
 // team plays one quest again and again. Its k (position among all teams)
 // and run number decide, deterministically, the variations of a run:
 //
-//	forfeit at stage 1                 when (run+k)%3 == 2
+//	forfeit at stage 1                 when (run+k)%3 == 1
 //	stay in the bonus room until its timer ends   when (run+k)%2 == 0
 //	wait out a timed registration window          when run%2 == 1
 //	let a puzzle's stage timer run out            when (run+k)%5 == 4
@@ -250,7 +250,7 @@ func (d *Demo) playStage(ctx context.Context, t *team, i int) {
 	inst := t.instance
 	still := func() bool { return t.instance == inst && t.stage == i }
 	timer := time.Duration(st.Duration) * time.Second
-	if i == 1 && t.variant(3, 2) {
+	if i == 1 && t.variant(3, 1) {
 		d.later(d.think(5*time.Second), func() {
 			if still() {
 				d.log.Info("party forfeits", zap.String("party", t.name), zap.String("quest", t.def.Name), zap.String("stage", st.Name))
