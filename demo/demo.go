@@ -1,13 +1,32 @@
-// Package demo drives a locally running service with sample game traffic,
-// the way the channel servers and other services would, and logs every
-// record the service produces. It exists for `make run`: a newcomer sees
-// boats depart, rides start and arrive, and party quests run.
+// Package demo plays the rest of the game server against a locally running
+// service, and logs every record the service produces. It exists for
+// `make run`:
+//
+//   - as the channel servers do, it answers every CHANGE_MAP with
+//     CHARACTER_EXIT from the character's old map and CHARACTER_ENTER into
+//     the new one, so the service's presence index follows the warps;
+//   - travellers walk to a scheduled route's staging room, are boarded at
+//     departure, ride, arrive at the destination and move on to another
+//     route;
+//   - riders walk to an instance route's start map and START a ride;
+//   - parties play every sample party quest to its end, stage by stage by
+//     its clear conditions (items, monster kills, puzzles), failing a clear
+//     attempt now and then, sometimes forfeiting, sometimes letting a stage
+//     or registration timer run out;
+//   - a summary line every minute counts what happened.
+//
+// Log lines name routes and quests, not bare UUIDs. All of the demo's work
+// runs on one goroutine (plus one tailing the outputs and the small guilds
+// service); a panic in a handler is logged, never fatal. Close stops them all.
 package demo
 
 import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -22,20 +41,116 @@ import (
 	"github.com/gamehost/transitquest/service"
 )
 
-// Demo is the traffic generator and output tail.
+// world and channel the demo plays on.
+const (
+	world   byte = 0
+	channel byte = 1
+)
+
+// Option adjusts a Demo.
+type Option func(*Demo)
+
+// WithPace scales the demo's own think times (a party's time to collect
+// items, a traveller's walk, ...): 1 is the default real pace, 0.1 ten
+// times faster. The service's timers (schedules, stage limits) are not
+// affected.
+func WithPace(p float64) Option {
+	return func(d *Demo) {
+		if p > 0 {
+			d.pace = p
+		}
+	}
+}
+
+// WithSummaryEvery sets the interval of the summary line (default 1m).
+func WithSummaryEvery(every time.Duration) Option {
+	return func(d *Demo) {
+		if every > 0 {
+			d.summaryEvery = every
+		}
+	}
+}
+
+// WithReadyURL makes the demo wait, before sending anything, until GET url
+// answers 200 (the service's /readyz): map status is consumed from the
+// latest offset, so an ENTER sent before the service joined would be lost.
+// It gives up waiting after a minute.
+func WithReadyURL(url string) Option { return func(d *Demo) { d.readyURL = url } }
+
+// WithSeed makes the demo's random choices repeatable.
+func WithSeed(seed uint64) Option {
+	return func(d *Demo) { d.rnd = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }
+}
+
+// Demo is the game-server stand-in and output tail.
 type Demo struct {
-	log     *zap.Logger
-	names   messages.TopicNames
-	tenant  config.Tenant
-	client  *kgo.Client
-	tail    *kgo.Client
-	mu      sync.Mutex
-	pending []action
-	nextID  uint32
-	rounds  int
-	parties map[uint32]uint32    // partyId → the member who speaks for it
-	leaders map[uuid.UUID]uint32 // instance → that member
+	log          *zap.Logger
+	names        messages.TopicNames
+	tenant       config.Tenant
+	client       *kgo.Client
+	tail         *kgo.Client
+	pace         float64
+	summaryEvery time.Duration
+	readyURL     string
+	rnd          *rand.Rand
+
+	// Owned by the loop goroutine.
+	pending    []action
+	nextID     uint32
+	at         map[uint32]location // where each character is, as the demo told the service
+	travellers map[uint32]*traveller
+	riders     map[uint32]*rider
+	teams      []*team
+	byInstance map[uuid.UUID]*team
+	routeNames map[uuid.UUID]string
+	mapNames   map[uint32]string
+	started    time.Time
+
+	statsMu sync.Mutex
+	stats   Stats
+
+	guilds   *guilds
+	listener net.Listener
+	server   *http.Server
+
+	records chan *kgo.Record
 	wg      sync.WaitGroup
+}
+
+// Stats counts what the demo saw; Snapshot returns a copy.
+type Stats struct {
+	QuestsStarted      int
+	QuestsCompleted    int
+	QuestsFailed       map[string]int // by reason
+	InstancesDestroyed int
+	ClearAttemptsFail  int
+	Forfeits           int
+	Boarded            int // travellers put on board at a departure
+	Arrived            int // travellers warped to their route's destination
+	Departures         int
+	RidesStarted       int
+	RidesCompleted     int
+	RidesCancelled     int
+	MapChanges         int // CHANGE_MAP commands answered
+	Rejected           int // records on the dead-letter topic
+}
+
+// Snapshot returns a copy of the counters.
+func (d *Demo) Snapshot() Stats {
+	d.statsMu.Lock()
+	defer d.statsMu.Unlock()
+	s := d.stats
+	s.QuestsFailed = map[string]int{}
+	for k, v := range d.stats.QuestsFailed {
+		s.QuestsFailed[k] = v
+	}
+	return s
+}
+
+func (d *Demo) count(f func(*Stats)) {
+	d.statsMu.Lock()
+	defer d.statsMu.Unlock()
+	f(&d.stats)
 }
 
 type action struct {
@@ -43,23 +158,39 @@ type action struct {
 	do func()
 }
 
-// New connects to the broker the service uses and loads the same
-// configuration to know the sample routes and quests.
-func New(cfg service.Config, log *zap.Logger) (*Demo, error) {
-	var opts []config.Option
+type location struct {
+	mapID    uint32
+	instance uuid.UUID
+	channel  byte
+}
+
+// New connects to the broker the service uses, loads the same configuration
+// to know the sample routes and quests, and starts a small guilds service
+// (see GuildsURL).
+func New(cfg service.Config, log *zap.Logger, opts ...Option) (*Demo, error) {
+	var copts []config.Option
 	if cfg.DefinitionsPath != "" { // the service loads these too
-		opts = append(opts, config.WithDefinitionsPath(cfg.DefinitionsPath))
+		copts = append(copts, config.WithDefinitionsPath(cfg.DefinitionsPath))
 	}
-	c, _, err := config.Load(cfg.ConfigPath, opts...)
+	c, _, err := config.Load(cfg.ConfigPath, copts...)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
 	if len(c.Tenants) == 0 {
 		return nil, fmt.Errorf("demo: %s has no tenant", cfg.ConfigPath)
 	}
+	d := &Demo{log: log, names: cfg.Topics, tenant: c.Tenants[0], pace: 1, summaryEvery: time.Minute,
+		rnd: rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 7)), nextID: 100000,
+		at: map[uint32]location{}, travellers: map[uint32]*traveller{}, riders: map[uint32]*rider{},
+		byInstance: map[uuid.UUID]*team{}, routeNames: map[uuid.UUID]string{}, mapNames: map[uint32]string{},
+		records: make(chan *kgo.Record, 1024), guilds: newGuilds()}
+	d.stats.QuestsFailed = map[string]int{}
+	for _, o := range opts {
+		o(d)
+	}
+	d.indexNames()
 	seeds := kgo.SeedBrokers(strings.Split(cfg.Bootstrap, ",")...)
-	client, err := kgo.NewClient(seeds)
-	if err != nil {
+	if d.client, err = kgo.NewClient(seeds); err != nil {
 		return nil, fmt.Errorf("demo producer: %w", err)
 	}
 	outs := []string{}
@@ -67,27 +198,36 @@ func New(cfg service.Config, log *zap.Logger) (*Demo, error) {
 		messages.CommandTopicCharacter, messages.EventTopicPartyQuestStatus, messages.DeadLetterTopic} {
 		outs = append(outs, cfg.Topics.Name(t))
 	}
-	tail, err := kgo.NewClient(seeds, kgo.ConsumeTopics(outs...), kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+	d.tail, err = kgo.NewClient(seeds, kgo.ConsumeTopics(outs...), kgo.FetchIsolationLevel(kgo.ReadCommitted()),
 		kgo.ConsumeResetOffset(kgo.NewOffset().AtEnd()))
 	if err != nil {
-		client.Close()
+		d.client.Close()
 		return nil, fmt.Errorf("demo tail: %w", err)
 	}
-	return &Demo{log: log, names: cfg.Topics, tenant: c.Tenants[0], client: client, tail: tail, nextID: 100000,
-		parties: map[uint32]uint32{}, leaders: map[uuid.UUID]uint32{}}, nil
+	if err := d.startGuilds(); err != nil {
+		d.tail.Close()
+		d.client.Close()
+		return nil, err
+	}
+	return d, nil
 }
 
-// Close waits for the demo's goroutines (ctx must have ended) and releases
-// both clients.
+// Close waits for the demo's goroutines (the ctx given to Start must have
+// ended) and releases the clients and the guilds service.
 func (d *Demo) Close() {
+	d.stopGuilds()
 	d.wg.Wait()
 	d.tail.Close()
 	d.client.Close()
 }
 
-// Start produces traffic and logs outputs on goroutines of its own until
-// ctx ends; Close waits for them.
-func (d *Demo) Start(ctx context.Context) {
+// Start plays on goroutines of its own until ctx ends; Close waits for
+// them. Options given here (WithReadyURL, known only once the service
+// listens) apply before anything starts.
+func (d *Demo) Start(ctx context.Context, opts ...Option) {
+	for _, o := range opts {
+		o(d)
+	}
 	d.wg.Add(2)
 	go func() {
 		defer d.wg.Done()
@@ -95,100 +235,129 @@ func (d *Demo) Start(ctx context.Context) {
 	}()
 	go func() {
 		defer d.wg.Done()
-		d.run(ctx)
+		d.loop(ctx)
 	}()
 }
 
-func (d *Demo) run(ctx context.Context) {
-	d.produce(ctx, messages.EventTopicChannelStatus, nil, messages.ChannelStatusEvent{Type: messages.TypeChannelStarted, WorldID: 0, ChannelID: 1, IPAddress: "127.0.0.1", Port: 7575})
-	round := time.NewTicker(20 * time.Second)
-	defer round.Stop()
-	step := time.NewTicker(500 * time.Millisecond)
-	defer step.Stop()
-	d.round(ctx)
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-round.C:
-			d.round(ctx)
-		case <-step.C:
-			d.runDue()
-		}
-	}
-}
-
-// round: a passenger waits in every staging room, two characters take each
-// on-demand ride, and a party registers for the first party quest.
-func (d *Demo) round(ctx context.Context) {
-	for _, r := range d.tenant.Routes {
-		c := d.character()
-		d.produce(ctx, messages.EventTopicMapStatus, messages.IntKey(c), messages.MapStatusEvent[messages.CharacterBody]{
-			WorldID: 0, ChannelID: 1, MapID: r.StagingMapID, Type: messages.TypeCharacterEnter, Body: messages.CharacterBody{CharacterID: c}})
-	}
-	for _, r := range d.tenant.InstanceRoutes {
-		for i := 0; i < 2; i++ {
-			c := d.character()
-			d.produce(ctx, messages.CommandTopicInstanceTransport, messages.IntKey(c), messages.CharacterEvent[messages.StartTransportBody]{
-				WorldID: 0, CharacterID: c, Type: messages.TypeStart, Body: messages.StartTransportBody{RouteID: r.ID, ChannelID: 1}})
-		}
-	}
-	d.rounds++
-	if len(d.tenant.QuestDefinitions) > 0 {
-		def := d.tenant.QuestDefinitions[0]
-		// Each round's party plays on its own channel: the quest's field
-		// lock allows one run per channel.
-		channel := byte(d.rounds%20 + 1)
-		party := d.character()
-		for i := 0; i < 4; i++ {
-			c := d.character()
-			if i == 0 {
-				d.mu.Lock()
-				d.parties[party] = c
-				d.mu.Unlock()
-			}
-			d.produce(ctx, messages.CommandTopicPartyQuest, messages.IntKey(c), messages.Command[messages.RegisterBody]{
-				WorldID: 0, CharacterID: c, Type: messages.TypeRegister,
-				Body: messages.RegisterBody{QuestID: def.QuestID, PartyID: party, ChannelID: channel, MapID: def.Registration.MapID}})
-		}
-	}
+// think scales one of the demo's own delays by the pace.
+func (d *Demo) think(base time.Duration) time.Duration {
+	return time.Duration(float64(base) * d.pace)
 }
 
 func (d *Demo) character() uint32 {
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.nextID++
 	return d.nextID
 }
 
 func (d *Demo) later(after time.Duration, do func()) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
 	d.pending = append(d.pending, action{at: time.Now().Add(after), do: do})
 }
 
+// safely runs f, logging a panic instead of crashing the process.
+func (d *Demo) safely(what string, f func()) {
+	defer func() {
+		if r := recover(); r != nil {
+			d.log.Error("demo: recovered from a panic", zap.String("in", what), zap.Any("panic", r), zap.Stack("stack"))
+		}
+	}()
+	f()
+}
+
+func (d *Demo) loop(ctx context.Context) {
+	d.waitReady(ctx)
+	if ctx.Err() != nil {
+		return
+	}
+	d.started = time.Now()
+	d.safely("setup", func() {
+		d.channelStarted(ctx)
+		d.startTravellers(ctx)
+		d.startTeams(ctx)
+		d.rideRound(ctx)
+	})
+	step := time.NewTicker(200 * time.Millisecond)
+	defer step.Stop()
+	summary := time.NewTicker(d.summaryEvery)
+	defer summary.Stop()
+	rides := time.NewTicker(max(d.think(30*time.Second), time.Second))
+	defer rides.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case r := <-d.records:
+			d.safely("record", func() { d.handle(ctx, r) })
+		case <-step.C:
+			d.runDue()
+		case <-rides.C:
+			d.safely("rides", func() { d.rideRound(ctx) })
+		case <-summary.C:
+			d.safely("summary", func() {
+				d.channelStarted(ctx) // harmless again; covers a service that missed the first
+				d.summary()
+			})
+		}
+	}
+}
+
+func (d *Demo) waitReady(ctx context.Context) {
+	if d.readyURL == "" {
+		return
+	}
+	deadline := time.Now().Add(time.Minute)
+	hc := &http.Client{Timeout: 2 * time.Second}
+	for ctx.Err() == nil && time.Now().Before(deadline) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, d.readyURL, nil)
+		if err == nil {
+			if resp, err := hc.Do(req); err == nil {
+				resp.Body.Close()
+				if resp.StatusCode == http.StatusOK {
+					return
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+	if ctx.Err() == nil {
+		d.log.Warn("demo: the service is not ready after a minute; playing anyway", zap.String("url", d.readyURL))
+	}
+}
+
 func (d *Demo) runDue() {
-	d.mu.Lock()
+	now := time.Now()
 	var due []action
 	keep := d.pending[:0]
 	for _, a := range d.pending {
-		if time.Now().After(a.at) {
+		if !now.Before(a.at) {
 			due = append(due, a)
 		} else {
 			keep = append(keep, a)
 		}
 	}
 	d.pending = keep
-	d.mu.Unlock()
 	for _, a := range due {
-		a.do()
+		d.safely("action", a.do)
+	}
+}
+
+func (d *Demo) channelStarted(ctx context.Context) {
+	d.produce(ctx, messages.EventTopicChannelStatus, nil, messages.ChannelStatusEvent{
+		Type: messages.TypeChannelStarted, WorldID: world, ChannelID: channel, IPAddress: "127.0.0.1", Port: 7575})
+	for _, t := range d.teams { // parties play on channels of their own
+		if t.channel != channel {
+			d.produce(ctx, messages.EventTopicChannelStatus, nil, messages.ChannelStatusEvent{
+				Type: messages.TypeChannelStarted, WorldID: world, ChannelID: t.channel, IPAddress: "127.0.0.1", Port: 7575 + int(t.channel)})
+		}
 	}
 }
 
 func (d *Demo) produce(ctx context.Context, topic messages.Topic, key []byte, v any) {
 	raw, err := json.Marshal(v)
 	if err != nil {
-		d.log.Error("encode", zap.Error(err))
+		d.log.Error("demo: encode", zap.Error(err))
 		return
 	}
 	var hs []kgo.RecordHeader
@@ -197,88 +366,41 @@ func (d *Demo) produce(ctx context.Context, topic messages.Topic, key []byte, v 
 	}
 	d.client.Produce(ctx, &kgo.Record{Topic: d.names.Name(topic), Key: key, Value: raw, Headers: hs}, func(_ *kgo.Record, err error) {
 		if err != nil && ctx.Err() == nil {
-			d.log.Warn("produce", zap.Error(err))
+			d.log.Warn("demo: produce", zap.Error(err))
 		}
 	})
 }
 
-// tailOutputs logs what the service emits and plays the party's part in
-// its quest: start it, fill each stage's counters, clear and advance.
-func (d *Demo) tailOutputs(ctx context.Context) {
-	for ctx.Err() == nil {
-		fs := d.tail.PollFetches(ctx)
-		fs.EachRecord(func(r *kgo.Record) {
-			var env struct {
-				Type        string          `json:"type"`
-				InstanceID  uuid.UUID       `json:"instanceId"`
-				CharacterID uint32          `json:"characterId"`
-				Body        json.RawMessage `json:"body"`
-			}
-			_ = json.Unmarshal(r.Value, &env)
-			d.log.Info("→ "+r.Topic, zap.String("type", env.Type), zap.ByteString("record", r.Value))
-			if r.Topic == d.names.Name(messages.EventTopicPartyQuestStatus) {
-				d.playQuest(ctx, env.Type, env.InstanceID, env.Body)
-			}
-		})
+// walk moves a character as a player does through a portal: EXIT from
+// where it is (if known), ENTER into mapID.
+func (d *Demo) walk(ctx context.Context, c uint32, ch byte, mapID uint32, instance uuid.UUID) {
+	if old, ok := d.at[c]; ok {
+		d.produce(ctx, messages.EventTopicMapStatus, messages.IntKey(c), messages.MapStatusEvent[messages.CharacterBody]{
+			TransactionID: uuid.New(), WorldID: world, ChannelID: old.channel, MapID: old.mapID, Instance: old.instance,
+			Type: messages.TypeCharacterExit, Body: messages.CharacterBody{CharacterID: c}})
 	}
+	d.produce(ctx, messages.EventTopicMapStatus, messages.IntKey(c), messages.MapStatusEvent[messages.CharacterBody]{
+		TransactionID: uuid.New(), WorldID: world, ChannelID: ch, MapID: mapID, Instance: instance,
+		Type: messages.TypeCharacterEnter, Body: messages.CharacterBody{CharacterID: c}})
+	d.at[c] = location{mapID: mapID, instance: instance, channel: ch}
 }
 
-func (d *Demo) playQuest(ctx context.Context, typ string, instance uuid.UUID, body json.RawMessage) {
-	leader := d.leaderOf(instance, typ, body)
-	if leader == 0 {
-		return
-	}
-	send := func(v any) { d.produce(ctx, messages.CommandTopicPartyQuest, messages.UUIDKey(instance), v) }
-	cmd := func(typ string) messages.Command[messages.InstanceBody] {
-		return messages.Command[messages.InstanceBody]{CharacterID: leader, Type: typ, Body: messages.InstanceBody{InstanceID: instance}}
-	}
-	switch typ {
-	case messages.TypeRegistrationOpened:
-		d.later(3*time.Second, func() { send(cmd(messages.TypeStart)) })
-	case messages.TypeStarted, messages.TypeStageAdvanced:
-		d.later(4*time.Second, func() {
-			send(messages.Command[messages.UpdateStageStateBody]{CharacterID: leader, Type: messages.TypeUpdateStageState,
-				Body: messages.UpdateStageStateBody{InstanceID: instance, ItemCounts: d.allItems()}})
-			send(cmd(messages.TypeStageClearAttempt))
-		})
-	case messages.TypeStageCleared:
-		d.later(3*time.Second, func() { send(cmd(messages.TypeStageAdvance)) })
-	}
+// forget drops a character the demo no longer plays.
+func (d *Demo) forget(c uint32) {
+	delete(d.at, c)
+	delete(d.riders, c)
 }
 
-// leaderOf finds the demo member that speaks for an instance: commands must
-// come from a participant.
-func (d *Demo) leaderOf(instance uuid.UUID, typ string, body json.RawMessage) uint32 {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if typ == messages.TypeInstanceCreated {
-		var b messages.InstanceCreatedBody
-		if json.Unmarshal(body, &b) == nil {
-			if c, ok := d.parties[b.PartyID]; ok {
-				d.leaders[instance] = c
-				delete(d.parties, b.PartyID)
-			}
-		}
+func (d *Demo) summary() {
+	s := d.Snapshot()
+	failed := 0
+	for _, n := range s.QuestsFailed {
+		failed += n
 	}
-	if typ == messages.TypeInstanceDestroyed {
-		c := d.leaders[instance]
-		delete(d.leaders, instance)
-		return c
-	}
-	return d.leaders[instance]
-}
-
-// allItems reports enough of every item any clear condition asks for.
-func (d *Demo) allItems() map[uint32]uint32 {
-	items := map[uint32]uint32{}
-	for _, def := range d.tenant.QuestDefinitions {
-		for _, s := range def.Stages {
-			for _, c := range s.ClearConditions {
-				if c.Type == "item_count" && c.ReferenceID != 0 {
-					items[c.ReferenceID] = c.Value + 1
-				}
-			}
-		}
-	}
-	return items
+	d.log.Info(fmt.Sprintf("demo summary after %s: party quests %d started, %d completed, %d failed %v, %d ended; "+
+		"%d failed clear attempts, %d forfeits; boats: %d departures, %d riders boarded, %d arrived; "+
+		"instance rides: %d started, %d completed, %d cancelled; %d map changes answered; %d rejected inputs",
+		time.Since(d.started).Round(time.Second), s.QuestsStarted, s.QuestsCompleted, failed, s.QuestsFailed, s.InstancesDestroyed,
+		s.ClearAttemptsFail, s.Forfeits, s.Departures, s.Boarded, s.Arrived,
+		s.RidesStarted, s.RidesCompleted, s.RidesCancelled, s.MapChanges, s.Rejected))
 }

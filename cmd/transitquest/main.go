@@ -18,6 +18,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -103,21 +104,40 @@ func run(log *zap.Logger, embedded, withDemo bool) error {
 	} else if withDemo {
 		return fmt.Errorf("-demo needs -embedded: it writes sample traffic to the broker")
 	}
+	var d *demo.Demo
+	if withDemo {
+		if d, err = demo.New(cfg, log.Named("demo")); err != nil {
+			return err
+		}
+		dctx, stopDemo := context.WithCancel(ctx)
+		// The service may stop on its own (a fatal error): stop the demo too.
+		defer func() { stopDemo(); d.Close() }()
+		// The demo stands in for the guilds service sharenian_trial's
+		// guild-affinity registration needs, unless one is configured.
+		if cfg.GuildsURL == "" {
+			cfg.GuildsURL = d.GuildsURL()
+		}
+		svc, err := service.New(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		d.Start(dctx, demo.WithReadyURL(readyURL(svc.Addr())))
+		return svc.Run(ctx)
+	}
 	svc, err := service.New(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	if withDemo {
-		d, err := demo.New(cfg, log.Named("demo"))
-		if err != nil {
-			return err
-		}
-		dctx, stopDemo := context.WithCancel(ctx)
-		d.Start(dctx)
-		// The service may stop on its own (a fatal error): stop the demo too.
-		defer func() { stopDemo(); d.Close() }()
-	}
 	return svc.Run(ctx)
+}
+
+// readyURL is the /readyz address of a REST listener at addr, by loopback.
+func readyURL(addr string) string {
+	_, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return ""
+	}
+	return "http://127.0.0.1:" + port + "/readyz"
 }
 
 // printTopics writes one line per topic, so operators and scripts can
