@@ -14,5 +14,7 @@
 //
 // The whole machine state is State, a JSON-serializable value: everything
 // else inside a Machine is an index derived from it, so Restore(State())
-// behaves exactly like the original machine.
+// behaves exactly like the original machine. The one exception is the list of
+// changes not yet taken (TakeChanges), which is about the owner's copy of the
+// state rather than the state: Restore starts with none.
 package ride

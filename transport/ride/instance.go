@@ -58,6 +58,11 @@ type instance struct {
 	duePos     int       // index in Machine.deadlines, -1 when absent
 	vacantPos  int       // index in Machine.vacant, -1 when absent
 	prev, next *instance // creation-order list
+
+	// Change tracking for TakeChanges; not state either.
+	pending  bool // listed in Machine.pending
+	fresh    bool // created (or restored) since the last TakeChanges
+	released bool // no longer live
 }
 
 // hasRoom reports whether one more rider fits.

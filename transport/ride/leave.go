@@ -42,6 +42,7 @@ func (m *Machine) cancel(in *instance, world byte, character uint32, reason stri
 	if i := in.riderIndex(character); i >= 0 {
 		// Order-preserving, so riders stay in boarding order.
 		in.Riders = slices.Delete(in.Riders, i, i+1)
+		m.touch(in)
 	}
 	if len(in.Riders) == 0 {
 		m.release(in)

@@ -21,6 +21,7 @@ type Machine struct {
 	seq        uint64               // next creation sequence number
 	deadlines  queue                // every live instance, by next deadline
 	vacant     queue                // boarding instances with room, oldest first
+	pending    []*instance          // changed since the last TakeChanges, unordered
 }
 
 // New returns an empty machine for route. newID generates instance ids; nil
@@ -100,6 +101,8 @@ func (m *Machine) link(in *instance) {
 	in.seq = m.seq
 	m.seq++
 	in.duePos, in.vacantPos = -1, -1
+	in.fresh = true
+	m.touch(in)
 	in.prev = m.tail
 	if m.tail != nil {
 		m.tail.next = in
@@ -137,6 +140,8 @@ func (m *Machine) release(in *instance) {
 	}
 	in.prev, in.next = nil, nil
 	m.count--
+	in.released = true
+	m.touch(in)
 }
 
 // updateVacancy keeps in listed as joinable exactly while it is boarding and

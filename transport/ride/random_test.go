@@ -68,7 +68,8 @@ func (l *rideLedger) end(character uint32, instance uuid.UUID) {
 // TestRandomOperations drives a machine with random inputs, checking the
 // invariants after every call, following every ride through its records,
 // and mirroring everything on a twin restored from JSON now and then, which
-// must answer identically.
+// must answer identically. A copy kept from TakeChanges alone must match
+// the machine after every call.
 func TestRandomOperations(t *testing.T) {
 	for seed := uint64(1); seed <= 40; seed++ {
 		t.Run(fmt.Sprint(seed), func(t *testing.T) { randomRun(t, seed) })
@@ -86,6 +87,7 @@ func randomRun(t *testing.T, seed uint64) {
 	var twin *Machine
 	var twinGen idGen
 	ledger := &rideLedger{t: t, riding: map[uint32]uuid.UUID{}, kinds: map[string]int{}}
+	copied := &mirror{byID: map[uint64]Instance{}}
 	now := t0
 
 	for step := 0; step < 1500; step++ {
@@ -140,6 +142,10 @@ func randomRun(t *testing.T, seed uint64) {
 		}
 		require.Equal(t, want, got, "twin diverged at step %d", step)
 		checkInvariants(t, m)
+		changes := m.TakeChanges()
+		require.Equal(t, changes, twin.TakeChanges(), "twin's changes diverged at step %d", step)
+		copied.apply(t, changes)
+		require.Equal(t, m.Instances(), copied.instances(), "copy from changes diverged at step %d", step)
 		require.Equal(t, len(ledger.riding), m.Riders())
 	}
 	t.Logf("starts %d, ends %d, by kind %v", ledger.starts, ledger.ends, ledger.kinds)
@@ -152,6 +158,8 @@ func randomRun(t *testing.T, seed uint64) {
 		ledger.ends++
 	}
 	require.Len(t, out, len(ended))
+	copied.apply(t, m.TakeChanges())
+	require.Empty(t, copied.instances(), "every instance released")
 	require.Empty(t, ledger.riding, "every ride ended")
 	require.Equal(t, ledger.starts, ledger.ends, "every ride ended exactly once")
 }

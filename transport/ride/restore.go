@@ -50,6 +50,7 @@ func Restore(route Route, newID func() uuid.UUID, s State) *Machine {
 			Phase:         phase,
 		}})
 	}
+	m.forgetChanges()
 	return m
 }
 

@@ -59,6 +59,7 @@ func (m *Machine) Start(world byte, character uint32, channel byte, now time.Tim
 		in.Riders = append(in.Riders, rider)
 		m.riding[character] = in
 		m.updateVacancy(in)
+		m.touch(in)
 	}
 
 	out := []messages.Record{

@@ -39,6 +39,7 @@ func (m *Machine) step(in *instance, now time.Time, ended []uint32, out []messag
 	if in.Phase == PhaseBoarding && !now.Before(in.BoardingUntil) {
 		in.Phase = PhaseInTransit
 		m.updateVacancy(in)
+		m.touch(in)
 	}
 	switch {
 	case in.Phase == PhaseInTransit && !now.Before(in.ArrivalAt):
