@@ -25,6 +25,8 @@ type Deps struct {
 	Quests    *quest.Subsystem
 	// Ready reports whether the service is ready for traffic (nil: always).
 	Ready func() error
+	// Board serves the live board at / and /board/ (nil: no board).
+	Board http.Handler
 }
 
 // New returns the HTTP handler.
@@ -54,6 +56,10 @@ func New(d Deps) http.Handler {
 	}
 	if d.Quests != nil {
 		questAPI{s: d.Quests}.routes(mux)
+	}
+	if d.Board != nil {
+		mux.Handle("GET /{$}", d.Board)
+		mux.Handle("GET /board/", d.Board)
 	}
 	return mux
 }
