@@ -134,10 +134,10 @@
   function renderEvents(s) {
     fill(document.querySelector("#events tbody"), s.events.map((e) => el("tr", {},
       el("td", { class: "num" }, hhmmss(e.time)),
-      el("td", { class: "mono" }, e.topic),
+      el("td", { class: "mono" }, e.topic.replace(/^(EVENT|COMMAND)_TOPIC_/, "")),
       el("td", {}, e.type || ""),
       el("td", {}, e.name || (e.characterId ? "character " + e.characterId : "")),
-      el("td", { class: "mono" }, e.key))), 5, "no events since start");
+      el("td", { class: "mono key", title: e.key }, e.key))), 5, "no events since start");
   }
 
   function renderOps(s) {
@@ -145,7 +145,7 @@
       el("td", { class: "mono" }, d.topic), el("td", {}, d.reason), el("td", { class: "num" }, d.count))), 3, "none");
     fill(document.querySelector("#lag tbody"), s.consumerLag.map((g) => el("tr", {},
       el("td", {}, g.group), el("td", { class: "num" }, g.total),
-      el("td", { class: "mono" }, g.partitions.filter((p) => p.lag > 0).map((p) => p.topic + "/" + p.partition + ": " + p.lag).join(", ") || g.partitions.length + " partitions, none behind"))),
+      el("td", { class: "mono" }, g.partitions.filter((p) => p.lag > 0).map((p) => p.topic + "/" + p.partition + ": " + p.lag).join(", ") || g.partitions.length + (g.partitions.length === 1 ? " partition" : " partitions") + ", none behind"))),
     3, "no consumer group owns a partition yet");
   }
 
