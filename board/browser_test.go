@@ -120,6 +120,11 @@ func TestBoardInHeadlessChromium(t *testing.T) {
 		t.Fatalf("the board did not show route %q and quest %q: %v\npage text:\n%s", routeName, questName, err, text)
 	}
 	t.Logf("board showed %q and %q %v after navigating", routeName, questName, time.Since(start).Round(time.Millisecond))
+	// The latest events come from the emitters' observer, once the quest's
+	// INSTANCE_CREATED is committed.
+	_, err = chromedp.Run(bctx, chromedp.Poll[bool](`document.querySelector("#events").innerText.includes("INSTANCE_CREATED")`,
+		chromedp.WithPollingTimeout(10*time.Second)))
+	require.NoError(t, err, "the latest events show the quest's INSTANCE_CREATED")
 
 	png, err := chromedp.Run(bctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
