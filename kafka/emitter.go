@@ -24,7 +24,20 @@ type Emitter struct {
 	out   *Outbox
 	log   *zap.Logger
 	m     *metrics.Metrics
+	// observe, when set, sees every record of each committed Emit.
+	observe Observer
 }
+
+// Observer sees one record of a committed Emit: the operation's tenant, the
+// record's logical topic, its key and its encoded value. It runs on the
+// outbox's goroutine after the commit, so it must be quick and must not
+// modify or keep a reference it would later mutate (key and value are not
+// changed by anyone after encoding).
+type Observer func(t tenant.Tenant, topic messages.Topic, key, value []byte)
+
+// Observe installs an observer of committed records (for the live board).
+// Call it before any Emit; it is not synchronised with them.
+func (e *Emitter) Observe(o Observer) { e.observe = o }
 
 // NewEmitter returns an emitter writing to out.
 func NewEmitter(names messages.TopicNames, out *Outbox, log *zap.Logger, m *metrics.Metrics) *Emitter {
@@ -69,6 +82,17 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 			e.Reject(in, messages.Reject(messages.ReasonPanic, "encode effects: %v", err))
 		}
 		return err
+	}
+	if obs := e.observe; obs != nil && len(out) > 0 {
+		committed := done
+		done = func() {
+			for i := range out {
+				obs(t, recs[i].Topic, out[i].Key, out[i].Value)
+			}
+			if committed != nil {
+				committed()
+			}
+		}
 	}
 	b := Batch{Records: out, Committed: done}
 	if in != nil {

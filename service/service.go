@@ -16,6 +16,7 @@ import (
 	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/actors/quest"
 	"github.com/gamehost/transitquest/actors/transport"
+	"github.com/gamehost/transitquest/board"
 	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/clock"
 	"github.com/gamehost/transitquest/config"
@@ -41,6 +42,8 @@ type Service struct {
 	listener   net.Listener
 	http       *http.Server
 	restored   rest.Flag // every enabled subsystem has restored its state
+
+	events *board.Events // the latest committed records, for the live board
 }
 
 // subsystem is what the service runs: actors behind a Kafka topology.
@@ -60,7 +63,7 @@ func WithClock(c clock.Clock) Option { return func(s *Service) { s.clk = c } }
 // New loads the configuration, connects to Kafka and starts the actors
 // (routes start their timetables at once); Run starts consuming.
 func New(ctx context.Context, cfg Config, log *zap.Logger, opts ...Option) (*Service, error) {
-	s := &Service{cfg: cfg, log: log, clk: clock.Real{}, metrics: metrics.New()}
+	s := &Service{cfg: cfg, log: log, clk: clock.Real{}, metrics: metrics.New(), events: board.NewEvents(0)}
 	for _, o := range opts {
 		o(s)
 	}
@@ -98,7 +101,9 @@ func New(ctx context.Context, cfg Config, log *zap.Logger, opts ...Option) (*Ser
 	}
 	s.listener = l
 	s.http = &http.Server{Handler: rest.New(rest.Deps{Log: log.Named("rest"), Metrics: s.metrics,
-		Transport: s.transport, Quests: s.quests, Ready: s.readiness().Ready, Token: cfg.RESTToken}), ReadHeaderTimeout: 5 * time.Second}
+		Transport: s.transport, Quests: s.quests, Ready: s.readiness().Ready, Token: cfg.RESTToken,
+		Board: board.New(board.Deps{Transport: s.transport, Quests: s.quests, Metrics: s.metrics, Events: s.events, Clock: s.clk}),
+	}), ReadHeaderTimeout: 5 * time.Second}
 	return s, nil
 }
 
@@ -187,6 +192,7 @@ func (s *Service) pipeline(ctx context.Context, topo kafka.Topology) (*kafka.Pip
 	topo.Route(pl.Router())
 	s.pipelines = append(s.pipelines, pl)
 	s.metrics.ConsumerLag.Add(topo.Group, pl.Lag)
+	pl.Emitter().Observe(s.events.Observe)
 	return pl, nil
 }
 
