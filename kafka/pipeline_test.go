@@ -126,7 +126,7 @@ func TestSpineEndToEnd(t *testing.T) {
 	assert.Equal(t, map[string]int{string(messages.CommandTopicCharacter): n, string(messages.EventTopicInstanceTransport): n}, perTopic)
 
 	// Offsets were committed inside the output transactions: all n inputs are done.
-	kafkatest.Eventually(t, 10*time.Second, "committed offsets to cover every input", func() bool {
+	kafkatest.EventuallyCommitted(t, b, 10*time.Second, "committed offsets to cover every input", func() bool {
 		return b.CommittedTotal(t, group, messages.CommandTopicInstanceTransport) == n
 	})
 }
@@ -143,6 +143,8 @@ func mustJSON(t *testing.T, v any) []byte {
 // by a fresh process and its whole batch appears exactly once.
 func TestFailedTransactionCommitsNothingAndIsRetriedAfterRestart(t *testing.T) {
 	b := kafkatest.StartBroker(t)
+	kafkatest.RequireExactlyOnce(t, b, "needs kfake fault injection, read_committed hiding the aborted half, "+
+		"the input's offset committed with its effects, and fencing by transactional id")
 	// Produce to the event topic fails; the CHANGE_MAP half of the batch is
 	// written to the log first, then aborted.
 	fault := b.Cluster().Fault(kfake.Fault{
@@ -218,7 +220,7 @@ func TestBadInputIsDeadLetteredWithoutStallingThePartition(t *testing.T) {
 	for _, reason := range []string{"bad_tenant", "bad_json", "unknown_type"} {
 		assert.Equal(t, 1.0, testutil.ToFloat64(m.Rejected.WithLabelValues(topic, reason)), reason)
 	}
-	kafkatest.Eventually(t, 10*time.Second, "all four inputs committed", func() bool {
+	kafkatest.EventuallyCommitted(t, b, 10*time.Second, "all four inputs committed", func() bool {
 		return b.Committed(t, group, messages.CommandTopicInstanceTransport, kafka.PartitionFor(key, kafkatest.Partitions)) == 4
 	})
 }
@@ -242,7 +244,7 @@ func TestOversizedRecordIsDeadLetteredWithinProducerLimits(t *testing.T) {
 	assert.Equal(t, strconv.Itoa(len(big)), string(size))
 	assert.Less(t, len(dead[0].Value), len(big))
 	b.NewReader(t, false, messages.CommandTopicCharacter).WaitCount(20*time.Second, 1)
-	kafkatest.Eventually(t, 10*time.Second, "both inputs committed", func() bool {
+	kafkatest.EventuallyCommitted(t, b, 10*time.Second, "both inputs committed", func() bool {
 		return b.Committed(t, group, messages.CommandTopicInstanceTransport, kafka.PartitionFor(key, kafkatest.Partitions)) == 2
 	})
 }

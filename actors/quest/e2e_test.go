@@ -7,6 +7,7 @@ package quest
 import (
 	"context"
 	"fmt"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -102,10 +103,26 @@ func (be *brokerBackend) settled() []rec {
 }
 
 func (be *brokerBackend) committed(p int32) int64 {
+	if !be.b.ExactlyOnce() {
+		kafkatest.RequireExactlyOnce(be.t, be.b, "reads a partition's committed offset, and the mock drops offsets sent to a transaction")
+	}
 	return be.b.Committed(be.t, Group, messages.CommandTopicPartyQuest, p)
 }
 
+// committedTotal is the commands committed. On the mock, which drops the
+// offsets a transaction sends, it is the commands every process read once
+// nothing is in flight (each read's transaction committed): at least once.
 func (be *brokerBackend) committedTotal() int64 {
+	if !be.b.ExactlyOnce() {
+		if testutil.ToFloat64(be.h.m.InFlight.WithLabelValues(Group)) > 0 {
+			return -1
+		}
+		var n float64
+		for _, m := range be.h.all {
+			n += testutil.ToFloat64(m.Consumed.WithLabelValues(string(messages.CommandTopicPartyQuest)))
+		}
+		return int64(n)
+	}
 	return be.b.CommittedTotal(be.t, Group, messages.CommandTopicPartyQuest)
 }
 
@@ -127,6 +144,8 @@ func TestKerningPlayedToTheEndThroughBroker(t *testing.T) {
 }
 
 func TestCrashedProcessResumesFromTheChangelogThroughBroker(t *testing.T) {
+	kafkatest.SkipOnMock(t, "the restarted process must resume after the offsets committed with its effects; "+
+		"the mock drops them, so it re-reads every command")
 	crashedProcessResumesFromTheChangelog(t, throughBroker())
 }
 
