@@ -25,6 +25,7 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 			_ = c.Pause(parts)
 		}
 		pl.nAssigned.Store(int64(len(pl.assigned)))
+		pl.countRebalance("assigned")
 		pl.log.Info("partitions assigned", zap.Int("count", len(parts)))
 	case ck.RevokedPartitions:
 		keys := make([]Source, 0, len(e.Partitions))
@@ -53,12 +54,19 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 			delete(pl.assigned, partKey{k.Topic, k.Partition})
 		}
 		pl.nAssigned.Store(int64(len(pl.assigned)))
+		pl.countRebalance("revoked")
 		if err := c.IncrementalUnassign(e.Partitions); err != nil {
 			pl.log.Error("incremental unassign", zap.Error(err))
 		}
 		pl.log.Info("partitions revoked", zap.Int("count", len(keys)), zap.Bool("lost", c.AssignmentLost()))
 	}
 	return nil
+}
+
+// countRebalance exports one assignment change and the partitions now owned.
+func (pl *Pipeline) countRebalance(kind string) {
+	pl.m.Rebalances.WithLabelValues(pl.cfg.Group, kind).Inc()
+	pl.m.Assigned.WithLabelValues(pl.cfg.Group).Set(float64(len(pl.assigned)))
 }
 
 // startOffsets makes "latest" topics start at the end when the group has

@@ -23,6 +23,8 @@ type Metrics struct {
 	TimerLateness  *prometheus.HistogramVec // kind; seconds between due and handled
 	ConsumerLag    *LagCollector            // group, topic, partition; read at scrape time
 	RestoreSeconds prometheus.Histogram
+	Rebalances     *prometheus.CounterVec // group, kind: assigned, revoked
+	Assigned       *prometheus.GaugeVec   // group; partitions this replica owns
 }
 
 // New builds and registers every collector, plus the Go runtime and process collectors.
@@ -65,9 +67,15 @@ func New() *Metrics {
 		RestoreSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name: "transitquest_state_restore_seconds", Help: "Time to restore actor state on partition assignment.",
 		}),
+		Rebalances: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "transitquest_rebalances_total", Help: "Partition assignments and revocations received, by consumer group and kind (assigned, revoked).",
+		}, []string{"group", "kind"}),
+		Assigned: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "transitquest_assigned_partitions", Help: "Partitions this replica currently owns, by consumer group.",
+		}, []string{"group"}),
 	}
 	m.Registry.MustRegister(m.Consumed, m.Produced, m.Rejected, m.DeadLettered, m.TxnDuration,
 		m.TxnFailures, m.InFlight, m.ActorRestarts, m.LiveActors, m.TimerLateness, m.ConsumerLag,
-		m.RestoreSeconds, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		m.RestoreSeconds, m.Rebalances, m.Assigned, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
