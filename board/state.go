@@ -47,6 +47,10 @@ type Route struct {
 	Next *Transition `json:"next,omitempty"`
 	// Trip is the current or next trip of today, when there is one.
 	Trip *Trip `json:"trip,omitempty"`
+	// Waiting and Aboard count the characters in the route's staging map
+	// and in its en-route maps, from the presence the service keeps.
+	Waiting int `json:"waiting"`
+	Aboard  int `json:"aboard"`
 }
 
 // Transition is what happens next to a route, and when.
@@ -158,9 +162,14 @@ func (b *board) snapshot(ctx context.Context, key string) (Snapshot, int, error)
 		if err != nil {
 			s.Problems = append(s.Problems, "routes: "+err.Error())
 		}
+		riders, err := tr.RouteRiders(ctx, t)
+		if err != nil {
+			s.Problems = append(s.Problems, "route riders: "+err.Error())
+		}
 		for _, v := range views {
 			names[v.Route.ID] = v.Route.Name
-			r := Route{ID: v.Route.ID, Name: v.Route.Name, State: string(v.State)}
+			r := Route{ID: v.Route.ID, Name: v.Route.Name, State: string(v.State),
+				Waiting: riders[v.Route.ID].Waiting, Aboard: riders[v.Route.ID].Aboard}
 			if x, ok := tr.NextTransition(t, v.Route.ID, now); ok {
 				r.Next = &Transition{At: x.At, Kind: x.Kind.String(), To: string(x.To)}
 			}

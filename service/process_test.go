@@ -94,7 +94,6 @@ type child struct {
 
 func startChild(t *testing.T, b *kafkatest.Broker, configPath string) *child {
 	t.Helper()
-	kafkatest.SkipOnMock(t, "needs look-first topic preparation (service.New creates its topics with CreateTopics, which hangs on the mock)")
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(),
 		"TRANSITQUEST_CHILD=1",

@@ -22,7 +22,6 @@ import (
 // runService runs the whole service in-process against the embedded broker.
 func runService(t *testing.T, b *kafkatest.Broker, env map[string]string) *service.Service {
 	t.Helper()
-	kafkatest.SkipOnMock(t, "needs look-first topic preparation (service.New creates its topics with CreateTopics, which hangs on the mock)")
 	base := map[string]string{"BOOTSTRAP_SERVERS": b.Bootstrap(), "REST_PORT": "0", "CHANGELOG_PARTITIONS": "4",
 		"TRANSACTIONAL_ID_PREFIX": "rest-test-" + t.Name()}
 	for k, v := range env {

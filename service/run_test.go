@@ -49,7 +49,6 @@ func goroutinesWith(frames ...string) []string {
 
 func newTestService(t *testing.T, b *kafkatest.Broker) *Service {
 	t.Helper()
-	kafkatest.SkipOnMock(t, "needs look-first topic preparation (service.New creates its topics with CreateTopics, which hangs on the mock)")
 	env := map[string]string{"BOOTSTRAP_SERVERS": b.Bootstrap(), "REST_PORT": "0", "CHANGELOG_PARTITIONS": "4",
 		"TRANSACTIONAL_ID_PREFIX": "run-test-" + t.Name(), "SHUTDOWN_TIMEOUT": "20s"}
 	cfg, err := ConfigFromEnv(func(k string) string { return env[k] })

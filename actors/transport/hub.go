@@ -50,6 +50,12 @@ func (h *hub) Handle(ctx actor.Context, msg any) {
 	switch m := msg.(type) {
 	case routesReady:
 		h.rides = m.rides
+	case ridersQuery:
+		out := make(map[uuid.UUID]RouteRiders, len(h.routes))
+		for _, r := range h.routes {
+			out[r.ID] = RouteRiders{Waiting: h.presence.Count([]uint32{r.StagingMapID}), Aboard: h.presence.Count(r.EnRouteMapIDs)}
+		}
+		m.reply <- out
 	case mapStatus:
 		h.mapStatus(ctx, m)
 	case characterStatus:

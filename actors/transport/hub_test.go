@@ -1,6 +1,7 @@
 package transport_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -12,11 +13,13 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gamehost/transitquest/actors/actortest"
+	"github.com/gamehost/transitquest/actors/transport"
 	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/kafka/kafkatest"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/schedule"
+	"github.com/gamehost/transitquest/tenant"
 	"github.com/gamehost/transitquest/transport/ride"
 )
 
@@ -269,4 +272,20 @@ func TestHubDeadLettersAnInputThatKeepsCrashingIt(t *testing.T) {
 	assert.Equal(t, messages.ReasonPanic, rej[0].Reason)
 	assert.Equal(t, float64(3), restarts(e, kindHub), "three attempts, each ending in a restart")
 	assert.Empty(t, batchOf(t, e, e.last()).Records)
+}
+
+// The hub counts, per scheduled route, who waits in its staging map and who
+// rides its en-route maps, from the presence it keeps.
+func TestHubCountsRidersPerScheduledRoute(t *testing.T) {
+	e := launch(t, setup{tenants: []config.Tenant{hubTenant()}})
+	e.enter(7, 1, dock.StagingMapID, uuid.Nil)
+	e.enter(8, 2, dock.StagingMapID, uuid.Nil)
+	e.enter(9, 1, dock.EnRouteMapIDs[0], uuid.Nil)
+	e.enter(10, 1, dock.StagingMapID, uuid.New()) // a private copy: not the route's
+	e.consumed()
+	riders, err := e.sub.RouteRiders(context.Background(), kafkatest.Tenant)
+	require.NoError(t, err)
+	assert.Equal(t, transport.RouteRiders{Waiting: 2, Aboard: 1}, riders[dock.ID])
+	_, err = e.sub.RouteRiders(context.Background(), tenant.Tenant{ID: uuid.New(), Region: "EMS"})
+	require.ErrorIs(t, err, transport.ErrNotFound)
 }

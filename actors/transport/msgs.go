@@ -52,6 +52,10 @@ type (
 	}
 	// routesReady hands the hub the PIDs of its tenant's instance-route actors.
 	routesReady struct{ rides map[uuid.UUID]*actor.PID }
+	// ridersQuery asks the hub who waits for and rides each scheduled route.
+	ridersQuery struct {
+		reply chan<- map[uuid.UUID]RouteRiders
+	}
 )
 
 // Ride actor inputs.

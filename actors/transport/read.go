@@ -123,3 +123,27 @@ func (s *Subsystem) Instances(ctx context.Context, t tenant.Tenant, id uuid.UUID
 	}
 	return ins, nil
 }
+
+// RouteRiders is who a scheduled route concerns right now, from presence:
+// the characters in its staging map (boarded, waiting to depart) and in its
+// en-route maps (riding).
+type RouteRiders struct {
+	Waiting int
+	Aboard  int
+}
+
+// RouteRiders counts, per scheduled route of the tenant, the characters
+// waiting in its staging map and aboard its en-route maps.
+func (s *Subsystem) RouteRiders(ctx context.Context, t tenant.Tenant) (map[uuid.UUID]RouteRiders, error) {
+	ta, ok := s.tenants.Get(t)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	riders, err := actors.Ask(ctx, s.sys.Root, ta.hub, func(reply chan<- map[uuid.UUID]RouteRiders) any {
+		return ridersQuery{reply: reply}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("route riders of %s: %w", t, err)
+	}
+	return riders, nil
+}

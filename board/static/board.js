@@ -66,8 +66,9 @@
       el("td", {}, badge(r.state)),
       el("td", {}, r.next ? r.next.kind.replace(/_/g, " ") + " → " + r.next.to.replace(/_/g, " ") : "no trips"),
       el("td", { class: "num" }, r.next ? countdown(r.next.at) : ""),
+      el("td", { class: "num" }, String(r.waiting) + " / " + String(r.aboard)),
       el("td", { class: "kv" }, r.trip ? "board " + hhmmss(r.trip.boardingOpen) + " · depart " + hhmmss(r.trip.departure) + " · arrive " + hhmmss(r.trip.arrival) : "none left today"),
-    )), 5, "no scheduled routes");
+    )), 6, "no scheduled routes");
   }
 
   function renderRides(s) {

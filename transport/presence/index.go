@@ -118,3 +118,19 @@ func (x *Index) unlink(character uint32, s slot) {
 		delete(x.present, ch)
 	}
 }
+
+// Count is how many characters stand in the shared copies (nil instance) of
+// maps, over every channel: the people a scheduled route would sweep from
+// them. A map listed twice counts once.
+func (x *Index) Count(maps []uint32) int {
+	n := 0
+	for ch := range x.present {
+		for i, mapID := range maps {
+			if slices.Contains(maps[:i], mapID) {
+				continue
+			}
+			n += len(x.fields[Location{WorldID: ch.WorldID, ChannelID: ch.ChannelID, MapID: mapID}])
+		}
+	}
+	return n
+}

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -137,4 +138,18 @@ func TestCrowdLeavingShrinksField(t *testing.T) {
 	assert.LessOrEqual(t, cap(x.fields[loc(0, 1, staging)]), 64)
 	assert.Len(t, x.Occupants(0, 1, staging, [16]byte{}), 10)
 	assert.Empty(t, x.checkInvariants())
+}
+
+// Count sees the shared copies of the maps on every channel, once per map,
+// and not private instances.
+func TestCountSharedCopiesOnEveryChannel(t *testing.T) {
+	x := New()
+	x.Enter(1, Location{WorldID: 0, ChannelID: 1, MapID: 100})
+	x.Enter(2, Location{WorldID: 0, ChannelID: 2, MapID: 100})
+	x.Enter(3, Location{WorldID: 0, ChannelID: 1, MapID: 200})
+	x.Enter(4, Location{WorldID: 0, ChannelID: 1, MapID: 100, Instance: uuid.New()})
+	x.Enter(5, Location{WorldID: 0, ChannelID: 1, MapID: 300})
+	assert.Equal(t, 3, x.Count([]uint32{100, 200, 100}))
+	x.Exit(1, Location{WorldID: 0, ChannelID: 1, MapID: 100})
+	assert.Equal(t, 1, x.Count([]uint32{100}))
 }
