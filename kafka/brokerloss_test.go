@@ -1,7 +1,6 @@
 package kafka_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"testing"
@@ -12,7 +11,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/kafka/kafkatest"
 	"github.com/gamehost/transitquest/messages"
 )
@@ -69,35 +67,4 @@ func TestBrokerLossLosesNothingAndDuplicatesNothing(t *testing.T) {
 		require.Equal(t, 1, n, "%s emitted once", k)
 	}
 	kafkatest.Eventually(t, 30*time.Second, "every input committed", func() bool { return committed() == 2*perBatch })
-}
-
-// With the broker gone and effects waiting to commit, Close returns by
-// its context's deadline (not after a transactional call's own timeout)
-// and says the effects were not committed.
-func TestCloseWithTheBrokerGoneReturnsByItsDeadline(t *testing.T) {
-	b := kafkatest.StartPersistentBroker(t)
-	gate := make(chan struct{})
-	pl, m, _ := startGatedPipeline(t, b, "close-broker-gone", gate)
-	in := b.Client(t)
-	route := uuid.New()
-	for c := uint32(1); c <= 50; c++ {
-		b.Produce(t, in, messages.CommandTopicInstanceTransport, messages.IntKey(c), start(c, route), kafkatest.Tenant)
-	}
-	kafkatest.Eventually(t, 30*time.Second, "inputs read", func() bool {
-		return testutil.ToFloat64(m.Consumed.WithLabelValues(string(messages.CommandTopicInstanceTransport))) == 50
-	})
-	b.Stop()
-	close(gate)
-	kafkatest.Eventually(t, 60*time.Second, "transactions failing", func() bool {
-		return testutil.ToFloat64(m.TxnFailures.WithLabelValues("abort"))+testutil.ToFloat64(m.TxnFailures.WithLabelValues("retriable")) >= 1
-	})
-	const bound = 2 * time.Second
-	ctx, cancel := context.WithTimeout(context.Background(), bound)
-	defer cancel()
-	began := time.Now()
-	err := pl.Close(ctx)
-	took := time.Since(began)
-	t.Logf("Close returned after %s: %v", took, err)
-	require.ErrorIs(t, err, kafka.ErrUncommitted)
-	assert.Less(t, took, bound+500*time.Millisecond)
 }
