@@ -1,6 +1,8 @@
 package actors
 
 import (
+	"errors"
+
 	"go.uber.org/zap"
 
 	"github.com/gamehost/transitquest/kafka"
@@ -45,7 +47,7 @@ func (o Origin) Emit(env Env, recs []messages.Record) {
 		// Either the outbox is closed (the input is read again by the
 		// partition's next owner) or the effects did not encode (Emit
 		// dead-lettered the input).
-		env.Log.Error("effects not emitted", zap.Error(err), zap.Stringer("tenant", o.Tenant))
+		notEmitted(env, "effects not emitted", err, o.Tenant)
 		if o.Reply != nil {
 			o.Reply <- err
 		}
@@ -74,9 +76,21 @@ func EmitTimer(env Env, t tenant.Tenant, recs []messages.Record, done func()) {
 		return
 	}
 	if err := env.Effects.Emit(t, kafka.Trace{}, recs, nil, done); err != nil {
-		env.Log.Error("timer effects not emitted", zap.Error(err), zap.Stringer("tenant", t))
+		notEmitted(env, "timer effects not emitted", err, t)
 		if done != nil {
 			done()
 		}
 	}
+}
+
+// notEmitted logs effects that were not emitted. After the outbox closed
+// (shutdown) that is expected of every actor still working, possibly tens
+// of thousands at once, and the service logs one line about it: a debug
+// line each keeps the stop of the actors fast.
+func notEmitted(env Env, msg string, err error, t tenant.Tenant) {
+	if errors.Is(err, kafka.ErrClosed) {
+		env.Log.Debug(msg, zap.Error(err), zap.Stringer("tenant", t))
+		return
+	}
+	env.Log.Error(msg, zap.Error(err), zap.Stringer("tenant", t))
 }

@@ -82,6 +82,28 @@ func (s *Supervisor) Stop(pid *actor.PID) {
 // after it has drained its mailbox, and waits for them. Spawn fails
 // afterwards.
 func (s *Supervisor) StopAll() {
+	for _, c := range s.takeAll() {
+		_ = s.root.PoisonFuture(c.pid).Wait()
+	}
+}
+
+// Halt stops every live actor at once, dropping what their mailboxes
+// still hold (Stop, not Poison), and waits for them; their timers stop
+// with them. It is for when nothing an actor could still do would count:
+// effects can no longer be committed. Spawn fails afterwards.
+func (s *Supervisor) Halt() {
+	children := s.takeAll()
+	stopped := make([]*actor.Future, len(children))
+	for i, c := range children {
+		stopped[i] = s.root.StopFuture(c.pid)
+	}
+	for _, f := range stopped {
+		_ = f.Wait()
+	}
+}
+
+// takeAll ends spawning and returns the live actors in spawn order.
+func (s *Supervisor) takeAll() []child {
 	s.mu.Lock()
 	s.stopped = true
 	children := make([]child, 0, len(s.live))
@@ -91,7 +113,5 @@ func (s *Supervisor) StopAll() {
 	s.live = map[string]child{}
 	s.mu.Unlock()
 	sort.Slice(children, func(i, j int) bool { return children[i].seq < children[j].seq })
-	for _, c := range children {
-		_ = s.root.PoisonFuture(c.pid).Wait()
-	}
+	return children
 }

@@ -78,13 +78,27 @@ func (ts *Tenants[T]) Each(f func(T)) {
 
 // StopAll stops every tenant's actors and waits for them.
 func (ts *Tenants[T]) StopAll() {
+	for _, e := range ts.takeAll() {
+		e.sup.StopAll()
+	}
+}
+
+// HaltAll stops every tenant's actors at once, dropping their mailboxes
+// (see Supervisor.Halt), and waits for them.
+func (ts *Tenants[T]) HaltAll() {
+	var wg sync.WaitGroup
+	for _, e := range ts.takeAll() {
+		wg.Go(e.sup.Halt)
+	}
+	wg.Wait()
+}
+
+func (ts *Tenants[T]) takeAll() map[string]tenantEntry[T] {
 	ts.startMu.Lock()
 	defer ts.startMu.Unlock()
 	ts.mu.Lock()
 	entries := ts.byKey
 	ts.byKey = map[string]tenantEntry[T]{}
 	ts.mu.Unlock()
-	for _, e := range entries {
-		e.sup.StopAll()
-	}
+	return entries
 }

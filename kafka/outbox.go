@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -84,14 +85,28 @@ type Outbox struct {
 	closed bool
 	in     chan Batch
 	done   chan struct{}
+	// abort is closed by Abort: Submit fails at once and Run stops.
+	abort     chan struct{}
+	abortOnce sync.Once
+	// limit, when not zero, is the instant (Unix nanoseconds) by which
+	// every transactional call must have returned: see SetDeadline.
+	limit atomic.Int64
+	err   error // Run's result, set before done is closed
 }
+
+// errDeadline ends a transactional call that would run past SetDeadline's
+// instant.
+var errDeadline = errors.New("shutdown deadline passed")
+
+// errAborted ends a transactional call that would start after Abort.
+var errAborted = errors.New("outbox aborted")
 
 // NewOutbox wraps an initialised transactional producer. group and tracker
 // may be nil for an outbox that completes no consumer offsets.
 func NewOutbox(p *ck.Producer, group groupMetadata, tracker *Tracker, cfg OutboxConfig, log *zap.Logger, m *metrics.Metrics) *Outbox {
 	cfg.defaults()
 	o := &Outbox{cfg: cfg, log: log, m: m, p: p, group: group, tracker: tracker,
-		in: make(chan Batch, cfg.Queue), done: make(chan struct{})}
+		in: make(chan Batch, cfg.Queue), done: make(chan struct{}), abort: make(chan struct{})}
 	go o.drainEvents()
 	return o
 }
@@ -121,8 +136,22 @@ func (o *Outbox) Submit(b Batch) error {
 		return nil
 	case <-o.done: // Run has stopped (fatal error or hard stop): nobody drains in
 		return ErrClosed
+	case <-o.abort: // Run may still be inside a call that ends at its deadline
+		return ErrClosed
 	}
 }
+
+// SetDeadline bounds every transactional call from now on by t, including
+// the abort of a failed transaction: one that would end later gets a
+// shorter timeout, and none starts after t. Calls librdkafka already runs
+// keep the timeout they started with (at most TxnTimeout).
+func (o *Outbox) SetDeadline(t time.Time) { o.limit.Store(t.UnixNano()) }
+
+// Abort is the hard stop: Submit fails with ErrClosed from now on (an actor
+// blocked on a full queue is released) and Run returns as soon as its
+// current call does, abandoning whatever is uncommitted: the inputs are
+// read again by their partitions' next owner. It does not wait.
+func (o *Outbox) Abort() { o.abortOnce.Do(func() { close(o.abort) }) }
 
 // Close stops accepting batches; Run commits what is queued and returns.
 func (o *Outbox) Close() {
@@ -137,12 +166,26 @@ func (o *Outbox) Close() {
 // Done is closed when Run has returned.
 func (o *Outbox) Done() <-chan struct{} { return o.done }
 
+// Err is what Run returned (nil: everything submitted was committed); call
+// it once Done is closed.
+func (o *Outbox) Err() error { return o.err }
+
 // Run commits batches until Close (returns nil once the queue is empty) or
 // until ctx is cancelled (returns ctx.Err(), abandoning uncommitted batches:
 // their inputs stay uncommitted and are read again after a restart). A fatal
 // producer error is returned at once.
-func (o *Outbox) Run(ctx context.Context) error {
+func (o *Outbox) Run(ctx context.Context) (err error) {
 	defer close(o.done)
+	defer func() { o.err = err }()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		select {
+		case <-o.abort:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	for {
 		var first Batch
 		var ok bool
@@ -234,6 +277,9 @@ func (o *Outbox) commit(ctx context.Context, batches []Batch) error {
 			}
 			return nil
 		}
+		if errors.Is(err, errDeadline) || errors.Is(err, errAborted) {
+			return fmt.Errorf("transaction abandoned: %w", err)
+		}
 		if o.fatal(err) {
 			o.m.TxnFailures.WithLabelValues("fatal").Inc()
 			return fmt.Errorf("transaction: fatal producer error: %w", err)
@@ -310,7 +356,23 @@ func (o *Outbox) transact(ctx context.Context, batches []Batch, offsets []Source
 func (o *Outbox) retrying(ctx context.Context, what string, call func(context.Context) error) error {
 	backoff := 20 * time.Millisecond
 	for {
-		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.cfg.TxnTimeout)
+		deadline := time.Now().Add(o.cfg.TxnTimeout)
+		if l := o.limit.Load(); l != 0 {
+			if limit := time.Unix(0, l); limit.Before(deadline) {
+				deadline = limit
+			}
+		}
+		select {
+		case <-o.abort:
+			return fmt.Errorf("%s: %w", what, errAborted)
+		default:
+		}
+		if time.Until(deadline) <= 0 {
+			// librdkafka would not wait at all; abandoning is the honest
+			// result (a timed-out call cannot be repeated afterwards anyway).
+			return fmt.Errorf("%s: %w", what, errDeadline)
+		}
+		cctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline)
 		err := call(cctx)
 		cancel()
 		var kerr ck.Error

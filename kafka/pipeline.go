@@ -59,7 +59,8 @@ type Pipeline struct {
 	assigned   map[partKey]bool
 	paused     bool
 	revokeMax  time.Duration
-	closing    <-chan struct{} // set by Close: bounds the revoke wait
+	giveUp     chan struct{} // closed when a shutdown deadline passed: ends the revoke wait
+	giveUpOnce sync.Once
 	closeOnce  sync.Once
 	closeErr   error
 	started    bool               // Start ran: the poll loop and the outbox exist
@@ -127,7 +128,7 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	}
 	pl := &Pipeline{cfg: cfg, log: log, m: m, names: names, c: c, p: p, tracker: NewTracker(),
 		latest: map[string]bool{}, stopPoll: make(chan struct{}), pollDone: make(chan struct{}),
-		assigned: map[partKey]bool{}, revokeMax: 30 * time.Second, errs: make(chan error, 2)}
+		assigned: map[partKey]bool{}, revokeMax: 30 * time.Second, giveUp: make(chan struct{}), errs: make(chan error, 2)}
 	for _, t := range cfg.LatestTopics {
 		pl.latest[names.Name(t)] = true
 	}
@@ -217,13 +218,29 @@ func (pl *Pipeline) Ping(ctx context.Context) error {
 func (pl *Pipeline) Assigned() int { return int(pl.nAssigned.Load()) }
 
 // StopConsuming ends the poll loop; records already dispatched keep going.
-func (pl *Pipeline) StopConsuming() {
+func (pl *Pipeline) StopConsuming() { pl.StopConsumingWithin(context.Background()) }
+
+// StopConsumingWithin ends the poll loop. A revocation in progress waits
+// for its partitions' commits until ctx ends, then gives up (their next
+// owner reads the uncommitted records again); it reports whether it
+// stopped without giving up.
+func (pl *Pipeline) StopConsumingWithin(ctx context.Context) bool {
 	if !pl.started {
-		return
+		return true
 	}
 	pl.stopOnce.Do(func() { close(pl.stopPoll) })
-	<-pl.pollDone
+	select {
+	case <-pl.pollDone:
+		return true
+	case <-ctx.Done():
+		pl.abandon()
+		<-pl.pollDone // Poll returns within 100 ms once the revoke wait ends
+		return false
+	}
 }
+
+// abandon ends every wait for commits (revocations, Close's).
+func (pl *Pipeline) abandon() { pl.giveUpOnce.Do(func() { close(pl.giveUp) }) }
 
 // WaitIdle waits until the outbox has taken every dispatched record into a
 // transaction (or ctx ends) and reports whether it got there.
@@ -238,10 +255,59 @@ func (pl *Pipeline) WaitIdle(ctx context.Context) bool {
 	return true
 }
 
+// ErrUncommitted reports effects that were abandoned uncommitted at
+// shutdown: their inputs are read again by their partitions' next owner.
+var ErrUncommitted = errors.New("effects not committed")
+
+// Drain stops consuming and commits everything the outbox holds, all by
+// ctx's deadline: no transactional call runs past it. The outbox accepts
+// nothing afterwards. It returns an error wrapping ErrUncommitted when ctx
+// ended first (call Abort, then Close). Call it once the actors have
+// emitted what they will emit.
+func (pl *Pipeline) Drain(ctx context.Context) error {
+	if !pl.started {
+		return nil
+	}
+	if !pl.StopConsumingWithin(ctx) {
+		return fmt.Errorf("%s: stop consuming: %w: %w", pl.cfg.Group, ErrUncommitted, ctx.Err())
+	}
+	if dl, ok := ctx.Deadline(); ok {
+		pl.outbox.SetDeadline(dl)
+	}
+	// Close waits for Submits blocked on a full queue, which only the outbox
+	// (or Abort) releases: do not wait for it here.
+	go pl.outbox.Close()
+	select {
+	case <-pl.outbox.Done():
+		if oerr := pl.outbox.Err(); oerr != nil {
+			return fmt.Errorf("%s: outbox stopped early: %w: %w", pl.cfg.Group, ErrUncommitted, oerr)
+		}
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("%s: outbox did not finish: %w: %w", pl.cfg.Group, ErrUncommitted, ctx.Err())
+	}
+}
+
+// Abort is the hard stop of the outbox: emits fail at once from now on (no
+// actor stays blocked on a full queue) and nothing uncommitted is retried.
+// It does not wait; Close does.
+func (pl *Pipeline) Abort() {
+	pl.abandon()
+	if !pl.started {
+		return
+	}
+	pl.outbox.Abort()
+	pl.stopOutbox()
+}
+
 // Close commits everything queued in the outbox, leaves the group and
-// closes both clients. Call StopConsuming (and let actors finish) first.
-// When ctx ends first, whatever is uncommitted is abandoned: it is read
-// again by the partitions' next owner, so nothing is lost.
+// closes both clients, by ctx's deadline. Call StopConsuming (and let
+// actors finish) first, or Drain, then stop the actors, then Close. When
+// ctx ends first, whatever is uncommitted is abandoned: it is read again
+// by the partitions' next owner, so nothing is lost. A librdkafka call
+// still running at the deadline is abandoned to its goroutine (and the
+// client it uses is not destroyed under it); the process is expected to
+// exit soon after.
 func (pl *Pipeline) Close(ctx context.Context) error {
 	pl.closeOnce.Do(func() { pl.closeErr = pl.close(ctx) })
 	return pl.closeErr
@@ -249,26 +315,49 @@ func (pl *Pipeline) Close(ctx context.Context) error {
 
 func (pl *Pipeline) close(ctx context.Context) error {
 	var err error
+	outboxDone := true
 	if pl.started {
-		pl.StopConsuming()
-		pl.outbox.Close()
+		if derr := pl.Drain(ctx); derr != nil {
+			err = derr
+		}
+		pl.Abort()
 		select {
 		case <-pl.outbox.Done():
 		case <-ctx.Done():
-			err = fmt.Errorf("outbox did not finish: %w", ctx.Err())
-			// Abandon what is uncommitted (read again by the next owner), but
-			// never destroy the clients under a transactional call: wait for
-			// the outbox to return (at most one call's timeout).
-			pl.stopOutbox()
-			<-pl.outbox.Done()
+			outboxDone = false
+			pl.log.Error("abandoned: a transactional call is still running in librdkafka at the shutdown deadline; the producer is left open")
 		}
 	}
-	pl.closing = ctx.Done()
-	if cerr := pl.c.Close(); cerr != nil && err == nil {
+	pl.abandonAfter(ctx) // a revocation inside the consumer's Close waits no longer than ctx
+	if cerr := pl.bounded(ctx, "consumer close (leave group)", pl.c.Close); cerr != nil && err == nil {
 		err = fmt.Errorf("close consumer: %w", cerr)
 	}
-	pl.p.Close()
+	if outboxDone {
+		if perr := pl.bounded(ctx, "producer close", func() error { pl.p.Close(); return nil }); perr != nil && err == nil {
+			err = fmt.Errorf("close producer: %w", perr)
+		}
+	}
 	return err
+}
+
+// abandonAfter gives up every wait for commits when ctx ends.
+func (pl *Pipeline) abandonAfter(ctx context.Context) {
+	context.AfterFunc(ctx, pl.abandon)
+}
+
+// bounded runs a librdkafka call that takes no deadline on its own
+// goroutine and stops waiting for it when ctx ends: the call is then
+// abandoned (logged), still running, to the process's exit.
+func (pl *Pipeline) bounded(ctx context.Context, what string, call func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- call() }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		pl.log.Error("abandoned at the shutdown deadline: "+what+" still running in librdkafka", zap.Error(ctx.Err()))
+		return fmt.Errorf("%s abandoned: %w", what, ctx.Err())
+	}
 }
 
 // Lag reports, per assigned partition, the high watermark minus the

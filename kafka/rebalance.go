@@ -33,14 +33,14 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 			keys = append(keys, Source{Topic: *tp.Topic, Partition: tp.Partition})
 		}
 		if !c.AssignmentLost() {
-			// The wait ends at revokeMax, or at once when Close gave up.
+			// The wait ends at revokeMax, or at once when a shutdown gave up.
 			stop := make(chan struct{})
 			done := make(chan struct{})
 			go func() {
 				defer close(stop)
 				select {
 				case <-time.After(pl.revokeMax):
-				case <-pl.closing:
+				case <-pl.giveUp:
 				case <-done:
 				}
 			}()

@@ -92,7 +92,8 @@ type child struct {
 	done chan error
 }
 
-func startChild(t *testing.T, b *kafkatest.Broker, configPath string) *child {
+// startChild starts a service process; env entries override the defaults.
+func startChild(t *testing.T, b *kafkatest.Broker, configPath string, env ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(),
@@ -108,6 +109,7 @@ func startChild(t *testing.T, b *kafkatest.Broker, configPath string) *child {
 		// A killed member's partitions move after this, not after 45 s.
 		"KAFKA_EXTRA_CONFIG=session.timeout.ms=6000,heartbeat.interval.ms=1000",
 	)
+	cmd.Env = append(cmd.Env, env...) // the last of a duplicated key wins
 	logs, err := os.Create(filepath.Join(t.TempDir(), "child.log"))
 	require.NoError(t, err)
 	cmd.Stdout, cmd.Stderr = logs, logs

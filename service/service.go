@@ -51,7 +51,9 @@ type subsystem interface {
 	Topology() kafka.Topology
 	Start(fx actors.Effects, restored []changelog.Entry) error
 	Shutdown(ctx context.Context) error
-	Stop()
+	// Halt stops every actor at once, timers included, dropping what
+	// their mailboxes still hold, and waits for them.
+	Halt()
 }
 
 // Option adjusts a Service for tests.
@@ -309,16 +311,68 @@ func (s *Service) Run(ctx context.Context) error {
 	return runErr
 }
 
+// stopGrace bounds what shutdown does after its deadline: stopping the
+// actors and closing the Kafka clients. With SHUTDOWN_TIMEOUT it is the
+// whole bound on the process's exit after a signal.
+const stopGrace = 3 * time.Second
+
+// closeReserve is the part of stopGrace kept for closing the Kafka clients
+// when stopping the actors takes long.
+const closeReserve = 500 * time.Millisecond
+
 // shutdown: stop intake, let in-flight inputs finish, run each subsystem's
-// shutdown behaviour, commit everything, leave the groups.
+// shutdown behaviour and commit everything, all by ctx's deadline; then
+// stop every actor (and its timer) and close the Kafka clients, within
+// stopGrace more. Nothing here waits on the broker past those bounds: a
+// librdkafka call still running is abandoned (and logged). The error wraps
+// kafka.ErrUncommitted when effects were not committed.
 func (s *Service) shutdown(ctx context.Context) error {
 	s.log.Info("shutting down")
-	var errs []error
+	errs, committed := s.graceful(ctx)
+	// The hard part. Emits fail at once from here on, so no actor stays
+	// blocked on a full outbox and nothing retries a transaction: the
+	// actors stop before anything else waits on Kafka.
+	deadline := time.Now()
+	if dl, ok := ctx.Deadline(); ok && dl.After(deadline) {
+		deadline = dl
+	}
+	hctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline.Add(stopGrace))
+	defer cancel()
+	for _, pl := range s.pipelines {
+		pl.Abort()
+	}
+	actx, cancelActors := context.WithDeadline(hctx, deadline.Add(stopGrace-closeReserve))
+	s.stopActors(actx)
+	cancelActors()
+	for _, pl := range s.pipelines {
+		if err := pl.Close(hctx); err != nil {
+			if errors.Is(err, kafka.ErrUncommitted) {
+				committed = false
+			}
+			errs = append(errs, err)
+		}
+	}
+	if !committed {
+		s.log.Error("shutdown left effects uncommitted; their inputs will be read again by the partition's next owner")
+		errs = append(errs, kafka.ErrUncommitted)
+	}
+	s.log.Info("shut down", zap.Errors("problems", errs))
+	return errors.Join(errs...)
+}
+
+// graceful is the part of the shutdown bound by ctx: REST, intake,
+// in-flight inputs, each subsystem's shutdown behaviour (warps home,
+// instances destroyed) and the outbox's last commits. It reports whether
+// everything emitted was committed.
+func (s *Service) graceful(ctx context.Context) (errs []error, committed bool) {
 	if err := s.http.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("rest: %w", err))
+		_ = s.http.Close() // requests still waiting for a commit end now
 	}
 	for _, pl := range s.pipelines {
-		pl.StopConsuming()
+		if !pl.StopConsumingWithin(ctx) {
+			errs = append(errs, errors.New("a revocation did not get its commits before the shutdown deadline"))
+		}
 	}
 	for _, pl := range s.pipelines {
 		if !pl.WaitIdle(ctx) {
@@ -330,15 +384,34 @@ func (s *Service) shutdown(ctx context.Context) error {
 			errs = append(errs, err)
 		}
 	}
+	committed = true
 	for _, pl := range s.pipelines {
-		if err := pl.Close(ctx); err != nil {
+		if err := pl.Drain(ctx); err != nil {
+			committed = false
 			errs = append(errs, err)
 		}
 	}
-	for _, sub := range s.subsystems {
-		sub.Stop()
+	return errs, committed
+}
+
+// stopActors stops every actor, timers included, by ctx's deadline. The
+// outbox accepts nothing any more, so what their mailboxes still hold
+// could only fail: it is dropped. Actors that still do not stop in time
+// are abandoned to the process's exit.
+func (s *Service) stopActors(ctx context.Context) {
+	start := time.Now()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for _, sub := range s.subsystems {
+			sub.Halt()
+		}
+		s.sys.Shutdown()
+		s.log.Info("actors stopped", zap.Duration("took", time.Since(start)))
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		s.log.Error("abandoned at the shutdown deadline: actors still stopping", zap.Duration("after", time.Since(start)))
 	}
-	s.sys.Shutdown()
-	s.log.Info("shut down", zap.Errors("problems", errs))
-	return errors.Join(errs...)
 }

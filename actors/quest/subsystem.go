@@ -158,3 +158,11 @@ func (s *Subsystem) Stop() {
 	s.tenants.StopAll()
 	s.lookups.stop()
 }
+
+// Halt stops every party-quest actor at once, timers included, dropping
+// what their mailboxes still hold (for once effects can no longer be
+// committed), then cancels the lookups in flight and waits for them.
+func (s *Subsystem) Halt() {
+	s.tenants.HaltAll()
+	s.lookups.stop()
+}

@@ -151,3 +151,8 @@ func (s *Subsystem) tenant(t tenant.Tenant) (*tenantActors, error) {
 
 // Stop stops every transport actor (after Shutdown) and waits for them.
 func (s *Subsystem) Stop() { s.tenants.StopAll() }
+
+// Halt stops every transport actor at once, timers included, dropping
+// what their mailboxes still hold: for once effects can no longer be
+// committed. It waits for them.
+func (s *Subsystem) Halt() { s.tenants.HaltAll() }

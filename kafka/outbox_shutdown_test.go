@@ -1,0 +1,53 @@
+package kafka_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/kafka"
+	"github.com/gamehost/transitquest/kafka/kafkatest"
+	"github.com/gamehost/transitquest/metrics"
+)
+
+// With the broker gone, an outbox holding a batch finishes by the deadline
+// SetDeadline gave it, not after a transactional call's own 30 s timeout,
+// and reports the batch uncommitted; after Abort, Submit fails at once.
+func TestOutboxWithTheBrokerGoneEndsByItsDeadline(t *testing.T) {
+	b := kafkatest.StartPersistentBroker(t)
+	p, err := ck.NewProducer(&ck.ConfigMap{"bootstrap.servers": b.Bootstrap(), "transactional.id": "outbox-deadline",
+		"enable.metrics.push": false, "go.delivery.reports": false})
+	require.NoError(t, err)
+	ictx, icancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer icancel()
+	require.NoError(t, p.InitTransactions(ictx))
+	// The producer outlives the test when its call is abandoned: log nowhere.
+	o := kafka.NewOutbox(p, nil, nil, kafka.OutboxConfig{TxnTimeout: 30 * time.Second}, zap.NewNop(), metrics.New())
+	go func() { _ = o.Run(context.Background()) }()
+	b.Stop()
+	// The deadline bounds calls that start after it is set (one already
+	// running keeps its own timeout: Pipeline.Close abandons it).
+	const bound = 2 * time.Second
+	began := time.Now()
+	o.SetDeadline(began.Add(bound))
+	topic := b.Names.Name("COMMAND_TOPIC_CHARACTER")
+	require.NoError(t, o.Submit(kafka.Batch{Records: []kafka.Out{{Topic: topic, Key: []byte("k"), Value: []byte("{}")}}}))
+	o.Close()
+	select {
+	case <-o.Done():
+	case <-time.After(bound + 5*time.Second):
+		t.Fatal("the outbox ran past its deadline")
+	}
+	took := time.Since(began)
+	t.Logf("outbox finished %s after SetDeadline: %v", took, o.Err())
+	assert.Less(t, took, bound+time.Second)
+	assert.Error(t, o.Err(), "the batch was not committed")
+
+	o.Abort()
+	assert.ErrorIs(t, o.Submit(kafka.Batch{}), kafka.ErrClosed)
+}
