@@ -295,6 +295,7 @@ func TestBrokerDownReadyzSaysSoAndServiceRecovers(t *testing.T) {
 // recovers by itself (/readyz says broker_reachable is failing, then ready),
 // and a read_committed reader sees every input's effects exactly once.
 func TestBrokerProcessKilledMidRunEffectsExactlyOnce(t *testing.T) {
+	kafkatest.CrashTests(t)
 	b := kafkatest.StartBrokerProcess(t) // skips on the mock, naming why
 	kafkatest.RequireExactlyOnce(t, b, "nothing doubled after a broker crash")
 	base := runFaultService(t, b)

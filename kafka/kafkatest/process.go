@@ -140,3 +140,22 @@ func (p *brokerProcess) kill() {
 	<-p.done
 	p.cmd = nil
 }
+
+// EnvCrashTests enables the tests that SIGKILL a broker process: they
+// fail today (see CrashTests) and run only when it is "1".
+const EnvCrashTests = "KAFKATEST_BROKER_CRASH"
+
+// CrashTests skips the test unless KAFKATEST_BROKER_CRASH=1, naming the
+// known failure: after a kfake broker process is SIGKILLed and restarted on
+// its data, effects can come out twice for a read_committed reader (both
+// copies from the same producer id and epoch), or a consumer can stop
+// making progress while /readyz says ready. The likely cause (not yet
+// proven): kfake keeps transactions in
+// progress and staged transactional offsets only in the session state it
+// writes on a clean shutdown, which a SIGKILL never reaches.
+func CrashTests(t testing.TB) {
+	t.Helper()
+	if os.Getenv(EnvCrashTests) != "1" {
+		t.Skipf("known failure, run with %s=1: exactly once is not kept across a SIGKILLed kfake broker (duplicates, or a stall while ready)", EnvCrashTests)
+	}
+}
