@@ -47,6 +47,7 @@ type Broker struct {
 	port    int
 	stopped bool // a persistent kfake broker is down
 	closed  bool
+	proc    *brokerProcess // a kfake broker running as its own process
 }
 
 // Kind names an in-process broker implementation.
@@ -154,6 +155,9 @@ func SkipOnMock(t testing.TB, why string) {
 
 // Bootstrap is the comma-separated broker address list.
 func (b *Broker) Bootstrap() string {
+	if b.proc != nil {
+		return b.proc.addr
+	}
 	if b.mock != nil {
 		return b.mock.BootstrapServers()
 	}
@@ -175,6 +179,10 @@ func (b *Broker) Close() {
 		return
 	}
 	b.closed = true
+	if b.proc != nil {
+		b.proc.kill()
+		return
+	}
 	if b.mock != nil {
 		b.mock.Close()
 		return
@@ -408,8 +416,14 @@ func StartPersistentBroker(t testing.TB) *Broker {
 // mockBrokerID is the id of the mock cluster's only broker.
 const mockBrokerID = 1
 
-// Stop takes a persistent broker down; Start brings it back.
+// Stop takes a persistent broker down (a broker process is killed with
+// SIGKILL); Start brings it back.
 func (b *Broker) Stop() {
+	if b.proc != nil {
+		b.proc.kill() // SIGKILL: whatever it has not written is lost
+		b.stopped = true
+		return
+	}
 	if b.mock != nil {
 		if err := b.mock.SetBrokerDown(mockBrokerID); err != nil {
 			panic(fmt.Sprintf("mock broker down: %v", err))
@@ -426,6 +440,11 @@ func (b *Broker) Start(t testing.TB) {
 	t.Helper()
 	if b.mock != nil {
 		require.NoError(t, b.mock.SetBrokerUp(mockBrokerID))
+		return
+	}
+	if b.proc != nil {
+		b.proc.start(t)
+		b.stopped = false
 		return
 	}
 	require.NotEmpty(t, b.dataDir, "only a persistent broker restarts")
