@@ -27,6 +27,16 @@ func init() { kafkatest.BrokerProcessMain() }
 // broker had written survived, the transactions it had open were aborted.
 func TestBrokerProcessKilledLosesNothingAndDuplicatesNothing(t *testing.T) {
 	kafkatest.CrashTests(t)
+	brokerProcessLosesNothing(t, (*kafkatest.Broker).Crash)
+}
+
+// The same with the broker process stopped with SIGTERM, as a broker
+// restart or upgrade does: every input's effects exactly once.
+func TestBrokerProcessRestartedLosesNothingAndDuplicatesNothing(t *testing.T) {
+	brokerProcessLosesNothing(t, (*kafkatest.Broker).Stop)
+}
+
+func brokerProcessLosesNothing(t *testing.T, stop func(*kafkatest.Broker)) {
 	b := kafkatest.StartBrokerProcess(t) // skips on the mock, naming why
 	kafkatest.RequireExactlyOnce(t, b, "nothing doubled after a broker crash")
 	gate := make(chan struct{})
@@ -43,7 +53,7 @@ func TestBrokerProcessKilledLosesNothingAndDuplicatesNothing(t *testing.T) {
 	kafkatest.Eventually(t, 30*time.Second, "first batch read", func() bool {
 		return testutil.ToFloat64(m.Consumed.WithLabelValues(string(messages.CommandTopicInstanceTransport))) == perBatch
 	})
-	b.Stop() // SIGKILL
+	stop(b)
 	close(gate)
 	kafkatest.Eventually(t, 60*time.Second, "transactions failing while the broker is dead", func() bool {
 		return testutil.ToFloat64(m.TxnFailures.WithLabelValues("abort"))+testutil.ToFloat64(m.TxnFailures.WithLabelValues("retriable")) >= 2

@@ -296,6 +296,16 @@ func TestBrokerDownReadyzSaysSoAndServiceRecovers(t *testing.T) {
 // and a read_committed reader sees every input's effects exactly once.
 func TestBrokerProcessKilledMidRunEffectsExactlyOnce(t *testing.T) {
 	kafkatest.CrashTests(t)
+	brokerProcessMidRun(t, (*kafkatest.Broker).Crash)
+}
+
+// The same with the broker process stopped with SIGTERM, as a broker
+// restart or upgrade does.
+func TestBrokerProcessRestartedMidRunEffectsExactlyOnce(t *testing.T) {
+	brokerProcessMidRun(t, (*kafkatest.Broker).Stop)
+}
+
+func brokerProcessMidRun(t *testing.T, stop func(*kafkatest.Broker)) {
 	b := kafkatest.StartBrokerProcess(t) // skips on the mock, naming why
 	kafkatest.RequireExactlyOnce(t, b, "nothing doubled after a broker crash")
 	base := runFaultService(t, b)
@@ -307,10 +317,10 @@ func TestBrokerProcessKilledMidRunEffectsExactlyOnce(t *testing.T) {
 	sendStarts(t, b, in, 1, n+1)
 	// Kill as soon as effects start to come out: the rest are in flight.
 	seen := len(out.WaitCount(60*time.Second, 1))
-	b.Stop()
-	t.Logf("broker killed with %d of %d effects committed", seen, 2*n)
+	stop(b)
+	t.Logf("broker stopped with %d of %d effects committed", seen, 2*n)
 	took := waitReadyz(t, base, 30*time.Second, "503 naming "+rest.CheckBroker, brokerUnreachable)
-	t.Logf("/readyz said %s was failing %s after the kill", rest.CheckBroker, took.Round(time.Millisecond))
+	t.Logf("/readyz said %s was failing %s after the stop", rest.CheckBroker, took.Round(time.Millisecond))
 
 	b.Start(t)
 	took = waitReadyz(t, base, 90*time.Second, "ready again by itself", isReady)

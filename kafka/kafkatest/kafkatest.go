@@ -418,9 +418,20 @@ const mockBrokerID = 1
 
 // Stop takes a persistent broker down (a broker process is killed with
 // SIGKILL); Start brings it back.
+// Crash kills a broker process with SIGKILL: whatever it kept only in
+// memory is lost, as in a power cut. Only StartBrokerProcess's broker can
+// crash; Start brings it back.
+func (b *Broker) Crash() {
+	if b.proc == nil {
+		panic("kafkatest: only a broker process can crash")
+	}
+	b.proc.kill()
+	b.stopped = true
+}
+
 func (b *Broker) Stop() {
 	if b.proc != nil {
-		b.proc.kill() // SIGKILL: whatever it has not written is lost
+		b.proc.stop() // SIGTERM: the broker closes as in a restart
 		b.stopped = true
 		return
 	}

@@ -70,9 +70,10 @@ type brokerProcess struct {
 
 // StartBrokerProcess starts a kfake broker as a process of its own (the
 // test binary, re-executed; the test package must call BrokerProcessMain).
-// Stop kills it with SIGKILL, as a crash would; Start runs a new process on
-// the same port and data directory, which recovers what the killed one had
-// written (transactions left open are aborted). On the mock broker the test
+// Stop ends it with SIGTERM, as a broker restart does, and Crash with
+// SIGKILL; Start runs a new process on the same port and data directory,
+// which recovers what the old one had written (transactions left open are
+// aborted). On the mock broker the test
 // is skipped: the mock lives inside the test process.
 func StartBrokerProcess(t testing.TB) *Broker {
 	t.Helper()
@@ -132,17 +133,23 @@ func (p *brokerProcess) start(t testing.TB) {
 
 // kill sends SIGKILL and waits for the process to be gone (and its port
 // free); a process already gone is left alone.
-func (p *brokerProcess) kill() {
+func (p *brokerProcess) kill() { p.signal(syscall.SIGKILL) }
+
+// stop sends SIGTERM, so the broker closes as in a restart and writes what
+// it keeps in memory, and waits for the process to be gone.
+func (p *brokerProcess) stop() { p.signal(syscall.SIGTERM) }
+
+func (p *brokerProcess) signal(s syscall.Signal) {
 	if p.cmd == nil {
 		return
 	}
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	_ = p.cmd.Process.Signal(s)
 	<-p.done
 	p.cmd = nil
 }
 
 // EnvCrashTests enables the tests that SIGKILL a broker process: they
-// fail today (see CrashTests) and run only when it is "1".
+// fail today on kfake (see CrashTests) and run only when it is "1".
 const EnvCrashTests = "KAFKATEST_BROKER_CRASH"
 
 // CrashTests skips the test unless KAFKATEST_BROKER_CRASH=1, naming the
