@@ -24,6 +24,13 @@ type PipelineConfig struct {
 	// so a restarted replica fences its predecessor's open transaction at
 	// once instead of waiting for it to time out.
 	TransactionalID string
+	// GroupInstanceID, when set, makes the consumer a static member of its
+	// group (group.instance.id): a replica restarted under the same id
+	// within the session timeout gets its partitions back at once, with no
+	// rebalance. It must be stable per replica and unique in the group; a
+	// static member that stops leaves its partitions idle until the session
+	// times out, unless it comes back.
+	GroupInstanceID string
 	// LatestTopics start at the end when the group has no committed offset
 	// (map status events); every other topic starts at the beginning.
 	LatestTopics []messages.Topic
@@ -120,6 +127,9 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 		"go.logs.channel.enable":        false,
 	}) {
 		cc[k] = v
+	}
+	if cfg.GroupInstanceID != "" {
+		cc["group.instance.id"] = cfg.GroupInstanceID
 	}
 	c, err := ck.NewConsumer(&cc)
 	if err != nil {

@@ -40,6 +40,11 @@ type Config struct {
 	// TopicCreation is TOPIC_CREATION: auto (default) creates the service's
 	// own missing topics, never refuses to start without them.
 	TopicCreation kafka.TopicCreation
+	// StaticMembership (STATIC_MEMBERSHIP=true) makes each consumer a static
+	// member of its group under TxnIDPrefix, so a replica restarted under the
+	// same name takes its partitions back at once instead of after the
+	// session timeout.
+	StaticMembership bool
 }
 
 // ConfigFromEnv reads the configuration; getenv is os.Getenv outside tests.
@@ -71,6 +76,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("TOPIC_CREATION: %w", err)
 	}
 	c.TopicCreation = tc
+	switch v := getenv("STATIC_MEMBERSHIP"); v {
+	case "", "false":
+	case "true":
+		c.StaticMembership = true
+	default:
+		return c, fmt.Errorf("STATIC_MEMBERSHIP %q: want true or false", v)
+	}
 	if v := getenv("CHANGELOG_PARTITIONS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {

@@ -68,6 +68,8 @@ func environment() []EnvVar {
 		{Name: "TOPIC_CREATION", Default: "auto", ReadBy: ReadByConfig,
 			Doc: "auto: create the service's own topics when missing; never: refuse to start when a topic of the service's own is missing"},
 		{Name: "SHUTDOWN_TIMEOUT", Default: "30s", ReadBy: ReadByConfig, Doc: "bound on the graceful shutdown"},
+		{Name: "STATIC_MEMBERSHIP", Default: "false", ReadBy: ReadByConfig,
+			Doc: "true: each consumer is a static group member named TRANSACTIONAL_ID_PREFIX, so a replica restarted under the same name takes its partitions back at once"},
 		{Name: "REST_TOKEN", ReadBy: ReadByConfig,
 			Doc: "when set, the start endpoint and the board need Authorization: Bearer <token>; unset: open"},
 		{Name: "LOG_LEVEL", Default: "info", ReadBy: ReadByCommand, Doc: "zap level; console output on a terminal, JSON otherwise"},

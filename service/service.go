@@ -186,8 +186,12 @@ func TopicUses(cfg Config) []kafka.TopicUse {
 // pipeline connects the consumer group and transactional producer of one
 // topology and routes its inputs to their handlers.
 func (s *Service) pipeline(ctx context.Context, topo kafka.Topology) (*kafka.Pipeline, error) {
-	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, Group: topo.Group,
-		TransactionalID: s.cfg.TxnIDPrefix + "-" + topo.Name, LatestTopics: topo.LatestTopics(), Extra: s.extra()}, s.cfg.Topics, s.log, s.metrics)
+	pc := kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, Group: topo.Group,
+		TransactionalID: s.cfg.TxnIDPrefix + "-" + topo.Name, LatestTopics: topo.LatestTopics(), Extra: s.extra()}
+	if s.cfg.StaticMembership {
+		pc.GroupInstanceID = s.cfg.TxnIDPrefix // unique per replica, and each group has its own members
+	}
+	pl, err := kafka.NewPipeline(ctx, pc, s.cfg.Topics, s.log, s.metrics)
 	if err != nil {
 		return nil, fmt.Errorf("%s pipeline: %w", topo.Name, err)
 	}
