@@ -149,6 +149,7 @@ func startRide(t *testing.T, b *kafkatest.Broker, character uint32) {
 // kill -9 in the middle of a ride: the restarted process restores the ride
 // from the changelog and its arrival fires exactly once; the STARTs, whose
 // offsets were committed with their effects, are not processed again.
+// (On the mock broker, which has no exactly once: every effect at least once.)
 func TestKilledProcessResumesRidesAndFiresTimersOnce(t *testing.T) {
 	killedProcessResumes(t, false)
 }
@@ -190,6 +191,20 @@ func killedProcessResumes(t *testing.T, static bool) {
 
 	startChild(t, b, cfg, env...)
 	kinds := func(rs []*kgo.Record) map[string]int { return typesOf(t, rs) }
+	if !b.ExactlyOnce() {
+		// The mock drops the offsets sent with a transaction and its readers
+		// see uncommitted records, so the restarted process reads every
+		// command again and may redo what the killed one had not committed:
+		// assert at least once, nothing lost.
+		events.WaitFor(60*time.Second, func(rs []*kgo.Record) bool {
+			k := kinds(rs)
+			return k["COMPLETED/1"] >= 1 && k["COMPLETED/2"] >= 1
+		})
+		startRide(t, b, 3)
+		events.WaitFor(60*time.Second, func(rs []*kgo.Record) bool { return kinds(rs)["STARTED/3"] >= 1 })
+		quests.WaitFor(60*time.Second, func(rs []*kgo.Record) bool { return len(ofType(t, rs, "STAGE_ADVANCED")) >= 1 })
+		return
+	}
 	if static {
 		startRide(t, b, 3)
 		events.WaitFor(10*time.Second-time.Since(killedAt), func(rs []*kgo.Record) bool { return kinds(rs)["STARTED/3"] == 1 })
