@@ -13,12 +13,11 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap/zaptest"
 
 	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/kafka/kafkatest"
 	"github.com/gamehost/transitquest/messages"
-	"github.com/gamehost/transitquest/service"
+	"github.com/gamehost/transitquest/service/servicetest"
 )
 
 // screenshotTo also saves the browser test's screenshot there (the README's
@@ -79,19 +78,8 @@ func TestBoardInHeadlessChromium(t *testing.T) {
 	require.Equal(t, kafkatest.Tenant, cfg.Tenants[0].Tenant, "the sample's tenant is the test tenant")
 
 	b := kafkatest.StartBroker(t)
-	env := map[string]string{"BOOTSTRAP_SERVERS": b.Bootstrap(), "REST_PORT": "0", "CHANGELOG_PARTITIONS": "4",
-		"TRANSACTIONAL_ID_PREFIX": "board-test", "CONFIG_PATH": samplePath}
-	scfg, err := service.ConfigFromEnv(func(k string) string { return env[k] })
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	svc, err := service.New(ctx, scfg, zaptest.NewLogger(t))
-	require.NoError(t, err)
-	done := make(chan error, 1)
-	go func() { done <- svc.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
+	svc := servicetest.Run(t, map[string]string{"BOOTSTRAP_SERVERS": b.Bootstrap(), "REST_PORT": "0", "CHANGELOG_PARTITIONS": "4",
+		"TRANSACTIONAL_ID_PREFIX": "board-test", "CONFIG_PATH": samplePath})
 
 	c := b.Client(t)
 	b.Produce(t, c, messages.CommandTopicPartyQuest, messages.IntKey(501), messages.Command[messages.RegisterBody]{

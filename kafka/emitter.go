@@ -54,20 +54,27 @@ func (e *Emitter) Encode(t tenant.Tenant, tr Trace, recs []messages.Record) ([]O
 	hs := Headers(t, tr)
 	out := make([]Out, len(recs))
 	for i, r := range recs {
-		var v []byte
-		switch val := r.Value.(type) {
-		case nil: // a tombstone: the key's state is gone
-		case json.RawMessage:
-			v = val
-		default:
-			var err error
-			if v, err = json.Marshal(val); err != nil {
-				return nil, err
-			}
+		v, err := EncodeValue(r.Value)
+		if err != nil {
+			return nil, err
 		}
 		out[i] = Out{Topic: e.names.Name(r.Topic), Key: r.Key, Value: v, Headers: hs}
 	}
 	return out, nil
+}
+
+// EncodeValue is the bytes a record value is produced as: nil for a
+// tombstone (the key's state is gone), raw JSON as is, anything else JSON
+// encoded. Test harnesses that stand in for the emitter use it too.
+func EncodeValue(v any) ([]byte, error) {
+	switch val := v.(type) {
+	case nil:
+		return nil, nil
+	case json.RawMessage:
+		return val, nil
+	default:
+		return json.Marshal(val)
+	}
 }
 
 // Emit commits records in one transaction together with the input that

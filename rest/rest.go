@@ -8,12 +8,10 @@
 package rest
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -178,20 +176,14 @@ type tenantHandler func(w http.ResponseWriter, r *http.Request, t tenant.Tenant)
 type api struct {
 	transport *transport.Subsystem
 	quests    *quest.Subsystem
-	// seen are the keys of tenants found known once; a tenant's actors live
-	// until shutdown, so it stays known.
-	seen sync.Map
 }
 
 // withTenant requires the four tenant headers (versions in decimal text)
 // and a tenant the service knows: 404 naming it otherwise.
 func (a *api) withTenant(h tenantHandler) http.Handler {
 	return withHeaders(func(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
-		known, err := a.known(r.Context(), t)
 		switch {
-		case err != nil:
-			writeError(w, http.StatusInternalServerError, err.Error())
-		case !known:
+		case !a.known(t):
 			writeErrors(w, http.StatusNotFound, apiError{Status: "404", Title: "Unknown tenant",
 				Detail: fmt.Sprintf("tenant %s (region %s, version %d.%d) is not configured and has not been seen by this service",
 					t.ID, t.Region, t.MajorVersion, t.MinorVersion),
@@ -203,33 +195,9 @@ func (a *api) withTenant(h tenantHandler) http.Handler {
 }
 
 // known reports whether the service has configuration for t or has seen it
-// in a record: a subsystem has started its actors (the transport subsystem
-// answers nil routes, the party-quest subsystem nil instances, for a
-// tenant without actors).
-func (a *api) known(ctx context.Context, t tenant.Tenant) (bool, error) {
-	key := t.Key()
-	if _, ok := a.seen.Load(key); ok {
-		return true, nil
-	}
-	known := false
-	if a.transport != nil {
-		views, err := a.transport.Routes(ctx, t)
-		if err != nil {
-			return false, err
-		}
-		known = views != nil
-	}
-	if !known && a.quests != nil {
-		states, err := a.quests.Instances(ctx, t)
-		if err != nil {
-			return false, err
-		}
-		known = states != nil
-	}
-	if known {
-		a.seen.Store(key, struct{}{})
-	}
-	return known, nil
+// in a record: a subsystem has started its actors.
+func (a *api) known(t tenant.Tenant) bool {
+	return (a.transport != nil && a.transport.Known(t)) || (a.quests != nil && a.quests.Known(t))
 }
 
 // withHeaders requires the four tenant headers only.

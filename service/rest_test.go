@@ -1,7 +1,6 @@
 package service_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -12,11 +11,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap/zaptest"
 
 	"github.com/gamehost/transitquest/kafka/kafkatest"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/service"
+	"github.com/gamehost/transitquest/service/servicetest"
 )
 
 // runService runs the whole service in-process against the embedded broker.
@@ -27,18 +26,7 @@ func runService(t *testing.T, b *kafkatest.Broker, env map[string]string) *servi
 	for k, v := range env {
 		base[k] = v
 	}
-	cfg, err := service.ConfigFromEnv(func(k string) string { return base[k] })
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	svc, err := service.New(ctx, cfg, zaptest.NewLogger(t))
-	require.NoError(t, err)
-	done := make(chan error, 1)
-	go func() { done <- svc.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-done)
-	})
-	return svc
+	return servicetest.Run(t, base)
 }
 
 func call(t *testing.T, method, url, body string, tenantHeaders bool) (int, map[string]any) {

@@ -212,18 +212,7 @@ func (h *harness) sendAs(t tenant.Tenant, c uint32, typ string, body any) {
 // already bytes or a string (hostile input is sent as is).
 func (h *harness) produce(key []byte, value any, t tenant.Tenant) {
 	h.t.Helper()
-	var raw []byte
-	switch v := value.(type) {
-	case []byte:
-		raw = v
-	case string:
-		raw = []byte(v)
-	default:
-		var err error
-		raw, err = json.Marshal(v)
-		require.NoError(h.t, err)
-	}
-	h.be.produce(t, key, raw)
+	h.be.produce(t, key, kafkatest.Value(h.t, value))
 }
 
 func (h *harness) register(c uint32, quest string, party uint32, channel byte) {
@@ -467,16 +456,9 @@ func (b *recorderBackend) completedLocked(deliveries []*kafka.Input) bool {
 
 // encode is what kafka.Emitter.Encode makes of a record's value.
 func encode(t testing.TB, v any) []byte {
-	switch val := v.(type) {
-	case nil:
-		return nil
-	case json.RawMessage:
-		return val
-	default:
-		raw, err := json.Marshal(val)
-		require.NoError(t, err)
-		return raw
-	}
+	raw, err := kafka.EncodeValue(v)
+	require.NoError(t, err)
+	return raw
 }
 
 func (b *recorderBackend) seen(topic messages.Topic) []rec {

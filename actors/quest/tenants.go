@@ -15,3 +15,9 @@ func (s *Subsystem) Tenants() []tenant.Tenant {
 	sort.Slice(out, func(i, j int) bool { return out[i].Key() < out[j].Key() })
 	return out
 }
+
+// Known reports whether the tenant's party-quest actors are started.
+func (s *Subsystem) Known(t tenant.Tenant) bool {
+	_, ok := s.tenants.Get(t)
+	return ok
+}

@@ -438,16 +438,9 @@ func toKgo(t *testing.T, r messages.Record) []*kgo.Record {
 // encodeValue encodes a record value exactly as kafka.Emitter.Encode does.
 func encodeValue(t *testing.T, v any) []byte {
 	t.Helper()
-	switch val := v.(type) {
-	case nil:
-		return nil
-	case json.RawMessage:
-		return val
-	default:
-		raw, err := json.Marshal(val)
-		require.NoError(t, err)
-		return raw
-	}
+	raw, err := kafka.EncodeValue(v)
+	require.NoError(t, err)
+	return raw
 }
 
 func kgoHeaders(hs []ck.Header) []kgo.RecordHeader {

@@ -29,3 +29,9 @@ func (s *Subsystem) NextTransition(t tenant.Tenant, routeID uuid.UUID, after tim
 	}
 	return ta.timetable.NextTransition(routeID, after)
 }
+
+// Known reports whether the tenant's transport actors are started.
+func (s *Subsystem) Known(t tenant.Tenant) bool {
+	_, ok := s.tenants.Get(t)
+	return ok
+}

@@ -214,20 +214,26 @@ func (b *Broker) Client(t testing.TB, opts ...kgo.Opt) *kgo.Client {
 	return c
 }
 
+// Value is a test record's bytes: bytes and strings as they are (hostile
+// input is sent as is), anything else JSON-encoded.
+func Value(t testing.TB, value any) []byte {
+	t.Helper()
+	switch v := value.(type) {
+	case []byte:
+		return v
+	case string:
+		return []byte(v)
+	default:
+		raw, err := json.Marshal(v)
+		require.NoError(t, err)
+		return raw
+	}
+}
+
 // Produce writes one JSON record with the tenant's headers (plus extra).
 func (b *Broker) Produce(t testing.TB, c *kgo.Client, topic messages.Topic, key []byte, value any, tn tenant.Tenant, extra ...kgo.RecordHeader) *kgo.Record {
 	t.Helper()
-	var raw []byte
-	switch v := value.(type) {
-	case []byte:
-		raw = v
-	case string:
-		raw = []byte(v)
-	default:
-		var err error
-		raw, err = json.Marshal(v)
-		require.NoError(t, err)
-	}
+	raw := Value(t, value)
 	r := &kgo.Record{Topic: b.Names.Name(topic), Key: key, Value: raw, Headers: append(Headers(tn), extra...)}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
