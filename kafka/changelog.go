@@ -7,11 +7,12 @@ import (
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
 
-// ReadChangelog reads a compacted state topic from the beginning to its end
-// and returns the latest committed value of every key (tombstoned keys are
-// absent). It runs before consumption starts, so actors resume from the
-// state that was committed together with their last effects.
-func ReadChangelog(ctx context.Context, bootstrap, topic string, extra ck.ConfigMap) (map[string][]byte, error) {
+// ReadChangelog reads partitions of a compacted state topic (every
+// partition when only is nil) from the beginning to their end and returns
+// the latest committed value of every key (tombstoned keys are absent). It
+// runs before the partitions' inputs are consumed, so actors resume from
+// the state that was committed together with their last effects.
+func ReadChangelog(ctx context.Context, bootstrap, topic string, only []int32, extra ck.ConfigMap) (map[string][]byte, error) {
 	cfg := ck.ConfigMap{
 		"bootstrap.servers":    bootstrap,
 		"group.id":             "transitquest-restore", // required by the client; nothing is committed
@@ -38,7 +39,14 @@ func ReadChangelog(ctx context.Context, bootstrap, topic string, extra ck.Config
 	}
 	parts := make([]ck.TopicPartition, 0, len(tm.Partitions))
 	remaining := map[int32]bool{}
+	wanted := map[int32]bool{}
+	for _, p := range only {
+		wanted[p] = true
+	}
 	for _, p := range tm.Partitions {
+		if only != nil && !wanted[p.ID] {
+			continue
+		}
 		_, high, err := c.QueryWatermarkOffsets(topic, p.ID, 10000)
 		if err != nil {
 			return nil, fmt.Errorf("changelog %s[%d] watermarks: %w", topic, p.ID, err)

@@ -26,6 +26,10 @@ type Emitter struct {
 	m     *metrics.Metrics
 	// observe, when set, sees every record of each committed Emit.
 	observe Observer
+	// placed are the partition counts of the topics whose records are
+	// placed by actor identity (internal topic and changelog), by real name.
+	placed   map[string]int32
+	internal string // the internal topic's real name; "" before Place
 }
 
 // Observer sees one record of a committed Emit: the operation's tenant, the
@@ -44,6 +48,14 @@ func NewEmitter(names messages.TopicNames, out *Outbox, log *zap.Logger, m *metr
 	return &Emitter{names: names, out: out, log: log, m: m}
 }
 
+// Place makes records of the internal topic and the changelog go to the
+// partition their owner's identity hashes to, among n, and ties timer
+// effects to that partition. Call it before any Emit.
+func (e *Emitter) Place(internal, changelog messages.Topic, n int32) {
+	e.internal = e.names.Name(internal)
+	e.placed = map[string]int32{e.internal: n, e.names.Name(changelog): n}
+}
+
 // Encode turns domain records into Kafka records with the operation's
 // tenant and trace headers. JSON encoding happens here, on the caller's
 // goroutine, so it spreads over cores instead of queueing at the outbox.
@@ -58,7 +70,14 @@ func (e *Emitter) Encode(t tenant.Tenant, tr Trace, recs []messages.Record) ([]O
 		if err != nil {
 			return nil, err
 		}
-		out[i] = Out{Topic: e.names.Name(r.Topic), Key: r.Key, Value: v, Headers: hs}
+		out[i] = Out{Topic: e.names.Name(r.Topic), Partition: ck.PartitionAny, Key: r.Key, Value: v, Headers: hs}
+		if n, ok := e.placed[out[i].Topic]; ok {
+			owner := r.Owner
+			if owner == nil {
+				owner = r.Key
+			}
+			out[i].Partition = PartitionFor(owner, n)
+		}
 	}
 	return out, nil
 }
@@ -104,12 +123,30 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 	b := Batch{Records: out, Committed: done}
 	if in != nil {
 		b.Source = &in.Source
+		b.Owner = &Source{Topic: in.Source.Topic, Partition: in.Source.Partition}
+	} else {
+		b.Owner = e.ownerOf(out)
 	}
 	err = e.out.Submit(b)
 	if in != nil {
 		in.span.End(err)
 	}
 	return err
+}
+
+// ownerOf is the internal partition a timer's effects belong to: the one
+// its state record (changelog) is placed on. Effects with no state record
+// belong to no partition and always commit.
+func (e *Emitter) ownerOf(out []Out) *Source {
+	if e.internal == "" {
+		return nil
+	}
+	for _, o := range out {
+		if _, ok := e.placed[o.Topic]; ok && o.Partition >= 0 {
+			return &Source{Topic: e.internal, Partition: o.Partition}
+		}
+	}
+	return nil
 }
 
 // Reject logs and counts a refused input and copies it, with its reason, to
@@ -131,8 +168,9 @@ func (e *Emitter) Reject(in *Input, err error) {
 		headers = append(headers, ck.Header{Key: HeaderDLQTruncated, Value: []byte(strconv.Itoa(len(value)))})
 		value = value[:maxDeadLetterValue]
 	}
-	dlq := Out{Topic: e.names.Name(messages.DeadLetterTopic), Key: in.Key, Value: value, Headers: headers}
-	if err := e.out.Submit(Batch{Records: []Out{dlq}, Source: &in.Source}); err != nil {
+	dlq := Out{Topic: e.names.Name(messages.DeadLetterTopic), Partition: ck.PartitionAny, Key: in.Key, Value: value, Headers: headers}
+	owner := &Source{Topic: in.Source.Topic, Partition: in.Source.Partition}
+	if err := e.out.Submit(Batch{Records: []Out{dlq}, Source: &in.Source, Owner: owner}); err != nil {
 		e.log.Error("dead-letter after outbox closed; input will be read again", zap.Error(err))
 	}
 	in.span.End(r)

@@ -223,3 +223,11 @@ func (t *Tracker) Current(offs []Source) []Source {
 	}
 	return out
 }
+
+// Owns reports whether the partition is assigned to this replica.
+func (t *Tracker) Owns(topic string, partition int32) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	_, ok := t.parts[partKey{topic, partition}]
+	return ok
+}

@@ -19,10 +19,13 @@ var ErrClosed = errors.New("outbox closed")
 
 // Out is one encoded record ready to produce.
 type Out struct {
-	Topic   string
-	Key     []byte
-	Value   []byte
-	Headers []ck.Header
+	Topic string
+	// Partition is where the record goes; ck.PartitionAny lets the
+	// producer's partitioner hash Key.
+	Partition int32
+	Key       []byte
+	Value     []byte
+	Headers   []ck.Header
 }
 
 // Batch is the effects of one operation: its records and, when the operation
@@ -34,6 +37,11 @@ type Batch struct {
 	Source  *Source
 	// Committed, when set, is called once the batch's transaction committed.
 	Committed func()
+	// Owner, when set, is the internal-topic partition whose actor emitted
+	// the batch: the batch is committed only while this replica owns it.
+	// Once the partition has moved, its new owner restores the state as of
+	// the last commit and decides again, so committing would double it.
+	Owner *Source
 }
 
 // OutboxConfig tunes transaction batching.
@@ -248,7 +256,42 @@ func (o *Outbox) gather(ctx context.Context, first Batch) ([]Batch, bool) {
 	return batches, true
 }
 
+// Flush waits until everything submitted before it is committed (or
+// dropped because its partition moved), or ctx ends.
+func (o *Outbox) Flush(ctx context.Context) error {
+	done := make(chan struct{})
+	if err := o.Submit(Batch{Committed: func() { close(done) }}); err != nil {
+		return err
+	}
+	select {
+	case <-done:
+		return nil
+	case <-o.done:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// owned drops the batches whose owning partition this replica no longer
+// holds, counting them.
+func (o *Outbox) owned(batches []Batch) []Batch {
+	if o.tracker == nil {
+		return batches
+	}
+	kept := batches[:0]
+	for _, b := range batches {
+		if b.Owner != nil && !o.tracker.Owns(b.Owner.Topic, b.Owner.Partition) {
+			o.m.Dropped.WithLabelValues(b.Owner.Topic).Inc()
+			continue
+		}
+		kept = append(kept, b)
+	}
+	return kept
+}
+
 func (o *Outbox) commit(ctx context.Context, batches []Batch) error {
+	batches = o.owned(batches)
 	var offsets []Source
 	if o.tracker != nil {
 		for _, b := range batches {
@@ -296,8 +339,10 @@ func (o *Outbox) commit(ctx context.Context, batches []Batch) error {
 			backoff *= 2
 		}
 		if o.tracker != nil {
-			// A partition revoked meanwhile is no longer ours to commit.
+			// A partition revoked meanwhile is no longer ours to commit,
+			// nor are the effects its actors emitted.
 			offsets = o.tracker.Current(offsets)
+			batches = o.owned(batches)
 		}
 	}
 }
@@ -313,6 +358,9 @@ func (o *Outbox) fatal(err error) bool {
 // transact runs one transaction attempt; on any failure it aborts, so the
 // next attempt starts clean.
 func (o *Outbox) transact(ctx context.Context, batches []Batch, offsets []Source) (err error) {
+	if len(offsets) == 0 && !hasRecords(batches) {
+		return nil // a Flush barrier alone: nothing to commit
+	}
 	if err := o.p.BeginTransaction(); err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
@@ -397,7 +445,7 @@ func (o *Outbox) retrying(ctx context.Context, what string, call func(context.Co
 func (o *Outbox) produce(ctx context.Context, r *Out) error {
 	topic := r.Topic
 	msg := &ck.Message{
-		TopicPartition: ck.TopicPartition{Topic: &topic, Partition: ck.PartitionAny},
+		TopicPartition: ck.TopicPartition{Topic: &topic, Partition: r.Partition},
 		Key:            r.Key, Value: r.Value, Headers: r.Headers,
 	}
 	for {
@@ -416,4 +464,13 @@ func (o *Outbox) produce(ctx context.Context, r *Out) error {
 		}
 		return fmt.Errorf("produce to %s: %w", topic, err)
 	}
+}
+
+func hasRecords(batches []Batch) bool {
+	for _, b := range batches {
+		if len(b.Records) > 0 {
+			return true
+		}
+	}
+	return false
 }

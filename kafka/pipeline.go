@@ -42,7 +42,28 @@ type PipelineConfig struct {
 	Outbox         OutboxConfig
 	// Extra librdkafka properties for both clients (e.g. security settings).
 	Extra ck.ConfigMap
+	// Internal, Changelog and Owner place actors by partition (see
+	// Topology): the pipeline restores each assigned partition of the
+	// internal topic from the same partition of the changelog and tells
+	// Owner, before consuming it; on revocation it commits the partition's
+	// inputs, has Owner stop its actors and commits what they emitted.
+	Internal  messages.Topic
+	Changelog messages.Topic
+	Owner     Owner
+	// Restore reads changelog partitions; nil reads them from the broker.
+	// Tests replace it.
+	Restore func(ctx context.Context, parts []int32) (map[string][]byte, error)
 }
+
+// Defaults that bound failover. A dead member's partitions move after the
+// session timeout; an open transaction of a dead producer holds back
+// read_committed readers of its partitions until the transaction timeout.
+// KAFKA_EXTRA_CONFIG overrides them.
+const (
+	defaultSessionTimeoutMs     = 6000
+	defaultHeartbeatIntervalMs  = 1000
+	defaultTransactionTimeoutMs = 6000
+)
 
 // Pipeline is one consumer group with its router, offset tracker and outbox.
 // Records are read on one goroutine, dispatched in partition order to
@@ -74,6 +95,11 @@ type Pipeline struct {
 	stopOutbox context.CancelFunc // hard stop of the outbox alone
 	nAssigned  atomic.Int64       // partitions currently assigned, for readiness
 	errs       chan error
+
+	internal string  // the internal topic's real name ("" without placement)
+	count    int32   // its partition count
+	ownedMu  sync.Mutex
+	owned    []int32 // its partitions assigned here, whose actors run here
 }
 
 func baseConfig(cfg PipelineConfig) ck.ConfigMap {
@@ -103,9 +129,11 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 		"partitioner":            "murmur2_random",
 		"linger.ms":              2,
 		"go.delivery.reports":    false,
-		"transaction.timeout.ms": 60000,
 	}) {
 		pc[k] = v
+	}
+	if _, ok := cfg.Extra["transaction.timeout.ms"]; !ok {
+		pc["transaction.timeout.ms"] = defaultTransactionTimeoutMs
 	}
 	p, err := ck.NewProducer(&pc)
 	if err != nil {
@@ -131,6 +159,11 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	if cfg.GroupInstanceID != "" {
 		cc["group.instance.id"] = cfg.GroupInstanceID
 	}
+	for k, v := range map[string]int{"session.timeout.ms": defaultSessionTimeoutMs, "heartbeat.interval.ms": defaultHeartbeatIntervalMs} {
+		if _, ok := cfg.Extra[k]; !ok {
+			cc[k] = v
+		}
+	}
 	c, err := ck.NewConsumer(&cc)
 	if err != nil {
 		p.Close()
@@ -145,7 +178,59 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	pl.outbox = NewOutbox(p, c, pl.tracker, cfg.Outbox, log, m)
 	pl.emitter = NewEmitter(names, pl.outbox, log, m)
 	pl.router = NewRouter(names, pl.emitter, cfg.MaxRecordBytes)
+	if cfg.Owner != nil {
+		if err := pl.place(ctx); err != nil {
+			pl.closeClients()
+			return nil, err
+		}
+	}
 	return pl, nil
+}
+
+// place learns the internal topic's partition count, which actor identities
+// hash into, and checks the changelog has the same.
+func (pl *Pipeline) place(ctx context.Context) error {
+	counts := map[string]int32{}
+	for _, t := range []messages.Topic{pl.cfg.Internal, pl.cfg.Changelog} {
+		name := pl.names.Name(t)
+		md, err := pl.c.GetMetadata(&name, false, 10000)
+		if err != nil {
+			return fmt.Errorf("metadata of %s: %w", name, err)
+		}
+		tm, ok := md.Topics[name]
+		if !ok || tm.Error.Code() != ck.ErrNoError || len(tm.Partitions) == 0 {
+			return fmt.Errorf("topic %s not found: %v", name, tm.Error)
+		}
+		counts[name] = int32(len(tm.Partitions))
+	}
+	pl.internal = pl.names.Name(pl.cfg.Internal)
+	pl.count = counts[pl.internal]
+	if c := counts[pl.names.Name(pl.cfg.Changelog)]; c != pl.count {
+		return fmt.Errorf("%s has %d partitions and %s %d: actor placement needs the same count",
+			pl.internal, pl.count, pl.names.Name(pl.cfg.Changelog), c)
+	}
+	pl.emitter.Place(pl.cfg.Internal, pl.cfg.Changelog, pl.count)
+	if pl.cfg.Restore == nil {
+		changelog := pl.names.Name(pl.cfg.Changelog)
+		pl.cfg.Restore = func(ctx context.Context, parts []int32) (map[string][]byte, error) {
+			return ReadChangelog(ctx, pl.cfg.Bootstrap, changelog, parts, pl.cfg.Extra)
+		}
+	}
+	_ = ctx
+	return nil
+}
+
+// closeClients closes both clients of a pipeline that never started.
+func (pl *Pipeline) closeClients() {
+	pl.c.Close()
+	pl.p.Close()
+}
+
+// Owned is the internal-topic partitions whose actors run here.
+func (pl *Pipeline) Owned() []int32 {
+	pl.ownedMu.Lock()
+	defer pl.ownedMu.Unlock()
+	return append([]int32(nil), pl.owned...)
 }
 
 // Router is where subsystems register their topic handlers (before Start).

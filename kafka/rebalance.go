@@ -1,6 +1,8 @@
 package kafka
 
 import (
+	"context"
+	"fmt"
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -14,6 +16,7 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 	switch e := ev.(type) {
 	case ck.AssignedPartitions:
 		parts := pl.startOffsets(e.Partitions)
+		pl.adopt(parts)
 		for _, tp := range parts {
 			pl.tracker.Assign(*tp.Topic, tp.Partition)
 			pl.assigned[partKey{*tp.Topic, tp.Partition}] = true
@@ -32,22 +35,34 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 		for _, tp := range e.Partitions {
 			keys = append(keys, Source{Topic: *tp.Topic, Partition: tp.Partition})
 		}
-		if !c.AssignmentLost() {
+		internal := pl.internalOf(e.Partitions)
+		if c.AssignmentLost() {
+			// Another replica may already run these actors: nothing they
+			// emit from now on may commit.
+			for _, k := range keys {
+				pl.tracker.Revoke(k.Topic, k.Partition)
+			}
+			pl.release(internal, false)
+		} else {
 			// The wait ends at revokeMax, or at once when a shutdown gave up.
-			stop := make(chan struct{})
-			done := make(chan struct{})
+			ctx, cancel := context.WithTimeout(context.Background(), pl.revokeMax)
 			go func() {
-				defer close(stop)
 				select {
-				case <-time.After(pl.revokeMax):
 				case <-pl.giveUp:
-				case <-done:
+					cancel()
+				case <-ctx.Done():
 				}
 			}()
-			if !pl.tracker.WaitSettled(keys, stop) {
+			if !pl.tracker.WaitSettled(keys, ctx.Done()) {
 				pl.log.Warn("revoking partitions with uncommitted records; their next owner reads them again")
 			}
-			close(done)
+			pl.release(internal, true)
+			if len(internal) > 0 {
+				if err := pl.outbox.Flush(ctx); err != nil {
+					pl.log.Warn("revoking partitions whose actors' last effects are not committed; their next owner decides again", zap.Error(err))
+				}
+			}
+			cancel()
 		}
 		for _, k := range keys {
 			pl.tracker.Revoke(k.Topic, k.Partition)
@@ -61,6 +76,83 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 		pl.log.Info("partitions revoked", zap.Int("count", len(keys)), zap.Bool("lost", c.AssignmentLost()))
 	}
 	return nil
+}
+
+// internalOf picks the internal topic's partitions out of parts.
+func (pl *Pipeline) internalOf(parts []ck.TopicPartition) []int32 {
+	var out []int32
+	for _, tp := range parts {
+		if pl.internal != "" && *tp.Topic == pl.internal {
+			out = append(out, tp.Partition)
+		}
+	}
+	return out
+}
+
+// adopt restores the newly assigned internal partitions and has the owner
+// start their actors, before anything of them is consumed. A partition
+// whose state cannot be read is not run: the pipeline reports a fatal
+// error instead, so the replica restarts rather than run actors without
+// their state.
+func (pl *Pipeline) adopt(parts []ck.TopicPartition) {
+	internal := pl.internalOf(parts)
+	if len(internal) == 0 {
+		return
+	}
+	start := time.Now()
+	var state map[string][]byte
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		ctx, cancel := context.WithTimeout(context.Background(), pl.revokeMax)
+		state, err = pl.cfg.Restore(ctx, internal)
+		cancel()
+		if err == nil {
+			break
+		}
+		pl.log.Warn("changelog restore failed; retrying", zap.Error(err), zap.Int("attempt", attempt+1))
+	}
+	if err == nil {
+		err = pl.cfg.Owner.Assign(Assignment{Partitions: internal, Count: pl.count, State: state})
+	}
+	if err != nil {
+		select {
+		case pl.errs <- fmt.Errorf("start actors of partitions %v: %w", internal, err):
+		default:
+		}
+		return
+	}
+	pl.m.RestoreSeconds.Observe(time.Since(start).Seconds())
+	pl.ownedMu.Lock()
+	pl.owned = append(pl.owned, internal...)
+	n := len(pl.owned)
+	pl.ownedMu.Unlock()
+	pl.m.Owned.WithLabelValues(pl.cfg.Group).Set(float64(n))
+	pl.log.Info("actors placed", zap.Int32s("partitions", internal), zap.Int("stateKeys", len(state)),
+		zap.Duration("restore", time.Since(start)))
+}
+
+// release has the owner stop the actors of revoked internal partitions.
+func (pl *Pipeline) release(internal []int32, clean bool) {
+	if len(internal) == 0 {
+		return
+	}
+	pl.cfg.Owner.Revoke(internal)
+	gone := map[int32]bool{}
+	for _, p := range internal {
+		gone[p] = true
+	}
+	pl.ownedMu.Lock()
+	kept := pl.owned[:0]
+	for _, p := range pl.owned {
+		if !gone[p] {
+			kept = append(kept, p)
+		}
+	}
+	pl.owned = kept
+	n := len(kept)
+	pl.ownedMu.Unlock()
+	pl.m.Owned.WithLabelValues(pl.cfg.Group).Set(float64(n))
+	pl.log.Info("actors released", zap.Int32s("partitions", internal), zap.Bool("clean", clean))
 }
 
 // countRebalance exports one assignment change and the partitions now owned.

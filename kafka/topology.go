@@ -21,8 +21,55 @@ type Topology struct {
 	// Outputs are the contract topics written.
 	Outputs []messages.Topic
 	// Changelog is the compacted topic holding the subsystem's state, written
-	// in the transaction of its effects and read back at start-up.
+	// in the transaction of its effects and read back, one partition at a
+	// time, when the partition is assigned.
 	Changelog messages.Topic
+	// Internal is the repartition topic: every input re-keyed to the actor
+	// that decides it, and every message between actors, keyed by the
+	// receiving actor's identity. Its handler runs only for partitions this
+	// replica owns. Its partition count is the changelog's.
+	Internal Consumed
+	// Owner starts and stops the actors of internal partitions as they are
+	// assigned and revoked.
+	Owner Owner
+}
+
+// Owner is told which internal-topic partitions this replica owns. Every
+// actor identity hashes (murmur2, as Kafka's partitioner) to one partition;
+// the replica owning it runs the actor, and no other replica does.
+type Owner interface {
+	// Assign starts the actors of newly assigned partitions from their
+	// restored state, with their timers armed. It runs before any record
+	// of those partitions is handled.
+	Assign(a Assignment) error
+	// Revoke stops the actors of the partitions, once every input read
+	// from them has been committed; it returns when they have stopped.
+	// Whatever they emitted before stopping is committed (or dropped, when
+	// the partition was lost) by the pipeline before the partitions go.
+	Revoke(partitions []int32)
+}
+
+// Assignment is a set of internal partitions given to this replica, with
+// the changelog state restored for them.
+type Assignment struct {
+	Partitions []int32
+	// Count is the internal topic's (and the changelog's) partition count,
+	// which placement hashes into.
+	Count int32
+	// State is the latest value of every live changelog key of these
+	// partitions.
+	State map[string][]byte
+}
+
+// Owns reports whether key hashes into one of the assignment's partitions.
+func (a Assignment) Owns(key []byte) bool {
+	p := PartitionFor(key, a.Count)
+	for _, q := range a.Partitions {
+		if p == q {
+			return true
+		}
+	}
+	return false
 }
 
 // Consumed is one input topic of a topology.
@@ -38,6 +85,9 @@ type Consumed struct {
 func (t Topology) Route(r *Router) {
 	for _, in := range t.Inputs {
 		r.Handle(in.Topic, in.Handler)
+	}
+	if t.Internal.Topic != "" {
+		r.Handle(t.Internal.Topic, t.Internal.Handler)
 	}
 }
 
@@ -78,7 +128,8 @@ func (u TopicUse) CleanupPolicy() string {
 
 // TopicUses lists every topic of the topologies once, sorted by logical
 // name: their inputs and outputs (external), their changelogs and the
-// shared dead-letter topic (the service's own, created with partitions).
+// shared dead-letter topic (the service's own, created with partitions),
+// and their internal topics (likewise).
 func TopicUses(partitions int, ts ...Topology) []TopicUse {
 	seen := map[messages.Topic]TopicUse{
 		messages.DeadLetterTopic: {Topic: messages.DeadLetterTopic, Partitions: partitions, Owner: OwnerService},
@@ -97,6 +148,9 @@ func TopicUses(partitions int, ts ...Topology) []TopicUse {
 		}
 		if t.Changelog != "" {
 			seen[t.Changelog] = TopicUse{Topic: t.Changelog, Partitions: partitions, Compact: true, Owner: OwnerService}
+		}
+		if t.Internal.Topic != "" {
+			seen[t.Internal.Topic] = TopicUse{Topic: t.Internal.Topic, Partitions: partitions, Owner: OwnerService}
 		}
 	}
 	out := make([]TopicUse, 0, len(seen))

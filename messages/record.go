@@ -9,6 +9,11 @@ type Record struct {
 	Topic Topic
 	Key   []byte
 	Value any
+	// Owner, when set, is the identity of the actor that owns the record:
+	// it goes to the partition Owner hashes to rather than the one Key
+	// does. A changelog entry of a sub-entity (one ride instance of a
+	// route) is stored where its actor's state is restored from.
+	Owner []byte
 }
 
 // ChangeMap is a CHANGE_MAP command for one character, keyed by character id.

@@ -25,6 +25,14 @@ const (
 	// its identity, written in the transaction of its effects.
 	ChangelogTopicTransport  Topic = "CHANGELOG_TOPIC_TRANSPORT"
 	ChangelogTopicPartyQuest Topic = "CHANGELOG_TOPIC_PARTY_QUEST"
+
+	// Internal (repartition) topics, one per subsystem: every input on its
+	// way to the actor that decides it, keyed by that actor's identity, and
+	// every message between actors. Their partitions place the actors: the
+	// replica that owns partition p runs every actor whose key hashes to p,
+	// and restores partition p of the changelog.
+	InternalTopicTransport  Topic = "INTERNAL_TOPIC_TRANSPORT"
+	InternalTopicPartyQuest Topic = "INTERNAL_TOPIC_PARTY_QUEST"
 )
 
 // AllTopics lists every logical topic, for topic creation and configuration docs.
@@ -33,6 +41,7 @@ var AllTopics = []Topic{
 	EventTopicCharacterStatus, EventTopicChannelStatus, CommandTopicInstanceTransport,
 	EventTopicMapStatus, EventTopicTransportStatus, EventTopicInstanceTransport,
 	DeadLetterTopic, ChangelogTopicTransport, ChangelogTopicPartyQuest,
+	InternalTopicTransport, InternalTopicPartyQuest,
 }
 
 // TopicNames maps logical topics to the real topic names of a deployment.

@@ -25,6 +25,8 @@ type Metrics struct {
 	RestoreSeconds prometheus.Histogram
 	Rebalances     *prometheus.CounterVec // group, kind: assigned, revoked
 	Assigned       *prometheus.GaugeVec   // group; partitions this replica owns
+	Owned          *prometheus.GaugeVec   // group; internal-topic partitions whose actors run here
+	Dropped        *prometheus.CounterVec // topic; effects not committed because their partition moved
 }
 
 // New builds and registers every collector, plus the Go runtime and process collectors.
@@ -73,8 +75,14 @@ func New() *Metrics {
 		Assigned: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "transitquest_assigned_partitions", Help: "Partitions this replica currently owns, by consumer group.",
 		}, []string{"group"}),
+		Owned: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "transitquest_owned_partitions", Help: "Internal-topic partitions whose actors run on this replica, by consumer group.",
+		}, []string{"group"}),
+		Dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "transitquest_effects_dropped_total", Help: "Effect batches not committed because their actor's partition moved to another replica (its new owner decides again), by internal topic.",
+		}, []string{"topic"}),
 	}
-	m.Registry.MustRegister(m.Consumed, m.Produced, m.Rejected, m.DeadLettered, m.TxnDuration,
+	m.Registry.MustRegister(m.Owned, m.Dropped, m.Consumed, m.Produced, m.Rejected, m.DeadLettered, m.TxnDuration,
 		m.TxnFailures, m.InFlight, m.ActorRestarts, m.LiveActors, m.TimerLateness, m.ConsumerLag,
 		m.RestoreSeconds, m.Rebalances, m.Assigned, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -17,11 +17,9 @@ import (
 	"github.com/gamehost/transitquest/actors/quest"
 	"github.com/gamehost/transitquest/actors/transport"
 	"github.com/gamehost/transitquest/board"
-	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/clock"
 	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/kafka"
-	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/metrics"
 	"github.com/gamehost/transitquest/partyquest/clients"
 	"github.com/gamehost/transitquest/rest"
@@ -41,15 +39,18 @@ type Service struct {
 	pipelines  []*kafka.Pipeline
 	listener   net.Listener
 	http       *http.Server
-	restored   rest.Flag // every enabled subsystem has restored its state
 
 	events *board.Events // the latest committed records, for the live board
 }
 
 // subsystem is what the service runs: actors behind a Kafka topology.
 type subsystem interface {
+	// Topology declares the subsystem's topics; its Owner starts and stops
+	// the actors of the internal partitions this replica is assigned.
 	Topology() kafka.Topology
-	Start(fx actors.Effects, restored []changelog.Entry) error
+	// Start readies the subsystem to emit through fx; its actors start
+	// when their partitions are assigned.
+	Start(fx actors.Effects) error
 	Shutdown(ctx context.Context) error
 	// Halt stops every actor at once, timers included, dropping what
 	// their mailboxes still hold, and waits for them.
@@ -84,19 +85,14 @@ func New(ctx context.Context, cfg Config, log *zap.Logger, opts ...Option) (*Ser
 	}
 	for _, sub := range s.subsystems {
 		topo := sub.Topology()
-		restored, err := s.restore(ctx, topo.Changelog)
-		if err != nil {
-			return nil, err
-		}
 		pl, err := s.pipeline(ctx, topo)
 		if err != nil {
 			return nil, err
 		}
-		if err := sub.Start(pl.Emitter(), restored); err != nil {
+		if err := sub.Start(pl.Emitter()); err != nil {
 			return nil, err
 		}
 	}
-	s.restored.Set(true) // each subsystem restores above, before its pipeline consumes
 	l, err := net.Listen("tcp", cfg.RESTAddr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", cfg.RESTAddr, err)
@@ -187,7 +183,8 @@ func TopicUses(cfg Config) []kafka.TopicUse {
 // topology and routes its inputs to their handlers.
 func (s *Service) pipeline(ctx context.Context, topo kafka.Topology) (*kafka.Pipeline, error) {
 	pc := kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, Group: topo.Group,
-		TransactionalID: s.cfg.TxnIDPrefix + "-" + topo.Name, LatestTopics: topo.LatestTopics(), Extra: s.extra()}
+		TransactionalID: s.cfg.TxnIDPrefix + "-" + topo.Name, LatestTopics: topo.LatestTopics(), Extra: s.extra(),
+		Internal: topo.Internal.Topic, Changelog: topo.Changelog, Owner: topo.Owner}
 	if s.cfg.StaticMembership {
 		pc.GroupInstanceID = s.cfg.TxnIDPrefix // unique per replica, and each group has its own members
 	}
@@ -203,7 +200,8 @@ func (s *Service) pipeline(ctx context.Context, topo kafka.Topology) (*kafka.Pip
 }
 
 // readiness is what /readyz checks: the cluster answers, every consumer
-// group owns partitions, state is restored.
+// group owns partitions, and actors run on internal partitions, their state
+// restored (a partition is restored before it is consumed).
 func (s *Service) readiness() *rest.Readiness {
 	r := rest.NewReadiness(2 * time.Second)
 	if len(s.pipelines) > 0 {
@@ -213,28 +211,16 @@ func (s *Service) readiness() *rest.Readiness {
 			groups[i] = pl
 		}
 		r.Add(rest.CheckPartitions, rest.PartitionsAssigned(groups...))
+		r.Add(rest.CheckRestored, func(context.Context) error {
+			for _, pl := range s.pipelines {
+				if len(pl.Owned()) == 0 {
+					return errors.New("no internal partition restored yet")
+				}
+			}
+			return nil
+		})
 	}
-	return r.Add(rest.CheckRestored, s.restored.Check)
-}
-
-// restore reads a subsystem's changelog before anything is consumed, so
-// actors resume with the state committed together with their last effects.
-func (s *Service) restore(ctx context.Context, topic messages.Topic) ([]changelog.Entry, error) {
-	if topic == "" {
-		return nil, nil
-	}
-	start := time.Now()
-	raw, err := kafka.ReadChangelog(ctx, s.cfg.Bootstrap, s.cfg.Topics.Name(topic), s.extra())
-	if err != nil {
-		return nil, fmt.Errorf("restore state: %w", err)
-	}
-	entries, errs := changelog.Decode(raw)
-	for _, err := range errs {
-		s.log.Warn("state record skipped", zap.Error(err))
-	}
-	s.metrics.RestoreSeconds.Observe(time.Since(start).Seconds())
-	s.log.Info("state restored", zap.String("topic", s.cfg.Topics.Name(topic)), zap.Int("actors", len(entries)), zap.Duration("took", time.Since(start)))
-	return entries, nil
+	return r
 }
 
 // extra converts KAFKA_EXTRA_CONFIG for the clients; settings that make no

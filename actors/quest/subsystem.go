@@ -72,7 +72,8 @@ func (s *Subsystem) Topology() kafka.Topology {
 // gets actors lazily, with Deps.DefaultDefinitions, or has its commands
 // rejected when there are none; a tenant with restored instances always
 // gets actors, so its runs can finish.
-func (s *Subsystem) Start(fx actors.Effects, restored []changelog.Entry) error {
+func (s *Subsystem) Start(fx actors.Effects) error {
+	var restored []changelog.Entry // TODO(scale-out): state comes with partition assignment
 	s.env = s.deps.env(fx)
 	byTenant := changelog.ByTenant(restored, changelogKind)
 	defsByTenant := changelog.ByTenant(restored, definitionKind)

@@ -73,7 +73,8 @@ func (s *Subsystem) Topology() kafka.Topology {
 // effects through fx: routes begin their timetables at once, and rides
 // resume from the state restored from the changelog (restored may be nil).
 // Tenants seen only in record headers get a hub lazily.
-func (s *Subsystem) Start(fx actors.Effects, restored []changelog.Entry) error {
+func (s *Subsystem) Start(fx actors.Effects) error {
+	var restored []changelog.Entry // TODO(scale-out): state comes with partition assignment
 	s.env = s.deps.env(fx)
 	byTenant := changelog.ByTenant(restored, changelogKind)
 	for _, t := range s.configured {

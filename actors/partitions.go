@@ -1,0 +1,188 @@
+package actors
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/asynkron/protoactor-go/actor"
+
+	"github.com/gamehost/transitquest/kafka"
+)
+
+// Partitions runs a subsystem's actors by the internal-topic partition
+// their identity hashes to. Each owned partition has a supervisor of its
+// own (a task, in Kafka Streams' words), so revoking a partition stops
+// exactly its actors, and a key's actor is found without asking anyone:
+// the subsystem's handlers look it up here. Safe for concurrent use.
+type Partitions struct {
+	sys  *actor.ActorSystem
+	kind string
+
+	mu    sync.Mutex
+	count int32
+	owned map[int32]*partition
+}
+
+type partition struct {
+	sup  *Supervisor
+	pids map[string]*actor.PID
+}
+
+// NewPartitions returns an empty placement for actors of one subsystem.
+func NewPartitions(sys *actor.ActorSystem, kind string) *Partitions {
+	return &Partitions{sys: sys, kind: kind, owned: map[int32]*partition{}}
+}
+
+// Assign takes ownership of partitions among count; their actors are
+// spawned with Spawn.
+func (ps *Partitions) Assign(count int32, ids []int32) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	ps.count = count
+	for _, id := range ids {
+		if _, ok := ps.owned[id]; !ok {
+			ps.owned[id] = &partition{sup: NewSupervisor(ps.sys, fmt.Sprintf("%s/p%d", ps.kind, id)), pids: map[string]*actor.PID{}}
+		}
+	}
+}
+
+// Of is the partition key hashes to, and whether this replica owns it.
+func (ps *Partitions) Of(key []byte) (int32, bool) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return ps.ofLocked(key)
+}
+
+func (ps *Partitions) ofLocked(key []byte) (int32, bool) {
+	if ps.count == 0 {
+		return 0, false
+	}
+	id := kafka.PartitionFor(key, ps.count)
+	_, ok := ps.owned[id]
+	return id, ok
+}
+
+// Spawn starts the actor of key under its partition's supervisor and
+// registers it; it fails when this replica does not own the partition.
+func (ps *Partitions) Spawn(key []byte, props *actor.Props) (*actor.PID, error) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	id, ok := ps.ofLocked(key)
+	if !ok {
+		return nil, fmt.Errorf("%s actor %q: partition %d is not owned here", ps.kind, key, id)
+	}
+	p := ps.owned[id]
+	if pid, ok := p.pids[string(key)]; ok {
+		return pid, nil
+	}
+	pid, err := p.sup.Spawn(string(key), props)
+	if err != nil {
+		return nil, err
+	}
+	p.pids[string(key)] = pid
+	return pid, nil
+}
+
+// Get is the running actor of key, if this replica runs it.
+func (ps *Partitions) Get(key []byte) (*actor.PID, bool) {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	id, ok := ps.ofLocked(key)
+	if !ok {
+		return nil, false
+	}
+	pid, ok := ps.owned[id].pids[string(key)]
+	return pid, ok
+}
+
+// Stop stops the actor of key once its mailbox is drained (an actor that
+// ended itself) and forgets it.
+func (ps *Partitions) Stop(key []byte) {
+	ps.mu.Lock()
+	id, ok := ps.ofLocked(key)
+	var pid *actor.PID
+	var sup *Supervisor
+	if ok {
+		p := ps.owned[id]
+		pid, sup = p.pids[string(key)], p.sup
+		delete(p.pids, string(key))
+	}
+	ps.mu.Unlock()
+	if pid != nil {
+		sup.Stop(pid)
+	}
+}
+
+// Each calls f with every running actor's key and PID (queries).
+func (ps *Partitions) Each(f func(key string, pid *actor.PID)) {
+	ps.mu.Lock()
+	var all []struct {
+		k string
+		p *actor.PID
+	}
+	for _, p := range ps.owned {
+		for k, pid := range p.pids {
+			all = append(all, struct {
+				k string
+				p *actor.PID
+			}{k, pid})
+		}
+	}
+	ps.mu.Unlock()
+	for _, a := range all {
+		f(a.k, a.p)
+	}
+}
+
+// Revoke stops the actors of partitions, each once its mailbox is
+// drained, and waits for them: nothing of theirs runs afterwards.
+func (ps *Partitions) Revoke(ids []int32) {
+	for _, p := range ps.take(ids) {
+		p.sup.StopAll()
+	}
+}
+
+// HaltAll stops every actor at once, dropping what their mailboxes hold
+// (see Supervisor.Halt), and waits for them.
+func (ps *Partitions) HaltAll() {
+	for _, p := range ps.take(nil) {
+		p.sup.Halt()
+	}
+}
+
+// StopAll stops every actor after its mailbox is drained and waits.
+func (ps *Partitions) StopAll() {
+	for _, p := range ps.take(nil) {
+		p.sup.StopAll()
+	}
+}
+
+// take removes partitions (every one when ids is nil) from ownership.
+func (ps *Partitions) take(ids []int32) []*partition {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if ids == nil {
+		for id := range ps.owned {
+			ids = append(ids, id)
+		}
+	}
+	var out []*partition
+	for _, id := range ids {
+		if p, ok := ps.owned[id]; ok {
+			out = append(out, p)
+			delete(ps.owned, id)
+		}
+	}
+	return out
+}
+
+// Owned is the partitions this replica runs actors for.
+func (ps *Partitions) Owned() []int32 {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	out := make([]int32, 0, len(ps.owned))
+	for id := range ps.owned {
+		out = append(out, id)
+	}
+	return out
+}
