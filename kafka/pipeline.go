@@ -96,8 +96,8 @@ type Pipeline struct {
 	nAssigned  atomic.Int64       // partitions currently assigned, for readiness
 	errs       chan error
 
-	internal string  // the internal topic's real name ("" without placement)
-	count    int32   // its partition count
+	internal string // the internal topic's real name ("" without placement)
+	count    int32  // its partition count
 	ownedMu  sync.Mutex
 	owned    []int32 // its partitions assigned here, whose actors run here
 }
@@ -125,10 +125,10 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	log = log.With(zap.String("group", cfg.Group))
 	pc := baseConfig(cfg)
 	for k, v := range (ck.ConfigMap{
-		"transactional.id":       cfg.TransactionalID,
-		"partitioner":            "murmur2_random",
-		"linger.ms":              2,
-		"go.delivery.reports":    false,
+		"transactional.id":    cfg.TransactionalID,
+		"partitioner":         "murmur2_random",
+		"linger.ms":           2,
+		"go.delivery.reports": false,
 	}) {
 		pc[k] = v
 	}
