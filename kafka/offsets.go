@@ -224,10 +224,12 @@ func (t *Tracker) Current(offs []Source) []Source {
 	return out
 }
 
-// Owns reports whether the partition is assigned to this replica.
-func (t *Tracker) Owns(topic string, partition int32) bool {
+// Owns reports whether s's partition is assigned to this replica, under
+// the same assignment s was read in (any assignment when s has none: the
+// effects of an actor, which is stopped whenever its partition goes).
+func (t *Tracker) Owns(s Source) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	_, ok := t.parts[partKey{topic, partition}]
-	return ok
+	p, ok := t.parts[partKey{s.Topic, s.Partition}]
+	return ok && (s.epoch == 0 || s.epoch == p.epoch)
 }

@@ -281,7 +281,7 @@ func (o *Outbox) owned(batches []Batch) []Batch {
 	}
 	kept := batches[:0]
 	for _, b := range batches {
-		if b.Owner != nil && !o.tracker.Owns(b.Owner.Topic, b.Owner.Partition) {
+		if b.Owner != nil && !o.tracker.Owns(*b.Owner) {
 			o.m.Dropped.WithLabelValues(b.Owner.Topic).Inc()
 			continue
 		}

@@ -226,6 +226,10 @@ func (pl *Pipeline) closeClients() {
 	pl.p.Close()
 }
 
+// Placed reports whether the pipeline places actors (it reads an internal
+// topic with an Owner).
+func (pl *Pipeline) Placed() bool { return pl.cfg.Owner != nil }
+
 // Owned is the internal-topic partitions whose actors run here.
 func (pl *Pipeline) Owned() []int32 {
 	pl.ownedMu.Lock()
