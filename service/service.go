@@ -85,11 +85,11 @@ func New(ctx context.Context, cfg Config, log *zap.Logger, opts ...Option) (*Ser
 	}
 	for _, sub := range s.subsystems {
 		topo := sub.Topology()
-		pl, err := s.pipelines(ctx, topo)
+		st, err := s.stages(ctx, topo)
 		if err != nil {
 			return nil, err
 		}
-		if err := sub.Start(pl.Emitter()); err != nil {
+		if err := sub.Start(st.Emitter()); err != nil {
 			return nil, err
 		}
 	}
@@ -179,47 +179,22 @@ func TopicUses(cfg Config) []kafka.TopicUse {
 	return kafka.TopicUses(cfg.ChangelogPartitions, s.topologies()...)
 }
 
-// pipelines connects the two stages of one topology, each a consumer group
-// with its own transactional producer: ingress reads the contract topics
-// (the contract's group) and forwards each input to the internal topic,
-// keyed by the actor that decides it; actors reads the internal partitions
-// this replica owns and runs their actors. It returns the actors stage,
-// whose emitter the subsystem's actors use.
-func (s *Service) pipelines(ctx context.Context, topo kafka.Topology) (*kafka.Pipeline, error) {
-	ingress, err := s.pipeline(ctx, kafka.PipelineConfig{Group: topo.Group, TransactionalID: s.cfg.TxnIDPrefix + "-" + topo.Name,
-		LatestTopics: topo.LatestTopics()}, "ingress")
-	if err != nil {
-		return nil, fmt.Errorf("%s ingress pipeline: %w", topo.Name, err)
-	}
-	topo.Route(ingress.Router())
-	if topo.Internal.Topic == "" {
-		return ingress, nil
-	}
-	placed, err := s.pipeline(ctx, kafka.PipelineConfig{Group: topo.ActorsGroup(),
-		TransactionalID: s.cfg.TxnIDPrefix + "-" + topo.Name + "-actors",
-		Internal:        topo.Internal.Topic, Changelog: topo.Changelog, Owner: topo.Owner}, "actors")
-	if err != nil {
-		return nil, fmt.Errorf("%s actors pipeline: %w", topo.Name, err)
-	}
-	placed.Router().Handle(topo.Internal.Topic, topo.Internal.Handler)
-	return placed, nil
-}
-
-// pipeline connects one consumer group and its transactional producer.
-func (s *Service) pipeline(ctx context.Context, pc kafka.PipelineConfig, stage string) (*kafka.Pipeline, error) {
-	pc.Bootstrap, pc.Extra = s.cfg.Bootstrap, s.extra()
+// stages connects the pipelines of one topology (see kafka.Stages).
+func (s *Service) stages(ctx context.Context, topo kafka.Topology) (*kafka.Stages, error) {
+	base := kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, TransactionalID: s.cfg.TxnIDPrefix, Extra: s.extra()}
 	if s.cfg.StaticMembership {
-		// Unique per replica and stage; each group has its own members.
-		pc.GroupInstanceID = s.cfg.TxnIDPrefix + "-" + stage
+		base.GroupInstanceID = s.cfg.TxnIDPrefix // completed per stage: unique per replica and group
 	}
-	pl, err := kafka.NewPipeline(ctx, pc, s.cfg.Topics, s.log, s.metrics)
+	st, err := kafka.NewStages(ctx, topo, base, s.cfg.Topics, s.log, s.metrics)
 	if err != nil {
 		return nil, err
 	}
-	s.pipes = append(s.pipes, pl)
-	s.metrics.ConsumerLag.Add(pc.Group, pl.Lag)
-	pl.Emitter().Observe(s.events.Observe)
-	return pl, nil
+	for _, pl := range st.Pipelines() {
+		s.pipes = append(s.pipes, pl)
+		s.metrics.ConsumerLag.Add(pl.Group(), pl.Lag)
+		pl.Emitter().Observe(s.events.Observe)
+	}
+	return st, nil
 }
 
 // readiness is what /readyz checks: the cluster answers, every consumer
