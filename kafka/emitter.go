@@ -148,7 +148,11 @@ func (e *Emitter) ownerOf(out []Out) *Source {
 	}
 	for _, o := range out {
 		if _, ok := e.placed[o.Topic]; ok && o.Partition >= 0 {
-			return &Source{Topic: e.internal, Partition: o.Partition}
+			s := Source{Topic: e.internal, Partition: o.Partition}
+			if e.out.tracker != nil {
+				s = e.out.tracker.Stamp(s)
+			}
+			return &s
 		}
 	}
 	return nil
