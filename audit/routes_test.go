@@ -1,0 +1,119 @@
+package audit_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gamehost/transitquest/audit"
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/schedule"
+	"github.com/gamehost/transitquest/transport/route"
+)
+
+// routeStream is what transport/route's own machine emits for the train
+// from start-up at `from` until `to`, each record stamped 5 ms after its
+// due instant: the stream of a correct service.
+func routeStream(t *testing.T, from, to time.Time) *stream {
+	tt, errs := schedule.NewTimetable(cfg.Tenants[0].Routes, nil)
+	require.Empty(t, errs)
+	s := &stream{t: t}
+	m, effects := route.New(tt, train.ID, from)
+	for {
+		for _, e := range effects {
+			for _, r := range e.Records {
+				s.add(r, e.Transition.At.Add(5*time.Millisecond), "")
+			}
+		}
+		at, ok := m.NextDeadline()
+		if !ok || at.After(to) {
+			return s
+		}
+		effects, _ = m.Tick(at)
+	}
+}
+
+func TestTheRouteMachinesOwnStreamPasses(t *testing.T) {
+	// Started mid-boarding (t0+2s), so the start-up ARRIVED comes first.
+	s := routeStream(t, t0.Add(2*time.Second), t0.Add(3*time.Minute))
+	in := s.input(3 * time.Minute)
+	in.Starts = []audit.Interval{{From: t0, To: t0.Add(3 * time.Second)}}
+	rep := audit.Run(in)
+	require.True(t, rep.OK(), rep.Text())
+	// Due in [t0+5s, t0+175s]: departures at 5, 15, ... 175 s, dockings at 10, 20, ... 170 s.
+	require.Equal(t, 18, rep.Counts["route DEPARTED due in window"], rep.Text())
+	require.Equal(t, 17, rep.Counts["route ARRIVED due in window"], rep.Text())
+}
+
+func TestDepartedTwiceIsADuplicate(t *testing.T) {
+	s := routeStream(t, t0, t0.Add(time.Minute))
+	for _, r := range s.recs {
+		if string(r.Value) != "" && r.Timestamp.Equal(t0.Add(25*time.Second+5*time.Millisecond)) { // trip 2 departs at 20+5
+			r.Offset += 1000
+			r.Timestamp = r.Timestamp.Add(300 * time.Millisecond) // a second replica's timer
+			s.recs = append(s.recs, r)
+		}
+	}
+	rep := audit.Run(s.input(time.Minute))
+	f := requireFinding(t, rep, "DEPARTED twice for one scheduled instant", 1)
+	require.Contains(t, f.Examples[0], "due 12:00:25.000: 2 copies")
+	require.Equal(t, 1, rep.Violated(audit.Duplicates))
+	require.Contains(t, rep.Text(), "FAIL no effect twice: 1 violations")
+}
+
+func TestMissingDepartureIsATimerThatNeverFired(t *testing.T) {
+	s := routeStream(t, t0, t0.Add(time.Minute))
+	var kept []audit.Record
+	for _, r := range s.recs {
+		if !r.Timestamp.Equal(t0.Add(35*time.Second + 5*time.Millisecond)) {
+			kept = append(kept, r)
+		}
+	}
+	s.recs = kept
+	rep := audit.Run(s.input(time.Minute))
+	f := requireFinding(t, rep, "scheduled DEPARTED never announced", 1)
+	require.Contains(t, f.Examples[0], "train-0")
+	require.Contains(t, f.Examples[0], "12:00:35.000")
+}
+
+func TestMissingTransitionsOutsideTheGraceAreNotRequired(t *testing.T) {
+	// Announced only from t0+4s: the ARRIVED due at t0 falls in the grace.
+	s := routeStream(t, t0.Add(4*time.Second), t0.Add(time.Minute))
+	in := s.input(time.Minute)
+	in.Starts = []audit.Interval{{From: t0, To: t0.Add(5 * time.Second)}}
+	rep := audit.Run(in)
+	require.True(t, rep.OK(), rep.Text())
+}
+
+func TestArrivedAgainFromAStartingReplicaIsANote(t *testing.T) {
+	s := routeStream(t, t0, t0.Add(time.Minute))
+	// A replica restarted at t0+12.5s re-announces the docking of t0+10s.
+	s.add(messages.TransportStatus(train.ID, messages.TypeArrived, 100), t0.Add(12500*time.Millisecond), "")
+	in := s.input(time.Minute)
+	in.Starts = []audit.Interval{{From: t0.Add(11 * time.Second), To: t0.Add(14 * time.Second)}}
+	rep := audit.Run(in)
+	require.True(t, rep.OK(), rep.Text())
+	require.Len(t, rep.Notes, 1, rep.Text())
+	require.Equal(t, 1, rep.Notes[0].Count)
+
+	// The same copy with no replica starting is not explained by anything.
+	in.Starts = nil
+	rep = audit.Run(in)
+	requireFinding(t, rep, "ARRIVED at no scheduled instant", 1)
+}
+
+func TestArrivedTwiceOnTimeIsADuplicate(t *testing.T) {
+	s := routeStream(t, t0, t0.Add(time.Minute))
+	s.add(messages.TransportStatus(train.ID, messages.TypeArrived, 100), t0.Add(30*time.Second+20*time.Millisecond), "")
+	rep := audit.Run(s.input(time.Minute))
+	requireFinding(t, rep, "ARRIVED twice for one scheduled instant", 1)
+}
+
+func TestStatusOfAnUnknownRouteIsReported(t *testing.T) {
+	s := routeStream(t, t0, t0.Add(time.Minute))
+	s.add(messages.TransportStatus(subway.ID, messages.TypeDeparted, 1), t0.Add(5*time.Second), "")
+	rep := audit.Run(s.input(time.Minute))
+	requireFinding(t, rep, "route status of an unknown tenant or route", 1)
+	require.Equal(t, 1, rep.Violated(audit.Records))
+}
