@@ -44,7 +44,7 @@ func TestEveryCommandHasItsEffectOrDeadLetter(t *testing.T) {
 		cmd(3, messages.TypeStart, t0),                     // lost
 		cmd(4, messages.TypeStart, t0),                     // both
 		cmd(5, messages.TypeUpdateStageState, t0),          // no effect of its own
-		cmd(6, messages.TypeStart, t0.Add(85*time.Second)), // too recent
+		cmd(6, messages.TypeStart, t0.Add(88*time.Second)), // too recent
 		cmd(7, messages.TypeStart, t0),                     // dead-lettered twice
 	}
 	started(s, 1, t0.Add(time.Second), trace(1))
