@@ -51,10 +51,18 @@ func (p *proc) exited() bool {
 	}
 }
 
-// kill SIGKILLs the process and waits until it is gone.
+// kill SIGKILLs the process's group (the process and anything it
+// started) and waits until the process is gone.
 func (p *proc) kill() {
-	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	p.signal(syscall.SIGKILL)
 	<-p.done
+}
+
+// signal sends sig to the process group the child leads (Setpgid).
+func (p *proc) signal(sig syscall.Signal) {
+	if err := syscall.Kill(-p.cmd.Process.Pid, sig); err != nil {
+		_ = p.cmd.Process.Signal(sig) // the group is gone: the leader, if still there
+	}
 }
 
 // stop asks the process to shut down (SIGTERM) and kills it if it has not
@@ -63,7 +71,7 @@ func (p *proc) stop(timeout time.Duration) error {
 	if p.exited() {
 		return nil
 	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	p.signal(syscall.SIGTERM)
 	select {
 	case <-p.done:
 		var ee *exec.ExitError
