@@ -72,12 +72,20 @@ func (a *auditor) decodeAll() {
 
 // starting reports whether t falls in a replica's start-up span.
 func (a *auditor) starting(t time.Time) bool {
+	_, ok := a.startOf(t)
+	return ok
+}
+
+// startOf is the earliest-beginning start-up span containing t.
+func (a *auditor) startOf(t time.Time) (Interval, bool) {
+	var found Interval
+	ok := false
 	for _, s := range a.in.Starts {
-		if s.Contains(t) {
-			return true
+		if s.Contains(t) && (!ok || s.From.Before(found.From)) {
+			found, ok = s, true
 		}
 	}
-	return false
+	return found, ok
 }
 
 // due reports whether a deadline is old enough that its effect must be in

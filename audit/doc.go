@@ -32,7 +32,12 @@
 //     DECISIONS: a route actor that starts while its vessel is docked
 //     announces ARRIVED again. Such copies stamped inside Input.Starts
 //     (spans where a replica was starting) are notes, not duplicates; two
-//     DEPARTED are always a duplicate.
+//     DEPARTED are always a duplicate. A starting replica also catches up
+//     the transitions that fell due while it was down, stamped all at once:
+//     inside a start-up span a record takes the earliest instant since the
+//     span began that nothing announced yet, so a catch-up is neither
+//     "unscheduled" nor a duplicate, while a transition announced before
+//     the kill and again after it still is.
 //   - Instance-transport STARTED / COMPLETED / CANCELLED (keyed by
 //     character): (tenant, character, ride instance, type); and a ride
 //     ends once: COMPLETED and CANCELLED for one (character, instance) is

@@ -77,21 +77,23 @@ func (a *auditor) routes() {
 			a.bad.add(Records, "route status of an unknown type", "%s %s", t.name, e)
 			continue
 		}
-		at, ok := latestAtOrBefore(instants, e.at.Add(skew))
-		late := e.at.Sub(at)
-		onTime := ok && late <= a.o.MaxLateness
-		start := a.starting(e.at)
-		if !onTime && !(e.typ == messages.TypeArrived && ok && start && a.docked(t, e.route, e.at)) {
+		at, ok, late := a.scheduled(t, e, instants, byInstant)
+		if !ok {
 			a.bad.add(Timers, e.typ+" at no scheduled instant",
 				"%s %s: latest scheduled %s is %s before (MaxLateness %s)", t.name, e, stamp(at), late.Round(time.Millisecond), a.o.MaxLateness)
 			continue
 		}
-		if onTime {
+		start := a.starting(e.at)
+		if !start {
 			a.maxLate("route "+e.typ, late)
 		}
 		id := instantKey{k, e.typ, at.UnixNano()}
 		an := byInstant[id]
 		if an == nil {
+			if start && late > a.o.MaxLateness {
+				a.notes.add(Timers, "route status caught up late by a starting replica", "%s %s for %s, %s late",
+					t.name, e, stamp(at), late.Round(time.Millisecond))
+			}
 			an = &announcement{key: k, typ: e.typ, at: at}
 			byInstant[id] = an
 			order = append(order, an)
@@ -114,6 +116,42 @@ func (a *auditor) routes() {
 		}
 	}
 	a.missingRoutes(tables, byInstant)
+}
+
+// scheduled is the instant a status record announces. Outside a replica's
+// start-up it is the latest instant at or before the record, at most
+// MaxLateness before it. A starting replica catches up every transition
+// that fell due while it was down, all stamped at once, so inside a
+// start-up span (from the kill) the record takes the earliest instant
+// since the span began (less MaxLateness) that nothing announced yet, else
+// the latest of them; an ARRIVED with none is the start-up announcement of
+// the docking in progress, if the vessel is docked. ok is false for a
+// record no instant explains; late is then how far the latest instant is.
+func (a *auditor) scheduled(t *timetable, e event, instants []time.Time, announced map[instantKey]*announcement) (at time.Time, ok bool, late time.Duration) {
+	latest, found := latestAtOrBefore(instants, e.at.Add(skew))
+	late = e.at.Sub(latest)
+	span, starting := a.startOf(e.at)
+	if !starting {
+		return latest, found && late <= a.o.MaxLateness, late
+	}
+	lo := span.From.Add(-a.o.MaxLateness)
+	i := sort.Search(len(instants), func(i int) bool { return !instants[i].Before(lo) })
+	for _, c := range instants[i:] {
+		if c.After(e.at.Add(skew)) {
+			break
+		}
+		if announced[instantKey{routeKey{e.tenant, e.route}, e.typ, c.UnixNano()}] == nil {
+			return c, true, e.at.Sub(c)
+		}
+		at, ok = c, true
+	}
+	if ok {
+		return at, true, e.at.Sub(at)
+	}
+	if e.typ == messages.TypeArrived && found && a.docked(t, e.route, e.at) {
+		return latest, true, late
+	}
+	return latest, false, late
 }
 
 // missingRoutes reports every instant due in the window (Grace off both

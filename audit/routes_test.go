@@ -117,3 +117,48 @@ func TestStatusOfAnUnknownRouteIsReported(t *testing.T) {
 	requireFinding(t, rep, "route status of an unknown tenant or route", 1)
 	require.Equal(t, 1, rep.Violated(audit.Records))
 }
+
+// without removes the records stamped at the given offsets from t0.
+func (s *stream) without(offsets ...time.Duration) {
+	var kept []audit.Record
+next:
+	for _, r := range s.recs {
+		for _, o := range offsets {
+			if r.Timestamp.Equal(t0.Add(o)) {
+				continue next
+			}
+		}
+		kept = append(kept, r)
+	}
+	s.recs = kept
+}
+
+func TestAStartingReplicaCatchesUpOverdueTransitionsOnce(t *testing.T) {
+	const ms = time.Millisecond
+	s := routeStream(t, t0, t0.Add(time.Minute))
+	// Killed at t0+22s, back at t0+37.5s: DEPARTED 25 and 35 and ARRIVED
+	// 30 are caught up at once, and ARRIVED 30 (docked) re-announced.
+	s.without(25*time.Second+5*ms, 30*time.Second+5*ms, 35*time.Second+5*ms)
+	back := t0.Add(37500 * ms)
+	s.add(messages.TransportStatus(train.ID, messages.TypeDeparted, 100), back, "")
+	s.add(messages.TransportStatus(train.ID, messages.TypeArrived, 100), back, "")
+	s.add(messages.TransportStatus(train.ID, messages.TypeDeparted, 100), back.Add(ms), "")
+	s.add(messages.TransportStatus(train.ID, messages.TypeArrived, 100), back.Add(2*ms), "")
+	in := s.input(time.Minute)
+	in.Starts = []audit.Interval{{From: t0.Add(22 * time.Second), To: t0.Add(40 * time.Second)}}
+	rep := audit.Run(in)
+	require.True(t, rep.OK(), rep.Text())
+	require.NotEmpty(t, rep.Notes)
+
+	// The same departure emitted again by the starting replica is still a duplicate.
+	s.add(messages.TransportStatus(train.ID, messages.TypeDeparted, 100), back.Add(3*ms), "")
+	in.Records = s.recs
+	rep = audit.Run(in)
+	requireFinding(t, rep, "DEPARTED twice for one scheduled instant", 1)
+
+	// Without the start-up span nothing explains the late records.
+	in.Starts = nil
+	rep = audit.Run(in)
+	require.False(t, rep.OK())
+	requireFinding(t, rep, "scheduled DEPARTED never announced", 2)
+}
