@@ -3,6 +3,7 @@ package chaos_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -32,8 +33,15 @@ func TestChaosSmoke(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	dir := t.TempDir()
-	bin, err := chaos.BuildService(ctx, dir)
+	// Kept when the test fails: the logs of every process and the reports.
+	dir, err := os.MkdirTemp("", "chaos-smoke-")
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		if !t.Failed() {
+			_ = os.RemoveAll(dir)
+		}
+	})
+	bin, err := chaos.BuildService(ctx, filepath.Join(dir, "bin"))
 	require.NoError(t, err)
 	var log strings.Builder
 	res, err := chaos.Run(ctx, chaos.Config{Replicas: replicas, Duration: 45 * time.Second, KillEvery: 25 * time.Second,
@@ -47,5 +55,5 @@ func TestChaosSmoke(t *testing.T) {
 	require.Len(t, res.Kills, 1, "one kill in 45 s at one every 25 s")
 	require.Greater(t, res.Audit.Counts["route DEPARTED due in window"], 0, "the audit saw the timetable")
 	require.Greater(t, res.Audit.Counts["commands with their effect"], 0, "the audit saw commands take effect")
-	require.True(t, res.OK(), "the chaos audit failed (logs of every process were in %s)", dir)
+	require.True(t, res.OK(), "the chaos audit failed: report.txt and the logs of every process are in %s", dir)
 }
