@@ -45,6 +45,8 @@ func (a *auditor) commands() {
 			a.counts["commands with their effect"]++
 		case len(d) == 1:
 			a.counts["commands dead-lettered ("+d[0].typ+")"]++
+			a.notes.add(Lost, "commands dead-lettered ("+d[0].typ+")", "%s %s character %d route %s instance %s sent %s",
+				c.Topic, c.Type, c.Character, c.Route, c.Instance, stamp(c.Sent))
 		default:
 			a.bad.add(Lost, "command without its effect or a dead letter", "%s %s character %d route %s instance %s sent %s trace %s",
 				c.Topic, c.Type, c.Character, c.Route, c.Instance, stamp(c.Sent), c.TraceID)

@@ -125,7 +125,8 @@ func (a *auditor) routes() {
 // start-up span (from the kill) the record takes the earliest instant
 // since the span began (less MaxLateness) that nothing announced yet, else
 // the latest of them; an ARRIVED with none is the start-up announcement of
-// the docking in progress, if the vessel is docked. ok is false for a
+// the docking in progress, if the vessel was docked at some moment of the
+// span before the record. ok is false for a
 // record no instant explains; late is then how far the latest instant is.
 func (a *auditor) scheduled(t *timetable, e event, instants []time.Time, announced map[instantKey]*announcement) (at time.Time, ok bool, late time.Duration) {
 	latest, found := latestAtOrBefore(instants, e.at.Add(skew))
@@ -148,7 +149,10 @@ func (a *auditor) scheduled(t *timetable, e event, instants []time.Time, announc
 	if ok {
 		return at, true, e.at.Sub(at)
 	}
-	if e.typ == messages.TypeArrived && found && a.docked(t, e.route, e.at) {
+	// The vessel docked at latest: if it was still docked when the span
+	// began, this is the start-up announcement of that docking, however
+	// late the starting replica's first transaction stamped it.
+	if e.typ == messages.TypeArrived && found && a.docked(t, e.route, maxTime(latest, span.From)) {
 		return latest, true, late
 	}
 	return latest, false, late
@@ -209,15 +213,10 @@ func (a *auditor) timetables(from, to time.Time) map[routeKey]*timetable {
 	return out
 }
 
-// docked reports whether the route's vessel is docked at t or a moment
-// before it (the start-up announcement is stamped just after the check).
+// docked reports whether the route's vessel is docked at `at`.
 func (a *auditor) docked(t *timetable, route uuid.UUID, at time.Time) bool {
-	for _, x := range []time.Time{at, at.Add(-time.Second)} {
-		if s, _ := t.tt.StateAt(route, x); s.Docked() {
-			return true
-		}
-	}
-	return false
+	s, _ := t.tt.StateAt(route, at)
+	return s.Docked()
 }
 
 // maxLate records the largest lateness seen of a kind, in milliseconds.

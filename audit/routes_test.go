@@ -162,3 +162,18 @@ func TestAStartingReplicaCatchesUpOverdueTransitionsOnce(t *testing.T) {
 	require.False(t, rep.OK())
 	requireFinding(t, rep, "scheduled DEPARTED never announced", 2)
 }
+
+// A replica killed while the vessel was docked announces the docking
+// again; its first transaction may be stamped after the departure.
+func TestStartUpArrivedStampedAfterTheDepartureIsANote(t *testing.T) {
+	s := routeStream(t, t0, t0.Add(time.Minute))
+	// Docked 20..25 s; killed at 23 s, first transaction stamped at 26 s.
+	s.add(messages.TransportStatus(train.ID, messages.TypeArrived, 100), t0.Add(26*time.Second), "")
+	in := s.input(time.Minute)
+	in.Starts = []audit.Interval{{From: t0.Add(23 * time.Second), To: t0.Add(29 * time.Second)}}
+	require.True(t, audit.Run(in).OK())
+
+	// Killed after the departure: nothing was docked during the start-up.
+	in.Starts = []audit.Interval{{From: t0.Add(25500 * time.Millisecond), To: t0.Add(29 * time.Second)}}
+	requireFinding(t, audit.Run(in), "ARRIVED at no scheduled instant", 1)
+}
