@@ -28,7 +28,9 @@ const (
 var checkOrder = []Check{Duplicates, Lost, Capacity, Timers, Records}
 
 // Finding is one kind of violation (or, in Notes, of tolerated event):
-// how many times it happened and the first few examples.
+// how many times it happened and the first few examples. For a duplicate,
+// Count is the number of effects done more than once (an instant announced
+// by three replicas counts once; its example shows the copies).
 type Finding struct {
 	Check    Check    `json:"check"`
 	Name     string   `json:"name"`

@@ -353,8 +353,12 @@ func (r Result) WriteText(w io.Writer) error {
 		verdict = "FAIL"
 	}
 	fmt.Fprintf(w, "chaos %s: %s\n", verdict, r.Command)
-	fmt.Fprintf(w, "  %d replicas, %s of load (%d riders, %d quest players, rate %.0f/s), a SIGKILL every %s: %d kills\n",
-		r.Replicas, r.Duration, r.Riders, r.Quests, r.Rate, r.KillEvery, len(r.Kills))
+	kills := "no kills"
+	if r.KillEvery != "0s" {
+		kills = fmt.Sprintf("a SIGKILL every %s: %d kills", r.KillEvery, len(r.Kills))
+	}
+	fmt.Fprintf(w, "  %d replicas, %s of load (%d riders, %d quest players, rate %.0f/s), %s\n",
+		r.Replicas, r.Duration, r.Riders, r.Quests, r.Rate, kills)
 	for _, k := range r.Kills {
 		line := fmt.Sprintf("    %s killed %s", k.Replica, k.At.UTC().Format("15:04:05.000"))
 		if !k.Ready.IsZero() {
