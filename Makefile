@@ -2,7 +2,7 @@
 export CGO_ENABLED := 1
 GO ?= go
 
-.PHONY: run test test-mock bench lint build fuzz
+.PHONY: run test test-mock bench lint build fuzz chaos chaos-smoke
 
 ## run: the service + an embedded Kafka-protocol broker + sample data and traffic
 run:
@@ -25,6 +25,18 @@ test-mock:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./cmd/loadgen -quests 1000 -riders 1000 -duration 15s
+
+# Flags for make chaos, e.g. CHAOS_FLAGS="-replicas 1 -kill-every 0 -duration 1m".
+CHAOS_FLAGS ?=
+
+## chaos: 3 service processes on a kfake broker process, load through the contract topics, a SIGKILL
+## every 20 s for 5 minutes, then the audit of every output topic (report in bench/runs/chaos-*; exit 1 on failure)
+chaos:
+	$(GO) run ./cmd/chaos $(CHAOS_FLAGS)
+
+## chaos-smoke: the short chaos run (3 replicas, 45 s, one kill) as a Go test
+chaos-smoke:
+	CHAOS_SMOKE=1 $(GO) test -race -count=1 -timeout 10m -run TestChaosSmoke -v ./chaos/
 
 ## lint: go vet and a gofmt check
 lint:

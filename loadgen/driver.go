@@ -28,6 +28,13 @@ type DriverConfig struct {
 	// Tick, when set, runs once a second on the driver's sweeper goroutine
 	// (memory sampling).
 	Tick func(now time.Time)
+	// Decorate, when set, may change each command's record just before it
+	// is produced (the chaos runner adds a traceparent of its own to tell
+	// the command's effects apart). It runs on the sending goroutine.
+	Decorate func(c Command, r *kgo.Record)
+	// Acked, when set, gets each command's record once the broker
+	// acknowledged it (err nil) or refused it.
+	Acked func(c Command, r *kgo.Record, err error)
 }
 
 // Errors counts what went wrong, by kind.
@@ -240,8 +247,15 @@ func (d *Driver) send(ctx context.Context) error {
 		}
 		d.cfg.Recorder.Sent(now)
 		rec := &kgo.Record{Topic: d.cfg.Names.Name(c.Topic), Key: c.Key, Value: c.Value, Headers: h}
+		if d.cfg.Decorate != nil {
+			rec.Headers = append([]kgo.RecordHeader(nil), h...) // h is shared by the tenant's commands
+			d.cfg.Decorate(c, rec)
+		}
 		sample := d.sent.Add(1)%10 == 0
 		d.prod.Produce(ctx, rec, func(_ *kgo.Record, err error) {
+			if d.cfg.Acked != nil {
+				d.cfg.Acked(c, rec, err)
+			}
 			if err != nil && !errors.Is(err, context.Canceled) {
 				d.errs.ProduceFails.Add(1)
 			} else if sample {
