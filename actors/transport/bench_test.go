@@ -63,24 +63,26 @@ func startLoadEnv(b *testing.B, tenants []config.Tenant, wantActors map[string]i
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
 	log := zap.NewNop()
-	e.pl, err = kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: e.broker.Bootstrap(), Group: transport.Group,
-		TransactionalID: "transport-bench-" + uuid.NewString(), LatestTopics: []messages.Topic{messages.EventTopicMapStatus},
-		MaxInFlight: 200000}, e.names, log, e.m)
-	require.NoError(b, err)
 	e.sys = actors.NewSystem(log)
 
 	e.heapBefore = liveHeap()
 	start := time.Now()
 	e.sub = transport.New(e.sys, transport.Deps{Clock: clock.Real{}, Log: log, Metrics: e.m}, tenants)
-	err = e.sub.Start(e.pl.Emitter(), nil)
+	topo := e.sub.Topology()
+	e.pl, err = kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: e.broker.Bootstrap(), Group: transport.Group,
+		TransactionalID: "transport-bench-" + uuid.NewString(), LatestTopics: topo.LatestTopics(),
+		MaxInFlight: 200000, Internal: topo.Internal.Topic, Changelog: topo.Changelog, Owner: topo.Owner}, e.names, log, e.m)
 	require.NoError(b, err)
+	topo.Route(e.pl.Router())
+	require.NoError(b, e.sub.Start(e.pl.Emitter()))
+	require.NoError(b, e.pl.Start(ctx))
+	// Actors start as their partitions are assigned (group join and
+	// changelog restore included in the figure).
 	for kind, n := range wantActors {
 		kafkatest.Eventually(b, 2*time.Minute, "actors started", func() bool { return e.gauge(kind) >= float64(n) })
 	}
 	startup := time.Since(start)
 
-	e.sub.Topology().Route(e.pl.Router())
-	require.NoError(b, e.pl.Start(ctx))
 	e.client, err = kgo.NewClient(kgo.SeedBrokers(strings.Split(e.broker.Bootstrap(), ",")...), kgo.ProducerLinger(0),
 		kgo.MaxBufferedRecords(1<<17))
 	require.NoError(b, err)
@@ -175,7 +177,8 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // (the sample's boat/train/cabin/genie/subway shapes in seconds instead of
 // minutes) on the embedded broker and reports:
 //
-//   - startup-ms: transport.New until every route actor has started;
+//   - startup-ms: transport.New until every route actor has started (the
+//     group join and the changelog restore of its partitions included);
 //   - B/route: Go heap growth from before transport.New to 2 s later (start-up
 //     effects committed and trimmed from the broker), per route;
 //   - timer-p50-ms / timer-p99-ms: TimerLateness{kind=route} over 20 s;

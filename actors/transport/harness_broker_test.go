@@ -15,7 +15,6 @@ import (
 	"github.com/gamehost/transitquest/actors/transport"
 	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/kafka/kafkatest"
-	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/metrics"
 )
 
@@ -31,20 +30,26 @@ func startBroker(t *testing.T, s setup) *env {
 		hook := s.logHook
 		log = log.WithOptions(zap.Hooks(func(en zapcore.Entry) error { hook(en); return nil }))
 	}
+	require.Nil(t, s.state, "the broker backend restores from its own changelog")
 	m := metrics.New()
 	ctx, cancel := context.WithCancel(context.Background())
-	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: b.Bootstrap(), Group: transport.Group,
-		TransactionalID: "transport-test-" + uuid.NewString(), LatestTopics: []messages.Topic{messages.EventTopicMapStatus},
-		MaxRecordBytes: maxRecordBytes, Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second}}, b.Names, log, m)
-	require.NoError(t, err)
 	sys := actors.NewSystem(log)
 	sub := transport.New(sys, transport.Deps{Clock: s.clk, Log: log, Metrics: m, NewID: s.newID}, s.tenants)
-	sub.Topology().Route(pl.Router())
-	require.NoError(t, sub.Start(pl.Emitter(), s.restored))
+	topo := sub.Topology()
+	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: b.Bootstrap(), Group: transport.Group,
+		TransactionalID: "transport-test-" + uuid.NewString(), LatestTopics: topo.LatestTopics(),
+		MaxRecordBytes: maxRecordBytes, Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second},
+		Internal: topo.Internal.Topic, Changelog: topo.Changelog, Owner: topo.Owner}, b.Names, log, m)
+	require.NoError(t, err)
+	topo.Route(pl.Router())
+	require.NoError(t, sub.Start(pl.Emitter()))
 	require.NoError(t, pl.Start(ctx))
 	// Map status starts at the latest offset: nothing may be sent before
-	// the partitions are assigned.
-	kafkatest.Eventually(t, 20*time.Second, "partitions assigned", func() bool { return pl.Assigned() == 4*kafkatest.Partitions })
+	// the partitions are assigned (four contract topics and the internal
+	// one), and the actors start with their internal partitions.
+	kafkatest.Eventually(t, 20*time.Second, "partitions assigned", func() bool {
+		return pl.Assigned() == 5*kafkatest.Partitions && len(pl.Owned()) == kafkatest.Partitions
+	})
 	t.Cleanup(func() {
 		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer ccancel()
