@@ -2,6 +2,7 @@ package actortest
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/kafka"
@@ -28,6 +29,7 @@ type Relay struct {
 	Count   int32
 	Handle  kafka.Handler
 
+	busy    atomic.Int64 // Emits in progress, their deliveries included
 	mu      sync.Mutex
 	offsets map[int32]int64
 	causes  map[*kafka.Input]*kafka.Input
@@ -37,6 +39,8 @@ var _ actors.Effects = (*Relay)(nil)
 
 // Emit implements actors.Effects.
 func (r *Relay) Emit(t tenant.Tenant, tr kafka.Trace, recs []messages.Record, in *kafka.Input, done func()) error {
+	r.busy.Add(1)
+	defer r.busy.Add(-1)
 	if err := r.Effects.Emit(t, tr, recs, in, done); err != nil {
 		return err
 	}
@@ -84,3 +88,8 @@ func (r *Relay) Cause(in *kafka.Input) *kafka.Input {
 	defer r.mu.Unlock()
 	return r.causes[in]
 }
+
+// Idle reports whether no Emit is in progress. A test that saw every input
+// completed and then the Relay idle, with no new input meanwhile, has seen
+// everything relayed so far handled.
+func (r *Relay) Idle() bool { return r.busy.Load() == 0 }

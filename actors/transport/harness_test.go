@@ -87,7 +87,7 @@ func allPartitions() []int32 {
 
 // setup is how a test wants its subsystem.
 type setup struct {
-	backend  backend
+	backend backend
 	clk     clock.Clock // actortest.T0 on a fake clock when nil
 	tenants []config.Tenant
 	// state is the changelog restored for the assigned partitions (the
