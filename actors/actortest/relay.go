@@ -3,6 +3,7 @@ package actortest
 import (
 	"sync"
 	"sync/atomic"
+	"testing"
 
 	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/kafka"
@@ -93,3 +94,30 @@ func (r *Relay) Cause(in *kafka.Input) *kafka.Input {
 // completed and then the Relay idle, with no new input meanwhile, has seen
 // everything relayed so far handled.
 func (r *Relay) Idle() bool { return r.busy.Load() == 0 }
+
+// Placed is a subsystem that places its actors by internal partition.
+type Placed interface {
+	Topology() kafka.Topology
+	Start(fx actors.Effects) error
+}
+
+// Place runs sub broker-free as the only replica: it starts it on fx
+// through a Relay of its internal topic, and assigns it every partition of
+// count with state as the restored changelog (nil: nothing). It returns the
+// Relay.
+func Place(t testing.TB, sub Placed, fx actors.Effects, count int32, state map[string][]byte) *Relay {
+	t.Helper()
+	topo := sub.Topology()
+	r := &Relay{Effects: fx, Topic: topo.Internal.Topic, Count: count, Handle: topo.Internal.Handler}
+	if err := sub.Start(r); err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	parts := make([]int32, count)
+	for i := range parts {
+		parts[i] = int32(i)
+	}
+	if err := topo.Owner.Assign(kafka.Assignment{Partitions: parts, Count: count, State: state}); err != nil {
+		t.Fatalf("assign: %v", err)
+	}
+	return r
+}
