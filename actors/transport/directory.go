@@ -227,7 +227,7 @@ func (d *directory) login(m dirStatus) {
 
 // logout cancels the character's ride, if any, and moves a character who
 // logs out in a scheduled route's staging or en-route map to its start map:
-// both in the ride's transaction when it rides, as the hub did.
+// both in the ride's transaction when it rides.
 func (d *directory) logout(m dirStatus) {
 	ev := m.ev
 	var warp *messages.ChangeMapBody

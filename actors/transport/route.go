@@ -25,7 +25,7 @@ import (
 //
 // It is a Snapshotter of its machine only (a position in an immutable
 // timetable): a tick that panics is rolled back and applied again. The
-// presence index keeps its live state across a restart, as the hub did:
+// presence index keeps its live state across a restart:
 // copying it after every event would cost more than the rare restart, its
 // updates are single map writes, and each event's presence record is
 // computed from the index after the update, so a retried event writes the
