@@ -137,6 +137,9 @@ func riderMessage(o actors.Origin, c uint32, env messages.Envelope) (any, error)
 		return dirStart{o: o, world: cmd.WorldID, character: c, channel: cmd.Body.ChannelID, route: cmd.Body.RouteID}, err
 	case typeMapStatus:
 		ev, err := messages.DecodeMapStatus(env.Body)
+		if err == nil && ev.Type != messages.TypeCharacterExit {
+			err = messages.Reject(messages.ReasonUnknownType, "%s to a rider", ev.Type) // ingress sends exits only
+		}
 		return dirMapExit{o: o, world: ev.WorldID, character: c, instance: ev.Instance}, err
 	case typeCharacterStatus:
 		ev, err := messages.DecodeCharacterStatus(env.Body)
