@@ -2,6 +2,7 @@ package transport_test
 
 import (
 	"context"
+	"strconv"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/gamehost/transitquest/actors/actortest"
 	"github.com/gamehost/transitquest/actors/transport"
+	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/kafka/kafkatest"
@@ -345,4 +347,40 @@ func TestRouteCountsItsRiders(t *testing.T) {
 	assert.Equal(t, transport.RouteRiders{Waiting: 2, Aboard: 1}, riders[dock.ID])
 	_, err = e.sub.RouteRiders(context.Background(), tenant.Tenant{ID: uuid.New(), Region: "EMS"})
 	require.ErrorIs(t, err, transport.ErrNotFound)
+}
+
+// Ingress forwards a contract record to the actors it concerns, keyed by
+// their identity, in the batch that completes it, and to nobody when no
+// actor cares (most map changes).
+func TestIngressForwardsOnlyWhereItMatters(t *testing.T) {
+	e := launch(t, setup{tenants: []config.Tenant{hubTenant()}})
+	route := string(changelog.Key(kafkatest.Tenant, "route", dock.ID.String()))
+	rider := func(c int) string { return string(changelog.Key(kafkatest.Tenant, "rider", strconv.Itoa(c))) }
+	cases := []struct {
+		name string
+		send func()
+		want []string
+	}{
+		{"enter elsewhere", func() { e.enter(1, 1, 100000000, uuid.Nil) }, nil},
+		{"enter staging", func() { e.enter(2, 1, dock.StagingMapID, uuid.Nil) }, []string{route}},
+		{"exit an instance", func() { e.exit(3, 1, subway.TransitMapID, uuid.New()) }, []string{rider(3)}},
+		{"exit the start map", func() { e.exit(4, 1, subway.StartMapID, uuid.Nil) }, nil},
+		{"channel", func() { e.channel(messages.TypeChannelStarted, 2) }, []string{route}},
+		{"login on a transit map", func() { e.status(messages.TypeLogin, 5, 1, subway.TransitMapID) }, []string{rider(5)}},
+		{"login aboard", func() { e.status(messages.TypeLogin, 6, 1, dock.EnRouteMapIDs[0]) }, []string{route}},
+		{"logout anywhere (it may ride)", func() { e.status(messages.TypeLogout, 7, 1, 100000000) }, []string{rider(7)}},
+		{"logout in the staging map", func() { e.status(messages.TypeLogout, 8, 1, dock.StagingMapID) }, []string{route, rider(8)}},
+		{"START", func() { e.startRide(9, subway.ID) }, []string{rider(9)}},
+	}
+	for _, c := range cases {
+		c.send()
+		in := e.last()
+		e.consumed()
+		var keys []string
+		for _, r := range batchOf(t, e, in).Records {
+			require.Equal(t, messages.InternalTopicTransport, r.Topic, c.name)
+			keys = append(keys, string(r.Key))
+		}
+		assert.Equal(t, c.want, keys, c.name)
+	}
 }
