@@ -103,7 +103,7 @@ func (a *routeActor) emit(effects []route.Effect, force bool) {
 		}
 		recs = append(recs, e.Records...)
 	}
-	st, err := routeStateRecord(a.tenant, a.id, routeState{Position: a.m.Position(), Channels: a.presence.State().Channels})
+	st, err := routeStateRecord(a.tenant, a.id, routeState{Position: a.m.Position(), Channels: a.presence.StartedChannels()})
 	if err != nil {
 		a.env.Log.Error("route state not recorded", zap.Stringer("route", a.id), zap.Error(err))
 	} else {
@@ -138,7 +138,7 @@ func (a *routeActor) Handle(_ actor.Context, msg any) {
 		} else {
 			a.presence.ChannelShutdown(m.ev.WorldID, m.ev.ChannelID)
 		}
-		st, err := routeStateRecord(a.tenant, a.id, routeState{Position: a.m.Position(), Channels: a.presence.State().Channels})
+		st, err := routeStateRecord(a.tenant, a.id, routeState{Position: a.m.Position(), Channels: a.presence.StartedChannels()})
 		if err != nil {
 			m.o.Reject(a.env, err)
 			return
