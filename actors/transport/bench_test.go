@@ -37,7 +37,7 @@ type loadEnv struct {
 	broker *kafka.Embedded
 	names  messages.TopicNames
 	m      *metrics.Metrics
-	pl     *kafka.Pipeline
+	st     *kafka.Stages
 	sys    *actor.ActorSystem
 	sub    *transport.Subsystem
 	client *kgo.Client
@@ -68,14 +68,11 @@ func startLoadEnv(b *testing.B, tenants []config.Tenant, wantActors map[string]i
 	e.heapBefore = liveHeap()
 	start := time.Now()
 	e.sub = transport.New(e.sys, transport.Deps{Clock: clock.Real{}, Log: log, Metrics: e.m}, tenants)
-	topo := e.sub.Topology()
-	e.pl, err = kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: e.broker.Bootstrap(), Group: transport.Group,
-		TransactionalID: "transport-bench-" + uuid.NewString(), LatestTopics: topo.LatestTopics(),
-		MaxInFlight: 200000, Internal: topo.Internal.Topic, Changelog: topo.Changelog, Owner: topo.Owner}, e.names, log, e.m)
+	e.st, err = kafka.NewStages(ctx, e.sub.Topology(), kafka.PipelineConfig{Bootstrap: e.broker.Bootstrap(),
+		TransactionalID: "transport-bench-" + uuid.NewString(), MaxInFlight: 200000}, e.names, log, e.m)
 	require.NoError(b, err)
-	topo.Route(e.pl.Router())
-	require.NoError(b, e.sub.Start(e.pl.Emitter()))
-	require.NoError(b, e.pl.Start(ctx))
+	require.NoError(b, e.sub.Start(e.st.Emitter()))
+	require.NoError(b, e.st.Start(ctx))
 	// Actors start as their partitions are assigned (group join and
 	// changelog restore included in the figure).
 	for kind, n := range wantActors {
@@ -90,13 +87,15 @@ func startLoadEnv(b *testing.B, tenants []config.Tenant, wantActors map[string]i
 		e.client.Close()
 		cctx, ccancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer ccancel()
-		e.pl.StopConsuming()
-		_ = e.pl.Close(cctx)
+		for _, pl := range e.st.Pipelines() {
+			pl.StopConsuming()
+		}
+		_ = e.st.Close(cctx)
 		e.sub.Stop()
 		e.sys.Shutdown()
 		cancel()
 	})
-	kafkatest.Eventually(b, time.Minute, "partitions assigned", func() bool { return e.pl.Assigned() > 0 })
+	kafkatest.Eventually(b, time.Minute, "partitions assigned", func() bool { return e.st.Ingress.Assigned() > 0 })
 	return e, startup
 }
 
@@ -203,7 +202,7 @@ func BenchmarkScheduledRoutes(b *testing.B) {
 		status := e.reader(b, messages.EventTopicTransportStatus)
 		// The group has joined; the start-up effects queued before it are
 		// committed with its first transaction.
-		kafkatest.Eventually(b, 30*time.Second, "partitions assigned", func() bool { return e.pl.Assigned() > 0 })
+		kafkatest.Eventually(b, 30*time.Second, "partitions assigned", func() bool { return e.st.Ingress.Assigned() > 0 })
 		e.trimLog(b) // the broker's copy of them is not the actors' memory
 		heap0, heap1 := e.heapBefore, liveHeap()
 		before := e.lateness(b, "route")
@@ -270,7 +269,7 @@ func BenchmarkInstanceRides(b *testing.B) {
 	for b.Loop() {
 		e, _ := startLoadEnv(b, cfg, map[string]int{"instance-route": tenants * perTenant})
 		events := e.reader(b, messages.EventTopicInstanceTransport)
-		kafkatest.Eventually(b, 30*time.Second, "partitions assigned", func() bool { return e.pl.Assigned() > 0 })
+		kafkatest.Eventually(b, 30*time.Second, "partitions assigned", func() bool { return e.st.Ingress.Assigned() > 0 })
 		e.trimLog(b)
 		heap0 := liveHeap()
 

@@ -35,29 +35,28 @@ func startBroker(t *testing.T, s setup) *env {
 	ctx, cancel := context.WithCancel(context.Background())
 	sys := actors.NewSystem(log)
 	sub := transport.New(sys, transport.Deps{Clock: s.clk, Log: log, Metrics: m, NewID: s.newID}, s.tenants)
-	topo := sub.Topology()
-	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: b.Bootstrap(), Group: transport.Group,
-		TransactionalID: "transport-test-" + uuid.NewString(), LatestTopics: topo.LatestTopics(),
-		MaxRecordBytes: maxRecordBytes, Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second},
-		Internal: topo.Internal.Topic, Changelog: topo.Changelog, Owner: topo.Owner}, b.Names, log, m)
+	st, err := kafka.NewStages(ctx, sub.Topology(), kafka.PipelineConfig{Bootstrap: b.Bootstrap(),
+		TransactionalID: "transport-test-" + uuid.NewString(), MaxRecordBytes: maxRecordBytes,
+		Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second}}, b.Names, log, m)
 	require.NoError(t, err)
-	topo.Route(pl.Router())
-	require.NoError(t, sub.Start(pl.Emitter()))
-	require.NoError(t, pl.Start(ctx))
+	require.NoError(t, sub.Start(st.Emitter()))
+	require.NoError(t, st.Start(ctx))
 	// Map status starts at the latest offset: nothing may be sent before
-	// the partitions are assigned (four contract topics and the internal
-	// one), and the actors start with their internal partitions.
+	// the contract partitions are assigned, and the actors start with
+	// their internal partitions.
 	kafkatest.Eventually(t, 20*time.Second, "partitions assigned", func() bool {
-		return pl.Assigned() == 5*kafkatest.Partitions && len(pl.Owned()) == kafkatest.Partitions
+		return st.Ingress.Assigned() == 4*kafkatest.Partitions && len(st.Actors.Owned()) == kafkatest.Partitions
 	})
 	t.Cleanup(func() {
 		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer ccancel()
-		pl.StopConsuming()
-		_ = pl.Close(cctx)
+		for _, pl := range st.Pipelines() {
+			pl.StopConsuming()
+		}
+		_ = st.Close(cctx)
 		sub.Stop()
 		sys.Shutdown()
 		cancel()
 	})
-	return &env{t: t, backend: broker, b: b, sub: sub, pl: pl, client: b.Client(t), m: m}
+	return &env{t: t, backend: broker, b: b, sub: sub, st: st, client: b.Client(t), m: m}
 }

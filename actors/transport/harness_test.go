@@ -58,7 +58,7 @@ type env struct {
 
 	// broker backend
 	b      *kafkatest.Broker
-	pl     *kafka.Pipeline
+	st     *kafka.Stages
 	client *kgo.Client
 
 	// recorder backend
@@ -370,8 +370,10 @@ func (e *env) consumed() {
 		// transactions: every internal record committed has been read,
 		// and nothing read is uncommitted.
 		internal := e.b.Names.Name(messages.InternalTopicTransport)
+		actorsGroup := e.sub.Topology().ActorsGroup()
 		kafkatest.Eventually(e.t, 20*time.Second, "internal records handled", func() bool {
 			return testutil.ToFloat64(e.m.InFlight.WithLabelValues(transport.Group)) == 0 &&
+				testutil.ToFloat64(e.m.InFlight.WithLabelValues(actorsGroup)) == 0 &&
 				testutil.ToFloat64(e.m.Consumed.WithLabelValues(internal)) == testutil.ToFloat64(e.m.Produced.WithLabelValues(internal))
 		})
 		return
