@@ -42,8 +42,8 @@ type loadEnv struct {
 	sub    *transport.Subsystem
 	client *kgo.Client
 	cancel context.CancelFunc
-	// heapBefore is the live Go heap just before transport.New, with the
-	// broker and the pipeline already built.
+	// heapBefore is the live Go heap just before the actors start, with the
+	// broker and the pipelines already built.
 	heapBefore uint64
 }
 
@@ -65,12 +65,14 @@ func startLoadEnv(b *testing.B, tenants []config.Tenant, wantActors map[string]i
 	log := zap.NewNop()
 	e.sys = actors.NewSystem(log)
 
-	e.heapBefore = liveHeap()
-	start := time.Now()
+	// The subsystem is built (no actor yet) before its pipelines, which
+	// need its topology; the heap is measured once both exist.
 	e.sub = transport.New(e.sys, transport.Deps{Clock: clock.Real{}, Log: log, Metrics: e.m}, tenants)
 	e.st, err = kafka.NewStages(ctx, e.sub.Topology(), kafka.PipelineConfig{Bootstrap: e.broker.Bootstrap(),
 		TransactionalID: "transport-bench-" + uuid.NewString(), MaxInFlight: 200000}, e.names, log, e.m)
 	require.NoError(b, err)
+	e.heapBefore = liveHeap()
+	start := time.Now()
 	require.NoError(b, e.sub.Start(e.st.Emitter()))
 	require.NoError(b, e.st.Start(ctx))
 	// Actors start as their partitions are assigned (group join and
@@ -176,9 +178,9 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // (the sample's boat/train/cabin/genie/subway shapes in seconds instead of
 // minutes) on the embedded broker and reports:
 //
-//   - startup-ms: transport.New until every route actor has started (the
-//     group join and the changelog restore of its partitions included);
-//   - B/route: Go heap growth from before transport.New to 2 s later (start-up
+//   - startup-ms: Start until every route actor has started (the group
+//     join and the changelog restore of its partitions included);
+//   - B/route: Go heap growth from before the actors start to 2 s later (start-up
 //     effects committed and trimmed from the broker), per route;
 //   - timer-p50-ms / timer-p99-ms: TimerLateness{kind=route} over 20 s;
 //   - departed-p50-ms / departed-p99-ms: DEPARTED record timestamp minus the
