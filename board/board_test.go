@@ -49,7 +49,7 @@ func newFixture(t *testing.T) *fixture {
 	require.NoError(t, err)
 	require.NotEmpty(t, cfg.Tenants)
 	tr := transport.New(env.Sys, transport.Deps{Clock: env.FakeClock, Log: env.Log, Metrics: env.Metrics}, cfg.Tenants)
-	require.NoError(t, tr.Start(env.Recorder, nil))
+	actortest.Place(t, tr, env.Recorder, 4, nil) // as the only replica, of 4 partitions
 	qs := quest.New(env.Sys, quest.Deps{Clock: env.FakeClock, Log: env.Log, Metrics: env.Metrics}, cfg.Tenants)
 	require.NoError(t, qs.Start(env.Recorder, nil))
 	t.Cleanup(func() { tr.Stop(); qs.Stop() })
@@ -92,7 +92,9 @@ func TestStateShowsRoutesRidesQuestsOfTheTenant(t *testing.T) {
 	f.register(t, 501)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	require.NoError(t, f.tr.StartRide(ctx, f.tenant, kerningTrain, 0, 77, 1))
+	queued, err := f.tr.StartRide(ctx, f.tenant, kerningTrain, 0, 77, 1)
+	require.NoError(t, err)
+	require.False(t, queued, "the only replica decides")
 	actortest.Eventually(t, "a live quest", func() bool {
 		qs, err := f.qs.Instances(ctx, f.tenant)
 		return err == nil && len(qs) == 1

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 
+	"github.com/gamehost/transitquest/actors/transport"
 	"github.com/gamehost/transitquest/partyquest"
 	"github.com/gamehost/transitquest/tenant"
 )
@@ -186,7 +187,7 @@ func (b *board) snapshot(ctx context.Context, key string) (Snapshot, int, error)
 			v := InstanceRoute{ID: ir.ID, Name: ir.Name, Capacity: ir.Capacity,
 				BoardingWindow: ir.BoardingWindow.String(), Travel: ir.Travel.String(), Instances: []Ride{}}
 			ins, err := tr.Instances(ctx, t, ir.ID)
-			if err != nil {
+			if err != nil && !errors.Is(err, transport.ErrNotLocal) { // another replica's rides are its board's
 				s.Problems = append(s.Problems, "instance route "+ir.Name+": "+err.Error())
 			}
 			for _, in := range ins {

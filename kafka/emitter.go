@@ -28,8 +28,9 @@ type Emitter struct {
 	observe Observer
 	// placed are the partition counts of the topics whose records are
 	// placed by actor identity (internal topic and changelog), by real name.
-	placed   map[string]int32
-	internal string // the internal topic's real name; "" before Place
+	placed    map[string]int32
+	internal  string // the internal topic's real name; "" before Place
+	changelog string // the changelog's real name
 }
 
 // Observer sees one record of a committed Emit: the operation's tenant, the
@@ -52,8 +53,8 @@ func NewEmitter(names messages.TopicNames, out *Outbox, log *zap.Logger, m *metr
 // partition their owner's identity hashes to, among n, and ties timer
 // effects to that partition. Call it before any Emit.
 func (e *Emitter) Place(internal, changelog messages.Topic, n int32) {
-	e.internal = e.names.Name(internal)
-	e.placed = map[string]int32{e.internal: n, e.names.Name(changelog): n}
+	e.internal, e.changelog = e.names.Name(internal), e.names.Name(changelog)
+	e.placed = map[string]int32{e.internal: n, e.changelog: n}
 }
 
 // Encode turns domain records into Kafka records with the operation's
@@ -140,14 +141,16 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 }
 
 // ownerOf is the internal partition a timer's effects belong to: the one
-// its state record (changelog) is placed on. Effects with no state record
-// belong to no partition and always commit.
+// its first state record (changelog) is placed on. Effects with no state
+// record belong to no partition and always commit: an internal record
+// alone does not tie them, since it names the receiver, not the sender (a
+// REST action forwarded to the replica that owns its actor).
 func (e *Emitter) ownerOf(out []Out) *Source {
 	if e.internal == "" {
 		return nil
 	}
 	for _, o := range out {
-		if _, ok := e.placed[o.Topic]; ok && o.Partition >= 0 {
+		if o.Topic == e.changelog && o.Partition >= 0 {
 			s := Source{Topic: e.internal, Partition: o.Partition}
 			if e.out.tracker != nil {
 				s = e.out.tracker.Stamp(s)

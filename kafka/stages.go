@@ -23,11 +23,13 @@ type Stages struct {
 }
 
 // NewStages connects the stages of topo. base gives what every stage
-// shares; its TransactionalID and GroupInstanceID (when set) are prefixes,
-// completed per stage so each is unique and stable per replica.
+// shares (bootstrap, client properties, outbox, limits); its
+// TransactionalID and GroupInstanceID (when set) are prefixes, completed
+// per stage so each is unique and stable per replica.
 func NewStages(ctx context.Context, topo Topology, base PipelineConfig, names messages.TopicNames, log *zap.Logger, m *metrics.Metrics) (*Stages, error) {
 	stage := func(suffix string, pc PipelineConfig) (*Pipeline, error) {
 		pc.Bootstrap, pc.Extra, pc.Outbox = base.Bootstrap, base.Extra, base.Outbox
+		pc.MaxInFlight, pc.MaxRecordBytes = base.MaxInFlight, base.MaxRecordBytes
 		pc.TransactionalID = base.TransactionalID + "-" + topo.Name + suffix
 		if base.GroupInstanceID != "" {
 			pc.GroupInstanceID = base.GroupInstanceID + "-" + topo.Name + suffix

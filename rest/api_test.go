@@ -65,7 +65,7 @@ func newServer(t *testing.T, token string, board http.Handler) *server {
 	tenants := []config.Tenant{{Tenant: kafkatest.Tenant, Routes: []schedule.Route{dock},
 		InstanceRoutes: []ride.Route{subway, tram}, QuestDefinitions: defs}}
 	tr := transport.New(ae.Sys, transport.Deps{Clock: ae.FakeClock, Log: ae.Log, Metrics: ae.Metrics}, tenants)
-	require.NoError(t, tr.Start(ae.Recorder, nil))
+	actortest.Place(t, tr, ae.Recorder, kafkatest.Partitions, nil)
 	t.Cleanup(tr.Stop)
 	q := quest.New(ae.Sys, quest.Deps{Clock: ae.FakeClock, Log: ae.Log, Metrics: ae.Metrics}, tenants)
 	require.NoError(t, q.Start(ae.Recorder, nil))

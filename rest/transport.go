@@ -208,6 +208,9 @@ func (a transportAPI) instanceStatus(w http.ResponseWriter, r *http.Request, t t
 	case errors.Is(err, transport.ErrNotFound):
 		writeError(w, http.StatusNotFound, fmt.Sprintf("instance route %s not found", id))
 		return
+	case errors.Is(err, transport.ErrNotLocal):
+		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("instance route %s runs on another replica", id))
+		return
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
@@ -329,7 +332,10 @@ func statusOf(reason messages.Reason) int {
 // start is the REST twin of the START command; 204 once the warp and the
 // STARTED event are committed (and for a character already riding this
 // route), 409 when the character rides another route or the route is
-// shutting down.
+// shutting down. When another replica decides the character's rides, the
+// START is forwarded to it and the answer is 202 once that is committed:
+// accepted, its outcome seen in EVENT_TOPIC_INSTANCE_TRANSPORT (or the
+// dead-letter topic).
 func (a transportAPI) start(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
 	id, ok := pathUUID(w, r)
 	if !ok {
@@ -341,9 +347,11 @@ func (a transportAPI) start(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		return
 	}
 	at := req.Data.Attributes
-	err := a.s.StartRide(r.Context(), t, id, at.WorldID, at.CharacterID, at.ChannelID)
+	queued, err := a.s.StartRide(r.Context(), t, id, at.WorldID, at.CharacterID, at.ChannelID)
 	var rej *messages.Rejection
 	switch {
+	case err == nil && queued:
+		w.WriteHeader(http.StatusAccepted)
 	case err == nil:
 		w.WriteHeader(http.StatusNoContent)
 	case errors.As(err, &rej):

@@ -76,6 +76,12 @@ func TestTransportReadAPIAndStart(t *testing.T) {
 	status, _ = call(t, "GET", base+"/api/transports/routes/6f1e1c2a-0000-4000-8000-000000000000", "", true)
 	assert.Equal(t, http.StatusNotFound, status)
 
+	// The actors run once their partitions are assigned (ready): before
+	// that this replica would forward a START (202) rather than decide it.
+	kafkatest.Eventually(t, 20*time.Second, "ready", func() bool {
+		status, _ := call(t, "GET", base+"/readyz", "", false)
+		return status == http.StatusOK
+	})
 	start := `{"data":{"type":"start-transport","id":"x","attributes":{"characterId":77,"worldId":0,"channelId":1}}}`
 	events := b.NewReader(t, false, messages.EventTopicInstanceTransport)
 	status, _ = call(t, "POST", base+"/api/transports/instance-routes/"+rideRoute.String()+"/start", start, true)

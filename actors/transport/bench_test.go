@@ -37,13 +37,13 @@ type loadEnv struct {
 	broker *kafka.Embedded
 	names  messages.TopicNames
 	m      *metrics.Metrics
-	pl     *kafka.Pipeline
+	st     *kafka.Stages
 	sys    *actor.ActorSystem
 	sub    *transport.Subsystem
 	client *kgo.Client
 	cancel context.CancelFunc
-	// heapBefore is the live Go heap just before transport.New, with the
-	// broker and the pipeline already built.
+	// heapBefore is the live Go heap just before the actors start, with the
+	// broker and the pipelines already built.
 	heapBefore uint64
 }
 
@@ -63,24 +63,25 @@ func startLoadEnv(b *testing.B, tenants []config.Tenant, wantActors map[string]i
 	ctx, cancel := context.WithCancel(context.Background())
 	e.cancel = cancel
 	log := zap.NewNop()
-	e.pl, err = kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: e.broker.Bootstrap(), Group: transport.Group,
-		TransactionalID: "transport-bench-" + uuid.NewString(), LatestTopics: []messages.Topic{messages.EventTopicMapStatus},
-		MaxInFlight: 200000}, e.names, log, e.m)
-	require.NoError(b, err)
 	e.sys = actors.NewSystem(log)
 
+	// The subsystem is built (no actor yet) before its pipelines, which
+	// need its topology; the heap is measured once both exist.
+	e.sub = transport.New(e.sys, transport.Deps{Clock: clock.Real{}, Log: log, Metrics: e.m}, tenants)
+	e.st, err = kafka.NewStages(ctx, e.sub.Topology(), kafka.PipelineConfig{Bootstrap: e.broker.Bootstrap(),
+		TransactionalID: "transport-bench-" + uuid.NewString(), MaxInFlight: 200000}, e.names, log, e.m)
+	require.NoError(b, err)
 	e.heapBefore = liveHeap()
 	start := time.Now()
-	e.sub = transport.New(e.sys, transport.Deps{Clock: clock.Real{}, Log: log, Metrics: e.m}, tenants)
-	err = e.sub.Start(e.pl.Emitter(), nil)
-	require.NoError(b, err)
+	require.NoError(b, e.sub.Start(e.st.Emitter()))
+	require.NoError(b, e.st.Start(ctx))
+	// Actors start as their partitions are assigned (group join and
+	// changelog restore included in the figure).
 	for kind, n := range wantActors {
 		kafkatest.Eventually(b, 2*time.Minute, "actors started", func() bool { return e.gauge(kind) >= float64(n) })
 	}
 	startup := time.Since(start)
 
-	e.sub.Topology().Route(e.pl.Router())
-	require.NoError(b, e.pl.Start(ctx))
 	e.client, err = kgo.NewClient(kgo.SeedBrokers(strings.Split(e.broker.Bootstrap(), ",")...), kgo.ProducerLinger(0),
 		kgo.MaxBufferedRecords(1<<17))
 	require.NoError(b, err)
@@ -88,13 +89,15 @@ func startLoadEnv(b *testing.B, tenants []config.Tenant, wantActors map[string]i
 		e.client.Close()
 		cctx, ccancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer ccancel()
-		e.pl.StopConsuming()
-		_ = e.pl.Close(cctx)
+		for _, pl := range e.st.Pipelines() {
+			pl.StopConsuming()
+		}
+		_ = e.st.Close(cctx)
 		e.sub.Stop()
 		e.sys.Shutdown()
 		cancel()
 	})
-	kafkatest.Eventually(b, time.Minute, "partitions assigned", func() bool { return e.pl.Assigned() > 0 })
+	kafkatest.Eventually(b, time.Minute, "partitions assigned", func() bool { return e.st.Ingress.Assigned() > 0 })
 	return e, startup
 }
 
@@ -175,8 +178,9 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // (the sample's boat/train/cabin/genie/subway shapes in seconds instead of
 // minutes) on the embedded broker and reports:
 //
-//   - startup-ms: transport.New until every route actor has started;
-//   - B/route: Go heap growth from before transport.New to 2 s later (start-up
+//   - startup-ms: Start until every route actor has started (the group
+//     join and the changelog restore of its partitions included);
+//   - B/route: Go heap growth from before the actors start to 2 s later (start-up
 //     effects committed and trimmed from the broker), per route;
 //   - timer-p50-ms / timer-p99-ms: TimerLateness{kind=route} over 20 s;
 //   - departed-p50-ms / departed-p99-ms: DEPARTED record timestamp minus the
@@ -200,7 +204,7 @@ func BenchmarkScheduledRoutes(b *testing.B) {
 		status := e.reader(b, messages.EventTopicTransportStatus)
 		// The group has joined; the start-up effects queued before it are
 		// committed with its first transaction.
-		kafkatest.Eventually(b, 30*time.Second, "partitions assigned", func() bool { return e.pl.Assigned() > 0 })
+		kafkatest.Eventually(b, 30*time.Second, "partitions assigned", func() bool { return e.st.Ingress.Assigned() > 0 })
 		e.trimLog(b) // the broker's copy of them is not the actors' memory
 		heap0, heap1 := e.heapBefore, liveHeap()
 		before := e.lateness(b, "route")
@@ -267,7 +271,7 @@ func BenchmarkInstanceRides(b *testing.B) {
 	for b.Loop() {
 		e, _ := startLoadEnv(b, cfg, map[string]int{"instance-route": tenants * perTenant})
 		events := e.reader(b, messages.EventTopicInstanceTransport)
-		kafkatest.Eventually(b, 30*time.Second, "partitions assigned", func() bool { return e.pl.Assigned() > 0 })
+		kafkatest.Eventually(b, 30*time.Second, "partitions assigned", func() bool { return e.st.Ingress.Assigned() > 0 })
 		e.trimLog(b)
 		heap0 := liveHeap()
 

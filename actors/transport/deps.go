@@ -21,9 +21,9 @@ type Deps struct {
 
 // Actor kinds, for logs and metrics.
 const (
-	kindHub   = "transport-hub"
-	kindRoute = "route"
-	kindRide  = "instance-route"
+	kindDirectory = "transport-directory"
+	kindRoute     = "route"
+	kindRide      = "instance-route"
 )
 
 func (d Deps) env(fx actors.Effects) actors.Env {

@@ -15,7 +15,6 @@ import (
 	"github.com/gamehost/transitquest/actors/transport"
 	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/kafka/kafkatest"
-	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/metrics"
 )
 
@@ -31,28 +30,33 @@ func startBroker(t *testing.T, s setup) *env {
 		hook := s.logHook
 		log = log.WithOptions(zap.Hooks(func(en zapcore.Entry) error { hook(en); return nil }))
 	}
+	require.Nil(t, s.state, "the broker backend restores from its own changelog")
 	m := metrics.New()
 	ctx, cancel := context.WithCancel(context.Background())
-	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{Bootstrap: b.Bootstrap(), Group: transport.Group,
-		TransactionalID: "transport-test-" + uuid.NewString(), LatestTopics: []messages.Topic{messages.EventTopicMapStatus},
-		MaxRecordBytes: maxRecordBytes, Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second}}, b.Names, log, m)
-	require.NoError(t, err)
 	sys := actors.NewSystem(log)
 	sub := transport.New(sys, transport.Deps{Clock: s.clk, Log: log, Metrics: m, NewID: s.newID}, s.tenants)
-	sub.Topology().Route(pl.Router())
-	require.NoError(t, sub.Start(pl.Emitter(), s.restored))
-	require.NoError(t, pl.Start(ctx))
+	st, err := kafka.NewStages(ctx, sub.Topology(), kafka.PipelineConfig{Bootstrap: b.Bootstrap(),
+		TransactionalID: "transport-test-" + uuid.NewString(), MaxRecordBytes: maxRecordBytes,
+		Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second}}, b.Names, log, m)
+	require.NoError(t, err)
+	require.NoError(t, sub.Start(st.Emitter()))
+	require.NoError(t, st.Start(ctx))
 	// Map status starts at the latest offset: nothing may be sent before
-	// the partitions are assigned.
-	kafkatest.Eventually(t, 20*time.Second, "partitions assigned", func() bool { return pl.Assigned() == 4*kafkatest.Partitions })
+	// the contract partitions are assigned, and the actors start with
+	// their internal partitions.
+	kafkatest.Eventually(t, 20*time.Second, "partitions assigned", func() bool {
+		return st.Ingress.Assigned() == 4*kafkatest.Partitions && len(st.Actors.Owned()) == kafkatest.Partitions
+	})
 	t.Cleanup(func() {
 		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer ccancel()
-		pl.StopConsuming()
-		_ = pl.Close(cctx)
+		for _, pl := range st.Pipelines() {
+			pl.StopConsuming()
+		}
+		_ = st.Close(cctx)
 		sub.Stop()
 		sys.Shutdown()
 		cancel()
 	})
-	return &env{t: t, backend: broker, b: b, sub: sub, pl: pl, client: b.Client(t), m: m}
+	return &env{t: t, backend: broker, b: b, sub: sub, st: st, client: b.Client(t), m: m}
 }

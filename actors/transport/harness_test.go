@@ -19,7 +19,6 @@ import (
 
 	"github.com/gamehost/transitquest/actors/actortest"
 	"github.com/gamehost/transitquest/actors/transport"
-	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/clock"
 	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/kafka"
@@ -53,32 +52,47 @@ type env struct {
 	backend backend
 	sub     *transport.Subsystem
 	m       *metrics.Metrics
-	// mapEvents counts map-status records sent, so a test can wait until the
-	// hub has consumed them all.
+	// mapEvents counts map-status records sent, so a test can wait until
+	// they are all consumed.
 	mapEvents int64
 
 	// broker backend
 	b      *kafkatest.Broker
-	pl     *kafka.Pipeline
+	st     *kafka.Stages
 	client *kgo.Client
 
 	// recorder backend
-	rec  *actortest.Recorder
-	fx   *tap
-	fake *clock.Fake // the subsystem's clock when it is a fake one
-	mu   sync.Mutex
-	ins  []*kafka.Input
-	// checked counts the inputs consumed has seen completed exactly once.
-	checked int
+	rec   *actortest.Recorder
+	fx    *tap
+	relay *actortest.Relay // the internal topic, fed back to the subsystem
+	fake  *clock.Fake      // the subsystem's clock when it is a fake one
+	mu    sync.Mutex
+	ins   []*kafka.Input // contract inputs sent
+	// relayed are the internal-topic inputs the relay delivered.
+	relayed []*kafka.Input
 	offs    map[messages.Topic]int64
+}
+
+// partitions is the internal topic's partition count in the recorder
+// backend; the subsystem is assigned all of them.
+const partitions = kafkatest.Partitions
+
+func allPartitions() []int32 {
+	out := make([]int32, partitions)
+	for i := range out {
+		out[i] = int32(i)
+	}
+	return out
 }
 
 // setup is how a test wants its subsystem.
 type setup struct {
-	backend  backend
-	clk      clock.Clock // actortest.T0 on a fake clock when nil
-	tenants  []config.Tenant
-	restored []changelog.Entry
+	backend backend
+	clk     clock.Clock // actortest.T0 on a fake clock when nil
+	tenants []config.Tenant
+	// state is the changelog restored for the assigned partitions (the
+	// latest value of each key), as kafka.Assignment.State.
+	state map[string][]byte
 	// logHook sees every log entry of the subsystem; a test panics from it
 	// to crash an actor at a chosen line.
 	logHook func(zapcore.Entry)
@@ -120,9 +134,65 @@ func startRecorder(t *testing.T, s setup) *env {
 		offs: map[messages.Topic]int64{}}
 	e.fake, _ = s.clk.(*clock.Fake)
 	e.sub = transport.New(ae.Sys, transport.Deps{Clock: s.clk, Log: log, Metrics: ae.Metrics, NewID: s.newID}, s.tenants)
-	require.NoError(t, e.sub.Start(e.fx, s.restored))
+	e.relay = &actortest.Relay{Effects: e.fx, Topic: messages.InternalTopicTransport, Count: partitions,
+		Handle: func(in *kafka.Input) error {
+			e.mu.Lock()
+			e.relayed = append(e.relayed, in)
+			e.mu.Unlock()
+			return e.sub.HandleInternal(in)
+		}}
+	require.NoError(t, e.sub.Start(e.relay))
+	require.NoError(t, e.sub.Assign(kafka.Assignment{Partitions: allPartitions(), Count: partitions, State: s.state}))
 	t.Cleanup(e.sub.Stop) // before NewEnv's actor-system shutdown
 	return e
+}
+
+// relayedInputs returns every internal input delivered so far.
+func (e *env) relayedInputs() []*kafka.Input {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return append([]*kafka.Input(nil), e.relayed...)
+}
+
+// root is the contract input an internal input descends from (itself for a
+// contract input; nil for one a timer or a caller started).
+func (e *env) root(in *kafka.Input) *kafka.Input {
+	for in != nil && in.Topic == messages.InternalTopicTransport {
+		in = e.relay.Cause(in)
+	}
+	return in
+}
+
+// internalType is an internal input's envelope type ("" for another input).
+func internalType(in *kafka.Input) string {
+	if in == nil || in.Topic != messages.InternalTopicTransport {
+		return ""
+	}
+	env, err := messages.DecodeEnvelope(in.Value)
+	if err != nil {
+		return ""
+	}
+	return env.Type
+}
+
+// changelogState is the changelog as the Recorder has it: the latest value
+// of each key, tombstoned keys left out (what a partition restore reads).
+func (e *env) changelogState(t *testing.T) map[string][]byte {
+	t.Helper()
+	raw := map[string][]byte{}
+	for _, b := range e.rec.Batches() {
+		for _, r := range b.Records {
+			if r.Topic != messages.ChangelogTopicTransport {
+				continue
+			}
+			if r.Value == nil {
+				delete(raw, string(r.Key))
+				continue
+			}
+			raw[string(r.Key)] = encodeValue(t, r.Value)
+		}
+	}
+	return raw
 }
 
 // send delivers one JSON record of the test tenant.
@@ -286,29 +356,50 @@ func count(outs []out, pred func(out) bool) int {
 	return n
 }
 
-// consumed waits until the hub has applied every map-status record sent so
-// far: committed through the broker, or (recorder) every input sent so far
-// completed, each exactly once.
+// consumed waits until the actors have applied every map-status record sent
+// so far: committed through the broker, with what ingress forwarded on the
+// internal topic, or (recorder) every input sent so far and every input
+// relayed completed, each exactly once.
 func (e *env) consumed() {
 	e.t.Helper()
 	if e.backend == broker {
 		kafkatest.Eventually(e.t, 20*time.Second, "map status consumed", func() bool {
 			return e.committed(messages.EventTopicMapStatus) == e.mapEvents
 		})
+		// What ingress forwarded is handled by the routes in their own
+		// transactions: every internal record committed has been read,
+		// and nothing read is uncommitted.
+		internal := e.b.Names.Name(messages.InternalTopicTransport)
+		actorsGroup := e.sub.Topology().ActorsGroup()
+		kafkatest.Eventually(e.t, 20*time.Second, "internal records handled", func() bool {
+			return testutil.ToFloat64(e.m.InFlight.WithLabelValues(transport.Group)) == 0 &&
+				testutil.ToFloat64(e.m.InFlight.WithLabelValues(actorsGroup)) == 0 &&
+				testutil.ToFloat64(e.m.Consumed.WithLabelValues(internal)) == testutil.ToFloat64(e.m.Produced.WithLabelValues(internal))
+		})
 		return
 	}
-	ins := e.inputs()
 	eventually(e.t, 20*time.Second, "every input completed", func() bool {
-		for ; e.checked < len(ins); e.checked++ {
-			in := ins[e.checked]
-			switch n := e.rec.Times(in); {
+		ins, relayed := e.inputs(), e.relayedInputs()
+		times := map[*kafka.Input]int{}
+		for _, b := range e.rec.Batches() {
+			if b.In != nil {
+				times[b.In]++
+			}
+		}
+		for _, j := range e.rec.Rejections() {
+			times[j.In]++
+		}
+		for _, in := range append(ins, relayed...) {
+			switch n := times[in]; {
 			case n > 1:
 				e.t.Fatalf("input %s@%d completed %d times", in.Topic, in.Offset, n)
 			case n == 0:
 				return false
 			}
 		}
-		return true
+		// Everything seen is completed; nothing is being relayed and
+		// nothing new came meanwhile: all the inputs have been handled.
+		return e.relay.Idle() && len(e.inputs()) == len(ins) && len(e.relayedInputs()) == len(relayed)
 	})
 }
 

@@ -1,94 +1,137 @@
 package transport
 
 import (
-	"time"
-
-	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
 
 	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/messages"
-	"github.com/gamehost/transitquest/schedule"
 	"github.com/gamehost/transitquest/transport/ride"
-	"github.com/gamehost/transitquest/transport/route"
 )
 
-// Hub inputs.
+// Internal message types (messages.Envelope.Type) on the transport internal
+// topic. The first four carry a contract record's bytes unchanged to the
+// actor that decides it; the others are messages between actors.
+const (
+	typeMapStatus       = "map_status"       // → route (presence), → rider (exit from an instance)
+	typeCharacterStatus = "character_status" // → route (presence), → rider (login recovery, logout)
+	typeChannelStatus   = "channel_status"   // → route (channel registry)
+	typeStart           = "start"            // → rider: a START, from the contract or from REST
+	typeRideStart       = "ride_start"       // rider → ride: board the character (a claim)
+	typeRideExit        = "ride_exit"        // rider → ride: the character left an instance
+	typeRideLogout      = "ride_logout"      // rider → ride: the character logged out
+	typeBoarded         = "boarded"          // ride → rider: the character rides an instance
+	typeRefused         = "refused"          // ride → rider: the claim was refused
+	typeEnded           = "ended"            // ride → rider: the character's ride ended
+)
+
+// Bodies of the messages between actors. The character is the rider key's
+// id for messages to a rider; ride messages carry it.
 type (
-	mapStatus struct {
+	rideStartBody struct {
+		World     byte   `json:"worldId"`
+		Character uint32 `json:"characterId"`
+		Channel   byte   `json:"channelId"`
+		Claim     uint64 `json:"claim"`
+	}
+	rideExitBody struct {
+		World     byte      `json:"worldId"`
+		Character uint32    `json:"characterId"`
+		Instance  uuid.UUID `json:"instance"`
+	}
+	rideLogoutBody struct {
+		World     byte   `json:"worldId"`
+		Character uint32 `json:"characterId"`
+		// Warp is the scheduled-route logout warp (route.LogoutWarp), which
+		// the ride emits in one transaction with its CANCELLED.
+		Warp *messages.ChangeMapBody `json:"warp,omitempty"`
+	}
+	boardedBody struct {
+		Route    uuid.UUID `json:"routeId"`
+		Instance uuid.UUID `json:"instanceId"`
+		Claim    uint64    `json:"claim"`
+	}
+	refusedBody struct {
+		Route  uuid.UUID       `json:"routeId"`
+		Claim  uint64          `json:"claim"`
+		Reason messages.Reason `json:"reason"`
+		Detail string          `json:"detail"`
+	}
+	endedBody struct {
+		Route    uuid.UUID `json:"routeId"`
+		Instance uuid.UUID `json:"instanceId"`
+	}
+)
+
+// Route actor inputs.
+type (
+	routeMapStatus struct {
 		o  actors.Origin
 		ev messages.MapStatusEvent[messages.CharacterBody]
 	}
-	characterStatus struct {
+	routeCharacterStatus struct {
 		o  actors.Origin
 		ev messages.CharacterEvent[messages.LocationBody]
 	}
-	channelStatus struct {
+	routeChannelStatus struct {
 		o  actors.Origin
 		ev messages.ChannelStatusEvent
 	}
-	startRide struct {
-		o         actors.Origin
+	// ridersQuery asks a route who waits for it and rides it.
+	ridersQuery struct{ reply chan<- RouteRiders }
+)
+
+// Directory shard inputs, each about one character.
+type (
+	dirStart struct {
+		o         actors.Origin // a REST caller has Reply: answered once boarded or refused
 		world     byte
 		character uint32
 		channel   byte
 		route     uuid.UUID
 	}
-	// sweep asks the hub to warp everyone in some maps, in one transaction
-	// with the route's event.
-	sweep struct{ effect route.Effect }
-	// boarded and rideEnded keep the hub's character→ride directory in step
-	// with the ride actors.
-	boarded struct {
+	dirMapExit struct {
+		o         actors.Origin
+		world     byte
 		character uint32
-		route     uuid.UUID
 		instance  uuid.UUID
-		restored  bool // from the changelog at start-up: no reservation precedes it
 	}
-	rideEnded struct {
+	dirStatus struct {
+		o  actors.Origin
+		ev messages.CharacterEvent[messages.LocationBody]
+	}
+	dirBoarded struct {
+		o         actors.Origin
 		character uint32
-		route     uuid.UUID
-		instance  uuid.UUID // nil: a pending reservation that failed
+		body      boardedBody
 	}
-	// routesReady hands the hub the PIDs of its tenant's instance-route actors.
-	routesReady struct{ rides map[uuid.UUID]*actor.PID }
-	// ridersQuery asks the hub who waits for and rides each scheduled route.
-	ridersQuery struct {
-		reply chan<- map[uuid.UUID]RouteRiders
+	dirRefused struct {
+		o         actors.Origin
+		character uint32
+		body      refusedBody
+	}
+	dirEnded struct {
+		o         actors.Origin
+		character uint32
+		body      endedBody
 	}
 )
 
 // Ride actor inputs.
 type (
 	rideStart struct {
-		o         actors.Origin
-		world     byte
-		character uint32
-		channel   byte
+		o    actors.Origin
+		body rideStartBody
 	}
 	rideExit struct {
-		o         actors.Origin
-		world     byte
-		character uint32
-		instance  uuid.UUID
+		o    actors.Origin
+		body rideExitBody
 	}
 	rideLogout struct {
-		o         actors.Origin
-		world     byte
-		character uint32
-		extra     []messages.Record // the scheduled-route logout warp, same transaction
+		o    actors.Origin
+		body rideLogoutBody
 	}
 	// shutdown warps every rider home; done is closed once committed.
 	shutdown struct{ done chan struct{} }
 	// instancesQuery asks a ride actor for its live instances.
 	instancesQuery struct{ reply chan<- []ride.Instance }
-)
-
-// Route actor inputs.
-type (
-	// stateQuery asks a route actor for its schedule.State at an instant.
-	stateQuery struct {
-		at    time.Time
-		reply chan<- schedule.State
-	}
 )

@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"errors"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -14,37 +15,35 @@ import (
 )
 
 // rideActor owns one instance route of one tenant: its live transport
-// instances, their capacity and their timers.
+// instances, their capacity and their timers. It hears about characters
+// only from the ride directory (rider keys), which claimed the ride before
+// asking, and answers each character's rider key through the internal
+// topic in the transaction of its effects: boarded, refused, ended.
 type rideActor struct {
 	env    actors.Env
 	newID  func() uuid.UUID
 	tenant tenant.Tenant
 	route  ride.Route
-	hub    *actor.PID
 	m      *ride.Machine
 	// mirror is an immutable copy of m's instances kept from its changes:
 	// the snapshot, in O(1) per message.
 	mirror *rideMirror
-	// initial is the state read back from the changelog at start-up.
+	// initial is the state restored from the changelog for its partition.
 	initial *ride.State
 }
 
-func (a *rideActor) Start(ctx actor.Context) {
+func (a *rideActor) Start(_ actor.Context) {
 	if a.initial == nil {
 		a.m = ride.New(a.route, a.newID)
 		a.mirror = newMirror(nil)
 		return
 	}
-	// Resumed after a crash: the hub learns who rides what again, and the
-	// timer (armed by the shell at NextDeadline) fires overdue arrivals now.
+	// Resumed after a crash or a rebalance: the directory has its own
+	// record of who rides what, and the timer (armed by the shell at
+	// NextDeadline) fires overdue arrivals now.
 	a.m = ride.Restore(a.route, a.newID, *a.initial)
-	ins := a.m.Instances()
-	a.mirror = newMirror(ins)
-	for _, in := range ins {
-		for _, r := range in.Riders {
-			ctx.Send(a.hub, boarded{character: r.CharacterID, route: a.route.ID, instance: in.ID, restored: true})
-		}
-	}
+	a.mirror = newMirror(a.m.Instances())
+	a.initial = nil
 }
 
 // withState appends the changelog records of what the operation changed,
@@ -74,78 +73,104 @@ func (a *rideActor) Restore(s any) {
 
 func (a *rideActor) NextDeadline() (time.Time, bool) { return a.m.NextDeadline() }
 
-func (a *rideActor) Handle(ctx actor.Context, msg any) {
+// tell is a message to a character's rider key.
+func (a *rideActor) tell(character uint32, typ string, body any) messages.Record {
+	return internal(riderKey(a.tenant, character), typ, body)
+}
+
+func (a *rideActor) Handle(_ actor.Context, msg any) {
 	now := a.env.Clock.Now()
 	switch m := msg.(type) {
 	case rideStart:
-		b, recs, err := a.m.Start(m.world, m.character, m.channel, now)
+		b := m.body
+		boarding, recs, err := a.m.Start(b.World, b.Character, b.Channel, now)
 		if err != nil {
-			m.o.Reject(a.env, err)
-			ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID})
+			a.refuse(m, err)
 			return
 		}
+		// Records: the warp and STARTED, the instance's state, then the
+		// answer to the directory (also for a START of a rider already
+		// aboard: it confirms the claim).
 		recs, _ = a.withState(recs)
+		recs = append(recs, a.tell(b.Character, typeBoarded,
+			boardedBody{Route: a.route.ID, Instance: boarding.InstanceID, Claim: b.Claim}))
 		m.o.Emit(a.env, recs)
-		if !b.AlreadyRiding {
-			ctx.Send(a.hub, boarded{character: m.character, route: a.route.ID, instance: b.InstanceID})
-		}
 	case rideExit:
-		instance, _ := a.m.Riding(m.character)
-		removed, recs := a.m.Exit(m.world, m.character, m.instance, now)
+		b := m.body
+		instance, _ := a.m.Riding(b.Character)
+		removed, recs := a.m.Exit(b.World, b.Character, b.Instance, now)
 		recs, _ = a.withState(recs)
-		m.o.Emit(a.env, recs)
 		if removed {
-			ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID, instance: instance})
+			recs = append(recs, a.tell(b.Character, typeEnded, endedBody{Route: a.route.ID, Instance: instance}))
 		}
+		m.o.Emit(a.env, recs)
 	case rideLogout:
-		instance, _ := a.m.Riding(m.character)
-		removed, recs := a.m.Logout(m.world, m.character, now)
-		recs, _ = a.withState(append(recs, m.extra...))
-		m.o.Emit(a.env, recs)
-		if removed {
-			ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID, instance: instance})
+		b := m.body
+		instance, _ := a.m.Riding(b.Character)
+		removed, recs := a.m.Logout(b.World, b.Character, now)
+		if b.Warp != nil {
+			recs = append(recs, messages.ChangeMap(b.World, b.Character, *b.Warp))
 		}
+		recs, _ = a.withState(recs)
+		if removed {
+			recs = append(recs, a.tell(b.Character, typeEnded, endedBody{Route: a.route.ID, Instance: instance}))
+		}
+		m.o.Emit(a.env, recs)
 	case shutdown:
 		ended, recs := a.m.Shutdown()
 		recs, changes := a.withState(recs)
+		recs = append(recs, a.endedNotices(ended, changes)...)
 		actors.EmitTimer(a.env, a.tenant, recs, func() { close(m.done) })
-		a.ended(ctx, ended, changes)
 	case instancesQuery:
 		m.reply <- a.m.Instances()
 	}
 }
 
-func (a *rideActor) Tick(ctx actor.Context, now time.Time) {
+// refuse answers a START the machine refused: the directory drops the
+// claim and dead-letters the answer with the refusal's reason.
+func (a *rideActor) refuse(m rideStart, err error) {
+	body := refusedBody{Route: a.route.ID, Claim: m.body.Claim, Reason: messages.ReasonPanic, Detail: err.Error()}
+	var rej *messages.Rejection
+	if errors.As(err, &rej) {
+		body.Reason, body.Detail = rej.Reason, rej.Detail
+	}
+	m.o.Emit(a.env, []messages.Record{a.tell(m.body.Character, typeRefused, body)})
+}
+
+func (a *rideActor) Tick(_ actor.Context, now time.Time) {
 	ended, recs := a.m.Tick(now)
 	recs, changes := a.withState(recs)
+	recs = append(recs, a.endedNotices(ended, changes)...)
 	actors.EmitTimer(a.env, a.tenant, recs, nil)
-	a.ended(ctx, ended, changes)
 }
 
-// ended tells the hub whose rides a Tick or Shutdown ended and in which
-// instance, so it can tell this ride's end from a newer one. Those steps
-// release every instance whose rides they end, so the released instances
-// among the step's changes name them all.
-func (a *rideActor) ended(ctx actor.Context, chars []uint32, changes []ride.Change) {
+// endedNotices tell the directory whose rides a Tick or Shutdown ended and
+// in which instance, so it can tell this ride's end from a newer one. Those
+// steps release every instance whose rides they end, so the released
+// instances among the step's changes name them all. They follow the state
+// records, whose first ties a timer's batch to this ride's partition.
+func (a *rideActor) endedNotices(chars []uint32, changes []ride.Change) []messages.Record {
 	if len(chars) == 0 {
-		return
+		return nil
 	}
 	riders := endedIn(changes)
+	out := make([]messages.Record, 0, len(chars))
 	for _, c := range chars {
-		ctx.Send(a.hub, rideEnded{character: c, route: a.route.ID, instance: riders[c]})
+		out = append(out, a.tell(c, typeEnded, endedBody{Route: a.route.ID, Instance: riders[c]}))
 	}
+	return out
 }
 
-func (a *rideActor) GiveUp(ctx actor.Context, msg any, cause any) {
+func (a *rideActor) GiveUp(_ actor.Context, msg any, cause any) {
 	a.env.Log.Error("ride input abandoned after repeated panics", zap.Any("panic", cause))
+	err := messages.Reject(messages.ReasonPanic, "%v", cause)
 	switch m := msg.(type) {
 	case rideStart:
-		m.o.Reject(a.env, messages.Reject(messages.ReasonPanic, "%v", cause))
-		ctx.Send(a.hub, rideEnded{character: m.character, route: a.route.ID})
+		a.refuse(m, err) // the directory must drop the claim: an answer, not a dead letter here
 	case rideExit:
-		m.o.Reject(a.env, messages.Reject(messages.ReasonPanic, "%v", cause))
+		m.o.Reject(a.env, err)
 	case rideLogout:
-		m.o.Reject(a.env, messages.Reject(messages.ReasonPanic, "%v", cause))
+		m.o.Reject(a.env, err)
 	case shutdown:
 		close(m.done)
 	}

@@ -14,8 +14,10 @@ import (
 	"github.com/gamehost/transitquest/transport/ride"
 )
 
-// changelogKind names ride-instance records in the transport changelog.
-const changelogKind = "ride"
+// changelogKind names ride-instance records in the transport changelog:
+// Key(t, "ride", routeID/instanceID), stored with the ride's own key as
+// Owner so they are restored on the ride actor's partition.
+const changelogKind = keyRide
 
 // stateRecords are the changelog records of an operation's changes (see
 // ride.Machine.TakeChanges: an instance changes when it is created, gains or
@@ -36,6 +38,7 @@ func stateRecords(t tenant.Tenant, route uuid.UUID, changes []ride.Change) ([]me
 		if err != nil {
 			return nil, err
 		}
+		r.Owner = rideKey(t, route)
 		out = append(out, r)
 	}
 	return out, nil

@@ -48,15 +48,17 @@ func TestRideActorMessages(t *testing.T) {
 	first := e.last()
 	e.startRide(1, subway.ID) // redelivered
 	again := e.last()
+	e.consumed() // characters' STARTs race through their own directory shards
 	e.startRide(2, subway.ID)
+	e.consumed()
 	e.startRide(3, subway.ID) // capacity 2: a second instance
 	e.consumed()
 
-	b := batchOf(t, e, first)
+	b := effects(t, e, first)
 	assert.Equal(t, []string{messages.TypeStarted}, rideTypes(t, b))
 	require.Len(t, outs(t, messages.CommandTopicCharacter, b), 1, "the warp into the transit instance")
 	assert.Len(t, outs(t, messages.ChangelogTopicTransport, b), 1, "the instance's state, same transaction")
-	assert.Empty(t, batchOf(t, e, again).Records, "a redelivered START changes nothing")
+	assert.Empty(t, contractRecords(effects(t, e, again)), "a redelivered START changes nothing")
 	ins := instances(t, e)
 	require.Len(t, ins, 2)
 	assert.Len(t, ins[0].Riders, 2)
@@ -67,7 +69,7 @@ func TestRideActorMessages(t *testing.T) {
 	e.status(messages.TypeLogout, 3, 1, subway.TransitMapID)
 	logout := e.last()
 	e.consumed()
-	cancelled := outs(t, messages.EventTopicInstanceTransport, batchOf(t, e, exit), batchOf(t, e, logout))
+	cancelled := outs(t, messages.EventTopicInstanceTransport, effects(t, e, exit), effects(t, e, logout))
 	require.Len(t, cancelled, 2)
 	assert.Equal(t, []any{messages.CancelMapExit, messages.CancelLogout}, []any{cancelled[0].Body["reason"], cancelled[1].Body["reason"]})
 	ins = instances(t, e)
@@ -86,7 +88,10 @@ func TestRideActorMessages(t *testing.T) {
 // rider to the destination with a COMPLETED, and releases the instance.
 func TestRideActorTimers(t *testing.T) {
 	e := launch(t, setup{tenants: []config.Tenant{trainTenant()}})
+	// Two characters' STARTs reach the ride through their own directory
+	// shards, in either order: one after the other, for the riders' order.
 	e.startRide(1, subway.ID)
+	e.consumed()
 	e.startRide(2, subway.ID)
 	e.consumed()
 	e.armed(1)
@@ -116,7 +121,7 @@ func TestRideActorTimers(t *testing.T) {
 	// The riders are free again: a new START rides at once.
 	e.startRide(1, subway.ID)
 	e.consumed()
-	assert.Equal(t, []string{messages.TypeStarted}, rideTypes(t, batchOf(t, e, e.last())))
+	assert.Equal(t, []string{messages.TypeStarted}, rideTypes(t, effects(t, e, e.last())))
 }
 
 // A ride actor that crashes while committing a START restarts from its
@@ -125,28 +130,29 @@ func TestRideActorTimers(t *testing.T) {
 // the character already aboard and emit nothing.
 func TestRideActorRestartRollsBackAStart(t *testing.T) {
 	e := launch(t, setup{tenants: []config.Tenant{trainTenant()}})
-	e.trapInput(messages.CommandTopicInstanceTransport, 0, 1)
+	e.trapInput(messages.CommandTopicInstanceTransport, 0, "ride_start", 1)
 	e.startRide(9, subway.ID)
 	in := e.last()
 	e.consumed()
 	assert.Equal(t, 1, e.fx.springs())
 	assert.Equal(t, float64(1), restarts(e, kindRide))
 	assert.Equal(t, 1, e.rec.Times(in))
-	assert.Equal(t, []string{messages.TypeStarted}, rideTypes(t, batchOf(t, e, in)))
+	assert.Equal(t, []string{messages.TypeStarted}, rideTypes(t, effects(t, e, in)))
 	ins := instances(t, e)
 	require.Len(t, ins, 1)
 	assert.Equal(t, []ride.Rider{{CharacterID: 9, ChannelID: 1}}, ins[0].Riders)
 }
 
-// A START that crashes the ride actor on every attempt is dead-lettered
-// with reason panic after three; the state is rolled back (nobody aboard)
-// and the hub forgets the reservation, so the character may start again.
+// A START that crashes the ride actor on every attempt is refused with
+// reason panic after three: the ride answers the directory, which drops
+// the claim and dead-letters the answer. The state is rolled back (nobody
+// aboard), so the character may start again.
 func TestRideActorDeadLettersAStartThatKeepsCrashingIt(t *testing.T) {
 	e := launch(t, setup{tenants: []config.Tenant{trainTenant()}})
-	e.trapInput(messages.CommandTopicInstanceTransport, 0, -1)
+	e.trapInput(messages.CommandTopicInstanceTransport, 0, "ride_start", -1)
 	e.startRide(9, subway.ID)
 	poison := e.last()
-	eventually(t, 10*time.Second, "poison START settled", func() bool { return e.rec.Completed(poison) })
+	eventually(t, 10*time.Second, "poison START settled", func() bool { return len(e.rec.Rejections()) == 1 })
 	e.fx.setTrap(nil)
 	rej := e.rec.Rejections()
 	require.Len(t, rej, 1)
@@ -154,10 +160,12 @@ func TestRideActorDeadLettersAStartThatKeepsCrashingIt(t *testing.T) {
 	assert.Equal(t, float64(3), restarts(e, kindRide))
 	assert.Empty(t, instances(t, e), "rolled back: nobody aboard")
 
+	assert.Same(t, poison, e.root(rej[0].In))
+
 	e.startRide(9, subway.ID)
 	e.consumed()
 	assert.Equal(t, 1, e.rec.Times(poison))
-	assert.Equal(t, []string{messages.TypeStarted}, rideTypes(t, batchOf(t, e, e.last())))
+	assert.Equal(t, []string{messages.TypeStarted}, rideTypes(t, effects(t, e, e.last())))
 }
 
 // A crash while committing the arrival restarts the ride actor from the
@@ -194,30 +202,27 @@ func TestRideActorRestartRollsBackATick(t *testing.T) {
 	e.armed(0)
 }
 
-// A ride actor started from the changelog resumes its instances: the hub
-// knows the riders again (a START for another route conflicts) and the
-// overdue arrival fires at once.
+// A ride actor and a directory shard started from the changelog resume:
+// the ride its instances, the shard its riders (a START for another route
+// conflicts), and the overdue arrival fires at once.
 func TestRideActorResumesFromTheChangelog(t *testing.T) {
 	seed := launch(t, setup{tenants: []config.Tenant{trainTenant()}})
 	seed.startRide(4, subway.ID)
 	seed.consumed()
-	raw := map[string][]byte{}
-	for _, b := range seed.rec.Batches() {
-		for _, r := range b.Records {
-			if r.Topic == messages.ChangelogTopicTransport {
-				raw[string(r.Key)] = encodeValue(t, r.Value)
-			}
-		}
-	}
+	raw := seed.changelogState(t)
 	restored, errs := changelog.Decode(raw)
 	require.Empty(t, errs)
-	require.Len(t, restored, 1)
+	kinds := map[string]int{}
+	for _, en := range restored {
+		kinds[en.Kind]++
+	}
+	assert.Equal(t, map[string]int{"ride": 1, "rider": 1}, kinds, "the instance and the character's directory entry")
 
 	other := subway
 	other.ID, other.Name = uuid.MustParse("7f0c8bbf-52c6-4cd8-9a5b-0bd3a8e1f003"), "other"
 	cfg := trainTenant()
 	cfg.InstanceRoutes = append(cfg.InstanceRoutes, other)
-	e := launch(t, setup{tenants: []config.Tenant{cfg}, restored: restored})
+	e := launch(t, setup{tenants: []config.Tenant{cfg}, state: raw})
 	ins := instances(t, e)
 	require.Len(t, ins, 1)
 	assert.Equal(t, []ride.Rider{{CharacterID: 4, ChannelID: 1}}, ins[0].Riders)

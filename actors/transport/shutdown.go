@@ -3,19 +3,25 @@ package transport
 import (
 	"context"
 	"fmt"
+
+	"github.com/asynkron/protoactor-go/actor"
 )
 
-// Shutdown runs the graceful-shutdown behaviour: every rider of every
-// instance route is warped back to the route's start map. It returns once
-// those warps are committed or ctx ends.
+// Shutdown runs the end-of-service behaviour: every rider of every instance
+// route this replica runs is warped back to the route's start map. It
+// returns once those warps are committed or ctx ends. With several
+// replicas a replica's stop is a handover (its state stays in the
+// changelog for the next owner), so the service calls this only when the
+// whole service is drained.
 func (s *Subsystem) Shutdown(ctx context.Context) error {
 	var waits []chan struct{}
-	s.tenants.Each(func(ta *tenantActors) {
-		for _, pid := range ta.rides {
-			done := make(chan struct{})
-			s.sys.Root.Send(pid, shutdown{done: done})
-			waits = append(waits, done)
+	s.parts.Each(func(key string, pid *actor.PID) {
+		if _, kind, _ := keyParts(key); kind != keyRide {
+			return
 		}
+		done := make(chan struct{})
+		s.sys.Root.Send(pid, shutdown{done: done})
+		waits = append(waits, done)
 	})
 	for _, w := range waits {
 		select {

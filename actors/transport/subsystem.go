@@ -1,14 +1,13 @@
 package transport
 
 import (
-	"fmt"
+	"sync"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
 	"go.uber.org/zap"
 
 	"github.com/gamehost/transitquest/actors"
-	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/config"
 	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/messages"
@@ -21,37 +20,93 @@ import (
 // names it.
 const Group = "Transport Service"
 
-// tenantActors are one tenant's transport actors. They are created once and
-// live until Stop, so their PIDs are safe to cache.
-type tenantActors struct {
+// tenantConfig is one configured tenant's static transport configuration:
+// what ingress needs to tell which actors an input concerns, and what the
+// actors are built from. Built by New, never modified, so it is read
+// without locks.
+type tenantConfig struct {
 	cfg       config.Tenant
 	timetable *schedule.Timetable
-	hub       *actor.PID
-	routes    map[uuid.UUID]*actor.PID
-	rides     map[uuid.UUID]*actor.PID
+	// routeIDs are the scheduled routes that run (those of the timetable).
+	routeIDs []uuid.UUID
+	// byMap lists, per map, the scheduled routes whose presence includes it:
+	// their staging and en-route maps, the maps their sweeps warp from.
+	byMap map[uint32][]uuid.UUID
+	// logoutMaps are the maps a LOGOUT in is warped out of (route.LogoutWarp).
+	logoutMaps map[uint32]bool
+	rides      map[uuid.UUID]ride.Route
+	// transit are the instance routes' transit maps (login recovery).
+	transit map[uint32]bool
 }
 
-// Subsystem owns every tenant's transport actors: New declares it, Topology
-// says what it reads and writes, Start runs it.
+func newTenantConfig(cfg config.Tenant, log *zap.Logger) *tenantConfig {
+	tt, problems := schedule.NewTimetable(cfg.Routes, cfg.Vessels)
+	for _, p := range problems {
+		log.Warn("route not scheduled", zap.Stringer("tenant", cfg.Tenant), zap.Error(p))
+	}
+	tc := &tenantConfig{cfg: cfg, timetable: tt, routeIDs: tt.RouteIDs(), byMap: map[uint32][]uuid.UUID{},
+		logoutMaps: map[uint32]bool{}, rides: map[uuid.UUID]ride.Route{}, transit: map[uint32]bool{}}
+	for _, id := range tc.routeIDs {
+		r, _ := tt.Route(id)
+		seen := map[uint32]bool{}
+		for _, m := range append([]uint32{r.StagingMapID}, r.EnRouteMapIDs...) {
+			if !seen[m] {
+				seen[m] = true
+				tc.byMap[m] = append(tc.byMap[m], id)
+			}
+		}
+	}
+	for _, r := range cfg.Routes {
+		tc.logoutMaps[r.StagingMapID] = true
+		for _, m := range r.EnRouteMapIDs {
+			tc.logoutMaps[m] = true
+		}
+	}
+	for _, r := range cfg.InstanceRoutes {
+		tc.rides[r.ID] = r
+		tc.transit[r.TransitMapID] = true
+	}
+	return tc
+}
+
+// Subsystem owns the transport actors of the internal partitions this
+// replica is assigned: New declares it, Topology says what it reads and
+// writes, Start readies it, and Assign and Revoke (placement.go) start and
+// stop the actors of partitions as they come and go.
 type Subsystem struct {
-	sys        *actor.ActorSystem
-	deps       Deps
-	env        actors.Env
-	configured []config.Tenant
-	tenants    *actors.Tenants[*tenantActors]
+	sys     *actor.ActorSystem
+	deps    Deps
+	env     actors.Env
+	tenants map[string]*tenantConfig // configured tenants, by key
+	parts   *actors.Partitions
+
+	mu     sync.Mutex
+	seen   map[string]tenant.Tenant // unconfigured tenants this replica saw in record headers
+	count  int32                    // internal partitions, once assigned
+	shards map[shardID][]byte       // directory shard keys, see shardKey
 }
 
 // New prepares the transport subsystem of the configured tenants; nothing
-// runs before Start.
+// runs before Start, and no actor before its partition is assigned.
 func New(sys *actor.ActorSystem, deps Deps, tenants []config.Tenant) *Subsystem {
 	if deps.NewID == nil {
 		deps.NewID = uuid.New
 	}
-	return &Subsystem{sys: sys, deps: deps, configured: tenants, tenants: actors.NewTenants[*tenantActors](sys, "transport")}
+	if deps.Log == nil {
+		deps.Log = zap.NewNop()
+	}
+	s := &Subsystem{sys: sys, deps: deps, tenants: map[string]*tenantConfig{},
+		parts: actors.NewPartitions(sys, "transport"), seen: map[string]tenant.Tenant{}, shards: map[shardID][]byte{}}
+	for _, t := range tenants {
+		s.tenants[t.Tenant.Key()] = newTenantConfig(t, deps.Log)
+	}
+	return s
 }
 
 // Topology declares the transport consumer group: the contract's inputs,
-// each with its handler, its outputs and its changelog.
+// each with its ingress handler, the internal topic that carries them to
+// their actors and the messages between actors, its outputs and its
+// changelog; the subsystem itself is the Owner of the internal partitions.
 func (s *Subsystem) Topology() kafka.Topology {
 	return kafka.Topology{
 		Name:  "transport",
@@ -66,94 +121,36 @@ func (s *Subsystem) Topology() kafka.Topology {
 			messages.EventTopicTransportStatus, messages.EventTopicInstanceTransport, messages.CommandTopicCharacter,
 		},
 		Changelog: messages.ChangelogTopicTransport,
+		Internal:  kafka.Consumed{Topic: messages.InternalTopicTransport, Handler: s.HandleInternal},
+		Owner:     s,
 	}
 }
 
-// Start starts the actors of every configured tenant, committing their
-// effects through fx: routes begin their timetables at once, and rides
-// resume from the state restored from the changelog (restored may be nil).
-// Tenants seen only in record headers get a hub lazily.
+// Start readies the subsystem to commit its effects through fx. Its actors
+// start when their partitions are assigned (Assign), from the state
+// restored for them.
 func (s *Subsystem) Start(fx actors.Effects) error {
-	var restored []changelog.Entry // TODO(scale-out): state comes with partition assignment
 	s.env = s.deps.env(fx)
-	byTenant := changelog.ByTenant(restored, changelogKind)
-	for _, t := range s.configured {
-		rides, errs := restoredRides(byTenant[t.Tenant.Key()])
-		delete(byTenant, t.Tenant.Key())
-		for _, err := range errs {
-			s.env.Log.Warn("ride state not restored", zap.Error(err))
-		}
-		if _, err := s.tenants.GetOrStart(t.Tenant, func(sup *actors.Supervisor) (*tenantActors, error) {
-			return s.startTenant(sup, t, rides)
-		}); err != nil {
-			return fmt.Errorf("start transport actors: %w", err)
-		}
-	}
-	for key, entries := range byTenant {
-		s.env.Log.Warn("state of an unconfigured tenant not restored; its riders recover at their next login",
-			zap.String("tenant", key), zap.Int("instances", len(entries)))
-	}
 	return nil
 }
 
-func (s *Subsystem) startTenant(sup *actors.Supervisor, cfg config.Tenant, restored map[uuid.UUID]ride.State) (*tenantActors, error) {
-	tn := cfg.Tenant
-	tt, problems := schedule.NewTimetable(cfg.Routes, cfg.Vessels)
-	for _, p := range problems {
-		s.env.Log.Warn("route not scheduled", zap.Stringer("tenant", tn), zap.Error(p))
+// config is a configured tenant's configuration, or nil; an unconfigured
+// tenant is remembered as seen (Known, Tenants).
+func (s *Subsystem) config(t tenant.Tenant) *tenantConfig {
+	if tc, ok := s.tenants[t.Key()]; ok {
+		return tc
 	}
-	ta := &tenantActors{cfg: cfg, timetable: tt, routes: map[uuid.UUID]*actor.PID{}, rides: map[uuid.UUID]*actor.PID{}}
-	var err error
-	ta.hub, err = sup.Spawn("hub", actors.Props(s.env.Shell(kindHub), func() actors.Actor {
-		return newHub(s.env, tn, cfg.Routes, cfg.InstanceRoutes)
-	}))
-	if err != nil {
-		return nil, err
-	}
-	for _, r := range cfg.InstanceRoutes {
-		var initial *ride.State
-		if st, ok := restored[r.ID]; ok {
-			initial = &st
-			delete(restored, r.ID)
-		}
-		pid, err := sup.Spawn("ride/"+r.ID.String(), actors.Props(s.env.Shell(kindRide), func() actors.Actor {
-			return &rideActor{env: s.env, newID: s.deps.NewID, tenant: tn, route: r, hub: ta.hub, initial: initial}
-		}))
-		if err != nil {
-			return nil, err
-		}
-		ta.rides[r.ID] = pid
-	}
-	for id, st := range restored {
-		s.env.Log.Warn("state of an unconfigured instance route not restored", zap.Stringer("route", id), zap.Int("instances", len(st.Instances)))
-	}
-	s.sys.Root.Send(ta.hub, routesReady{rides: ta.rides})
-	for _, id := range tt.RouteIDs() {
-		pid, err := sup.Spawn("route/"+id.String(), actors.Props(s.env.Shell(kindRoute), func() actors.Actor {
-			return &routeActor{env: s.env, tt: tt, id: id, hub: ta.hub, portals: cfg.SpawnPortals}
-		}))
-		if err != nil {
-			return nil, err
-		}
-		ta.routes[id] = pid
-	}
-	s.env.Log.Info("transport tenant started", zap.Stringer("tenant", tn),
-		zap.Int("routes", len(ta.routes)), zap.Int("instanceRoutes", len(ta.rides)))
-	return ta, nil
+	s.mu.Lock()
+	s.seen[t.Key()] = t
+	s.mu.Unlock()
+	return nil
 }
 
-// tenant returns the tenant's actors, starting a bare hub for a tenant that
-// has no configuration (its events still keep presence, nothing else).
-func (s *Subsystem) tenant(t tenant.Tenant) (*tenantActors, error) {
-	return s.tenants.GetOrStart(t, func(sup *actors.Supervisor) (*tenantActors, error) {
-		return s.startTenant(sup, config.Tenant{Tenant: t}, nil)
-	})
-}
-
-// Stop stops every transport actor (after Shutdown) and waits for them.
-func (s *Subsystem) Stop() { s.tenants.StopAll() }
+// Stop stops every transport actor of this replica (after Shutdown) once
+// its mailbox is drained, and waits for them.
+func (s *Subsystem) Stop() { s.parts.StopAll() }
 
 // Halt stops every transport actor at once, timers included, dropping
 // what their mailboxes still hold: for once effects can no longer be
 // committed. It waits for them.
-func (s *Subsystem) Halt() { s.tenants.HaltAll() }
+func (s *Subsystem) Halt() { s.parts.HaltAll() }

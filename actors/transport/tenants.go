@@ -10,11 +10,18 @@ import (
 	"github.com/gamehost/transitquest/tenant"
 )
 
-// Tenants lists the tenants whose transport actors are started (configured
-// ones and those first seen in record headers), sorted by key.
+// Tenants lists the configured tenants and those this replica has seen in
+// record headers, sorted by key.
 func (s *Subsystem) Tenants() []tenant.Tenant {
-	var out []tenant.Tenant
-	s.tenants.Each(func(ta *tenantActors) { out = append(out, ta.cfg.Tenant) })
+	out := make([]tenant.Tenant, 0, len(s.tenants))
+	for _, tc := range s.tenants {
+		out = append(out, tc.cfg.Tenant)
+	}
+	s.mu.Lock()
+	for _, t := range s.seen {
+		out = append(out, t)
+	}
+	s.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].Key() < out[j].Key() })
 	return out
 }
@@ -23,15 +30,22 @@ func (s *Subsystem) Tenants() []tenant.Tenant {
 // after the given instant, possibly on a later day; false when the tenant
 // or route is unknown or the route has no trip.
 func (s *Subsystem) NextTransition(t tenant.Tenant, routeID uuid.UUID, after time.Time) (schedule.Transition, bool) {
-	ta, ok := s.tenants.Get(t)
-	if !ok {
+	tc := s.tenants[t.Key()]
+	if tc == nil {
 		return schedule.Transition{}, false
 	}
-	return ta.timetable.NextTransition(routeID, after)
+	return tc.timetable.NextTransition(routeID, after)
 }
 
-// Known reports whether the tenant's transport actors are started.
+// Known reports whether the tenant is configured, or was seen in a record
+// this replica's ingress read. A tenant without configuration has no
+// actors: its records are completed by ingress alone.
 func (s *Subsystem) Known(t tenant.Tenant) bool {
-	_, ok := s.tenants.Get(t)
+	if _, ok := s.tenants[t.Key()]; ok {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.seen[t.Key()]
 	return ok
 }

@@ -50,3 +50,15 @@ func (x *Index) ActiveChannels() []Channel {
 	slices.SortFunc(out, compareChannels)
 	return out
 }
+
+// StartedChannels lists, sorted, the channels that announced STARTED and not
+// SHUTDOWN since: the registry alone, as State has it, without copying the
+// characters.
+func (x *Index) StartedChannels() []Channel {
+	out := make([]Channel, 0, len(x.started))
+	for ch := range x.started {
+		out = append(out, ch)
+	}
+	slices.SortFunc(out, compareChannels)
+	return out
+}

@@ -15,6 +15,9 @@ func TestChannelRegistry(t *testing.T) {
 	x.ChannelStarted(1, 2) // duplicate STARTED
 	x.ChannelStarted(0, 1)
 	assert.Equal(t, []Channel{{0, 1}, {0, 3}, {1, 2}}, x.ActiveChannels())
+	x.Enter(9, loc(2, 7, ship)) // active by presence, not announced
+	assert.Equal(t, []Channel{{0, 1}, {0, 3}, {1, 2}}, x.StartedChannels(), "the registry alone")
+	x.Logout(9)
 
 	x.ChannelShutdown(0, 3)
 	x.ChannelShutdown(5, 5) // never started: ignored

@@ -33,10 +33,7 @@ func (x *Index) State() State {
 	slices.SortFunc(s.Characters, func(a, b CharacterState) int {
 		return cmp.Compare(a.CharacterID, b.CharacterID)
 	})
-	for ch := range x.started {
-		s.Channels = append(s.Channels, ch)
-	}
-	slices.SortFunc(s.Channels, compareChannels)
+	s.Channels = x.StartedChannels()
 	return s
 }
 

@@ -5,9 +5,11 @@
 // A Machine has no goroutines, timers, clock or I/O. Its owner (an actor)
 // serializes calls, arms one timer at NextDeadline and calls Tick when it
 // fires. Effects are data: ARRIVED/DEPARTED records, and Sweeps that the
-// tenant's presence actor turns into CHANGE_MAP warps over its active
-// channels. The actor emits one Effect's warps and records in ONE
-// transaction, warps first.
+// owner turns into CHANGE_MAP warps over its active channels from the
+// presence of the route's maps. The owner emits one Effect's warps and
+// records in ONE transaction, warps first, with the machine's Position:
+// whoever runs the route next resumes there with Restore, neither repeating
+// nor missing a transition, and without start-up effects.
 //
 // What fires (see Effect for the exact shapes):
 //   - the vessel docks (normally a trip's BoardingOpened): ARRIVED;

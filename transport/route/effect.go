@@ -5,7 +5,7 @@ import (
 	"github.com/gamehost/transitquest/schedule"
 )
 
-// Sweep asks the tenant's presence actor to warp everyone in the
+// Sweep asks the route's owner to warp everyone in the
 // nil-instance copy of the From maps, on every active channel, to map To on
 // the same world and channel (nil instance, portal Portal).
 type Sweep struct {

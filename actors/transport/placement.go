@@ -1,0 +1,148 @@
+package transport
+
+import (
+	"fmt"
+
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/actors"
+	"github.com/gamehost/transitquest/changelog"
+	"github.com/gamehost/transitquest/kafka"
+	"github.com/gamehost/transitquest/transport/ride"
+)
+
+var _ kafka.Owner = (*Subsystem)(nil)
+
+// tenantState is what a partition restore found for one tenant.
+type tenantState struct {
+	routeStates, presences, rides, riders []changelog.Entry
+}
+
+// Assign starts the actors of newly assigned internal partitions, from the
+// changelog state restored for them, before any of their records is
+// handled: per configured tenant, every scheduled route and instance route
+// whose key hashes to one of them, and a directory shard per partition.
+// Their timers are armed as they start, so what fell due while nobody ran
+// them fires at once (each route's catch-up rules apply).
+//
+// State of tenants or routes the configuration no longer has is logged and
+// left alone: their riders recover at their next login.
+func (s *Subsystem) Assign(a kafka.Assignment) error {
+	entries, errs := changelog.Decode(a.State)
+	for _, err := range errs {
+		s.env.Log.Warn("state record skipped", zap.Error(err))
+	}
+	byTenant := map[string]*tenantState{}
+	for _, e := range entries {
+		ts := byTenant[e.Tenant.Key()]
+		if ts == nil {
+			ts = &tenantState{}
+			byTenant[e.Tenant.Key()] = ts
+		}
+		switch e.Kind {
+		case keyRoute:
+			ts.routeStates = append(ts.routeStates, e)
+		case keyPresence:
+			ts.presences = append(ts.presences, e)
+		case changelogKind:
+			ts.rides = append(ts.rides, e)
+		case keyRider:
+			ts.riders = append(ts.riders, e)
+		}
+	}
+	s.mu.Lock()
+	s.count = a.Count
+	s.mu.Unlock()
+	s.parts.Assign(a.Count, a.Partitions)
+	for key, tc := range s.tenants {
+		ts := byTenant[key]
+		delete(byTenant, key)
+		if ts == nil {
+			ts = &tenantState{}
+		}
+		if err := s.startTenant(a, tc, ts); err != nil {
+			return fmt.Errorf("start transport actors of %s: %w", tc.cfg.Tenant, err)
+		}
+	}
+	for key, ts := range byTenant {
+		s.env.Log.Warn("state of an unconfigured tenant not restored; its riders recover at their next login",
+			zap.String("tenant", key), zap.Int("instances", len(ts.rides)), zap.Int("riders", len(ts.riders)))
+	}
+	return nil
+}
+
+// startTenant starts one tenant's actors of the assignment's partitions.
+func (s *Subsystem) startTenant(a kafka.Assignment, tc *tenantConfig, ts *tenantState) error {
+	t := tc.cfg.Tenant
+	routes, errs := restoredRoutes(ts.routeStates, ts.presences)
+	rides, rerrs := restoredRides(ts.rides)
+	riders, derrs := restoredRiders(ts.riders)
+	for _, err := range append(append(errs, rerrs...), derrs...) {
+		s.env.Log.Warn("transport state not restored", zap.Stringer("tenant", t), zap.Error(err))
+	}
+	started := 0
+	for _, id := range tc.routeIDs {
+		key := routeKey(t, id)
+		if !a.Owns(key) {
+			continue
+		}
+		restored := routes[id]
+		delete(routes, id)
+		if _, err := s.parts.Spawn(key, actors.Props(s.env.Shell(kindRoute), func() actors.Actor {
+			return &routeActor{env: s.env, tenant: t, tt: tc.timetable, id: id, portals: tc.cfg.SpawnPortals, restored: restored}
+		})); err != nil {
+			return err
+		}
+		started++
+	}
+	for _, r := range tc.cfg.InstanceRoutes {
+		key := rideKey(t, r.ID)
+		if !a.Owns(key) {
+			continue
+		}
+		var initial *ride.State
+		if st, ok := rides[r.ID]; ok {
+			initial = &st
+			delete(rides, r.ID)
+		}
+		if _, err := s.parts.Spawn(key, actors.Props(s.env.Shell(kindRide), func() actors.Actor {
+			return &rideActor{env: s.env, newID: s.deps.NewID, tenant: t, route: r, initial: initial}
+		})); err != nil {
+			return err
+		}
+		started++
+	}
+	shards := map[int32]map[uint32]riderEntry{}
+	for c, e := range riders {
+		p := kafka.PartitionFor(riderKey(t, c), a.Count)
+		if shards[p] == nil {
+			shards[p] = map[uint32]riderEntry{}
+		}
+		shards[p][c] = e
+	}
+	for _, p := range a.Partitions {
+		restored := shards[p]
+		if _, err := s.parts.Spawn(s.shardKey(t, p, a.Count), actors.Props(s.env.Shell(kindDirectory), func() actors.Actor {
+			return newDirectory(s.env, t, tc, restored)
+		})); err != nil {
+			return err
+		}
+	}
+	for id := range routes {
+		s.env.Log.Warn("state of an unscheduled route not restored", zap.Stringer("tenant", t), zap.Stringer("route", id))
+	}
+	for id, st := range rides {
+		s.env.Log.Warn("state of an unconfigured instance route not restored", zap.Stringer("tenant", t),
+			zap.Stringer("route", id), zap.Int("instances", len(st.Instances)))
+	}
+	s.env.Log.Info("transport actors started", zap.Stringer("tenant", t), zap.Int32s("partitions", a.Partitions),
+		zap.Int("routes", started), zap.Int("restoredRiders", len(riders)))
+	return nil
+}
+
+// Revoke stops the actors of revoked partitions once their mailboxes are
+// drained, and waits: nothing of theirs is emitted afterwards. Their state
+// stays in the changelog for the partitions' next owner. REST callers
+// waiting on a stopped directory shard get no answer (their request times
+// out).
+func (s *Subsystem) Revoke(partitions []int32) { s.parts.Revoke(partitions) }
