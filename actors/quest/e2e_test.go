@@ -48,14 +48,20 @@ func (be *brokerBackend) start(h *harness, sub *Subsystem, log *zap.Logger, rest
 	t := h.t
 	be.h = h
 	ctx, cancel := context.WithCancel(context.Background())
+	topo := sub.Topology()
 	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{
 		Bootstrap: be.b.Bootstrap(), Group: Group, TransactionalID: fmt.Sprintf("quest-%s-%d", t.Name(), h.boots),
-		Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second},
+		Outbox:   kafka.OutboxConfig{TxnTimeout: 5 * time.Second},
+		Internal: topo.Internal.Topic, Changelog: topo.Changelog, Owner: topo.Owner,
 	}, be.b.Names, log, h.m)
 	require.NoError(t, err)
-	sub.Topology().Route(pl.Router())
-	require.NoError(t, sub.Start(pl.Emitter(), restored))
+	topo.Route(pl.Router())
+	require.NoError(t, sub.Start(pl.Emitter()))
 	require.NoError(t, pl.Start(ctx))
+	// The state comes with the assignment (restored is what it will read):
+	// the process is ready once it runs the actors of every partition.
+	_ = restored
+	h.eventually("every internal partition assigned and restored", func() bool { return len(pl.Owned()) == partitions })
 	return func() {
 		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer ccancel()
@@ -93,13 +99,31 @@ func (be *brokerBackend) waitFor(topic messages.Topic, _ string, cond func([]rec
 // letters were committed with them, and the processes counted them.
 func (be *brokerBackend) settled() []rec {
 	be.t.Helper()
-	n := be.produced.Load()
-	be.h.eventually("every command committed", func() bool { return be.committedTotal() == n })
+	be.quiet()
 	var dl float64
 	for _, m := range be.h.all {
 		dl += sum(m.DeadLettered)
 	}
 	return toRecs(be.readers[messages.DeadLetterTopic].WaitCount(wait, int(dl)))
+}
+
+// quiet waits until nothing is in flight, every command is committed and
+// every committed internal record was read (its effects committed with
+// its offset, since nothing is in flight).
+func (be *brokerBackend) quiet() {
+	be.t.Helper()
+	internal := string(messages.InternalTopicPartyQuest)
+	be.h.eventually("every command and internal record handled", func() bool {
+		if testutil.ToFloat64(be.h.m.InFlight.WithLabelValues(Group)) > 0 || be.committedTotal() < be.produced.Load() {
+			return false
+		}
+		var consumed, produced float64
+		for _, m := range be.h.all {
+			consumed += testutil.ToFloat64(m.Consumed.WithLabelValues(internal))
+			produced += testutil.ToFloat64(m.Produced.WithLabelValues(internal))
+		}
+		return consumed >= produced && testutil.ToFloat64(be.h.m.InFlight.WithLabelValues(Group)) == 0
+	})
 }
 
 func (be *brokerBackend) committed(p int32) int64 {
@@ -130,7 +154,7 @@ func (be *brokerBackend) restored() []changelog.Entry {
 	be.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	raw, err := kafka.ReadChangelog(ctx, be.b.Bootstrap(), be.b.Names.Name(messages.ChangelogTopicPartyQuest), nil)
+	raw, err := kafka.ReadChangelog(ctx, be.b.Bootstrap(), be.b.Names.Name(messages.ChangelogTopicPartyQuest), nil, nil)
 	require.NoError(be.t, err)
 	entries, errs := changelog.Decode(raw)
 	require.Empty(be.t, errs)
