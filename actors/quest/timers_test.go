@@ -92,9 +92,13 @@ func TestJoinRaceDecidesAgain(t *testing.T) {
 
 	h.cmd(holder, messages.TypeStart, first)
 	<-entered
-	h.clk.Advance(180 * time.Second)                                                                             // the window's end queues behind the held command
-	h.register(204, kerning, 9, 2)                                                                               // the registrar still sees "registering": a join queues too
-	h.eventually("the join queued behind the held command", func() bool { return len(h.relayed(msgJoin)) == 3 }) // 202, 203, 204
+	// The window's end queues behind the held command; the registrar still
+	// sees "registering", so a join queues there too.
+	h.clk.Advance(180 * time.Second)
+	h.register(204, kerning, 9, 2)
+	h.eventually("the join queued behind the held command", func() bool {
+		return len(h.relayed(msgJoin)) == 3 // 202, 203, 204
+	})
 	close(gate)
 
 	second := h.created(2, kerning)
