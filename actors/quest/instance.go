@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/gamehost/transitquest/actors"
+	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
 	"github.com/gamehost/transitquest/tenant"
@@ -176,6 +177,18 @@ func (a *instanceActor) withReports(recs []messages.Record, before partyquest.In
 	return recs
 }
 
+// withOwnState puts the instance's state record (a tombstone when it has
+// no machine) ahead of a report that no input carries: the batch is then
+// tied to this instance's partition, which this replica owns, rather than
+// to the registrar's.
+func (a *instanceActor) withOwnState(report []messages.Record) []messages.Record {
+	if a.m == nil {
+		tomb, _ := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), nil)
+		return append([]messages.Record{tomb}, report...)
+	}
+	return append(a.withState(nil), report...)
+}
+
 // GiveUp settles a message that crashed the actor on every attempt.
 func (a *instanceActor) GiveUp(_ actor.Context, msg any, cause any) {
 	a.env.Log.Error("party-quest instance input abandoned after repeated panics",
@@ -186,13 +199,13 @@ func (a *instanceActor) GiveUp(_ actor.Context, msg any, cause any) {
 		// No machine: nothing to run. The registrar frees its characters.
 		a.parts.Stop(a.key)
 		m.o.Reject(a.env, err)
-		actors.EmitTimer(a.env, a.tenant, internal(a.env.Log, registrarKey(a.tenant), msgEnded, reportBody{ID: a.id}), nil)
+		actors.EmitTimer(a.env, a.tenant, a.withOwnState(internal(a.env.Log, registrarKey(a.tenant), msgEnded, reportBody{ID: a.id})), nil)
 	case command:
 		m.o.Reject(a.env, err)
 	case join:
 		m.o.Reject(a.env, err)
-		actors.EmitTimer(a.env, a.tenant, internal(a.env.Log, registrarKey(a.tenant), msgUnjoin,
-			reportBody{ID: a.id, Character: m.req.Sender.ID}), nil)
+		actors.EmitTimer(a.env, a.tenant, a.withOwnState(internal(a.env.Log, registrarKey(a.tenant), msgUnjoin,
+			reportBody{ID: a.id, Character: m.req.Sender.ID})), nil)
 	case shutdown:
 		close(m.done)
 	case stateQuery:
