@@ -196,16 +196,18 @@ func (a *instanceActor) GiveUp(_ actor.Context, msg any, cause any) {
 	err := messages.Reject(messages.ReasonPanic, "%v", cause)
 	switch m := msg.(type) {
 	case create:
-		// No machine: nothing to run. The registrar frees its characters.
+		// No machine: nothing to run. The registrar frees its characters;
+		// its report goes first, so that once the REGISTER is seen refused
+		// the index is freed by the time anything after it is decided.
 		a.parts.Stop(a.key)
-		m.o.Reject(a.env, err)
 		actors.EmitTimer(a.env, a.tenant, a.withOwnState(internal(a.env.Log, registrarKey(a.tenant), msgEnded, reportBody{ID: a.id})), nil)
+		m.o.Reject(a.env, err)
 	case command:
 		m.o.Reject(a.env, err)
 	case join:
-		m.o.Reject(a.env, err)
 		actors.EmitTimer(a.env, a.tenant, a.withOwnState(internal(a.env.Log, registrarKey(a.tenant), msgUnjoin,
 			reportBody{ID: a.id, Character: m.req.Sender.ID})), nil)
+		m.o.Reject(a.env, err)
 	case shutdown:
 		close(m.done)
 	case stateQuery:
