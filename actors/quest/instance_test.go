@@ -215,7 +215,11 @@ func TestInstanceTimerRestart(t *testing.T) {
 
 	// The state queries above were messages: they re-armed the timers, due
 	// already, so the next clock step fires them; without the fault they
-	// end the runs.
+	// end the runs. A query re-arms after it answered: a second one to each
+	// is answered once the first re-armed (a re-arm at the same instant
+	// changes nothing).
+	h.settle(a)
+	h.settle(b)
 	tick.n.Store(0)
 	h.clk.Advance(0)
 	h.waitType(a, messages.TypeInstanceDestroyed)
