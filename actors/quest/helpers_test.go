@@ -62,10 +62,12 @@ func samples(t testing.TB) []definition.Definition {
 // harness is the subsystem of one test with a fake clock, fed commands and
 // read back through one of two backends behind the same API:
 //
-//   - broker-free (the default): commands go straight to HandleCommand, as
-//     the router hands them over, and effects land in an
-//     actortest.Recorder, which stands for the output topics, the
-//     dead-letter topic, the changelog and the committed offsets;
+//   - broker-free (the default): the process owns every partition (Assign
+//     with all of them); commands go straight to HandleCommand, as the
+//     router hands them over; effects land in an actortest.Recorder, which
+//     stands for the output topics, the dead-letter topic, the changelog
+//     and the committed offsets; an actortest.Relay plays the internal
+//     topic back into HandleInternal;
 //   - throughBroker(): a real pipeline on an embedded broker, a second
 //     client producing commands and readers of every output topic.
 //
