@@ -20,7 +20,6 @@ import (
 	"github.com/gamehost/transitquest/actors/transport"
 	"github.com/gamehost/transitquest/board"
 	"github.com/gamehost/transitquest/config"
-	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/tenant"
 )
@@ -52,10 +51,7 @@ func newFixture(t *testing.T) *fixture {
 	tr := transport.New(env.Sys, transport.Deps{Clock: env.FakeClock, Log: env.Log, Metrics: env.Metrics}, cfg.Tenants)
 	require.NoError(t, tr.Start(env.Recorder, nil))
 	qs := quest.New(env.Sys, quest.Deps{Clock: env.FakeClock, Log: env.Log, Metrics: env.Metrics}, cfg.Tenants)
-	require.NoError(t, qs.Start(env.Recorder))
-	// One replica: every partition, and the internal topic played back.
-	require.NoError(t, qs.Assign(kafka.Assignment{Partitions: []int32{0, 1, 2, 3}, Count: 4}))
-	actortest.NewRelay(t, env.Recorder, messages.InternalTopicPartyQuest, 4, qs.HandleInternal)
+	actortest.Place(t, qs, env.Recorder, 4, nil) // as the only replica, of 4 partitions
 	t.Cleanup(func() { tr.Stop(); qs.Stop() })
 	f := &fixture{env: env, tenant: cfg.Tenants[0].Tenant, tr: tr, qs: qs, events: board.NewEvents(3)}
 	f.srv = httptest.NewServer(board.New(board.Deps{Transport: tr, Quests: qs, Metrics: env.Metrics, Events: f.events, Clock: env.FakeClock}))

@@ -20,7 +20,6 @@ import (
 	"github.com/gamehost/transitquest/actors/quest"
 	"github.com/gamehost/transitquest/actors/transport"
 	"github.com/gamehost/transitquest/config"
-	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/kafka/kafkatest"
 	"github.com/gamehost/transitquest/partyquest/definition"
 	"github.com/gamehost/transitquest/rest"
@@ -69,8 +68,7 @@ func newServer(t *testing.T, token string, board http.Handler) *server {
 	require.NoError(t, tr.Start(ae.Recorder, nil))
 	t.Cleanup(tr.Stop)
 	q := quest.New(ae.Sys, quest.Deps{Clock: ae.FakeClock, Log: ae.Log, Metrics: ae.Metrics}, tenants)
-	require.NoError(t, q.Start(ae.Recorder))
-	require.NoError(t, q.Assign(kafka.Assignment{Partitions: []int32{0, 1, 2, 3}, Count: 4})) // one replica
+	actortest.Place(t, q, ae.Recorder, kafkatest.Partitions, nil)
 	t.Cleanup(q.Stop)
 	h := rest.New(rest.Deps{Log: ae.Log, Metrics: ae.Metrics, Transport: tr, Quests: q, Now: ae.FakeClock.Now,
 		Token: token, Board: board})

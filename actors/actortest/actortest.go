@@ -44,7 +44,6 @@ type Recorder struct {
 	batches  []Batch
 	rejected []Rejected
 	failWith error
-	wake     []chan struct{} // a Relay's, told of every Emit
 }
 
 var _ actors.Effects = (*Recorder)(nil)
@@ -57,12 +56,6 @@ func (r *Recorder) Emit(t tenant.Tenant, tr kafka.Trace, recs []messages.Record,
 		return err
 	}
 	r.batches = append(r.batches, Batch{Tenant: t, Trace: tr, Records: append([]messages.Record(nil), recs...), In: in})
-	for _, w := range r.wake {
-		select {
-		case w <- struct{}{}:
-		default: // a wake-up is pending already
-		}
-	}
 	r.mu.Unlock()
 	if done != nil {
 		done()
@@ -95,22 +88,6 @@ func (r *Recorder) Batches() []Batch {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return append([]Batch(nil), r.batches...)
-}
-
-// batchesFrom returns the Emits after the first i.
-func (r *Recorder) batchesFrom(i int) []Batch {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return append([]Batch(nil), r.batches[min(i, len(r.batches)):]...)
-}
-
-// subscribe returns a channel that gets a value after Emits.
-func (r *Recorder) subscribe() <-chan struct{} {
-	w := make(chan struct{}, 1)
-	r.mu.Lock()
-	r.wake = append(r.wake, w)
-	r.mu.Unlock()
-	return w
 }
 
 // Records returns every emitted record so far, in order.

@@ -399,17 +399,20 @@ func (h *harness) eventually(what string, cond func() bool) {
 
 // recorderBackend is the broker-free backend: commands are handed to
 // HandleCommand as the router would (a returned error is a rejection),
-// the Recorder holds everything the process committed, and a Relay plays
-// the internal topic: every internal record is handed to HandleInternal.
-// The process owns every partition (Assign with all of them).
+// the Recorder holds everything the process committed, and an
+// actortest.Relay plays the internal topic: every internal record is handed
+// to HandleInternal. The process owns every partition (Assign with all of
+// them).
 type recorderBackend struct {
 	h     *harness
 	rec   *actortest.Recorder
 	relay *actortest.Relay
+	tap   *tap
 
-	// proc is held (read) while a record is handed to the process, and
-	// (write) while it crashes or boots: a crashed process takes nothing.
-	proc sync.RWMutex
+	// A crashed process takes nothing: down is set (under mu) before it
+	// stops, once the deliveries in flight (busy) are over; what is handed
+	// over while it is down is read again at the next boot.
+	busy sync.WaitGroup
 	down bool
 
 	mu sync.Mutex
@@ -423,8 +426,46 @@ type recorderBackend struct {
 
 func newRecorderBackend(h *harness) *recorderBackend {
 	b := &recorderBackend{h: h, rec: &actortest.Recorder{}, again: map[*kafka.Input][]*kafka.Input{}, down: true}
-	b.relay = actortest.NewRelay(h.t, b.rec, messages.InternalTopicPartyQuest, partitions, b.deliverInternal)
+	b.relay = &actortest.Relay{Effects: b.rec, Topic: messages.InternalTopicPartyQuest, Count: partitions}
+	b.tap = &tap{relay: b.relay}
+	b.relay.Handle = b.tap.around(b.deliverInternal)
 	return b
+}
+
+// relayedInput is one internal record as the internal topic's consumer got
+// it: the input, its value as produced (HandleInternal may replace
+// In.Value), its type, and the input whose Emit carried it.
+type relayedInput struct {
+	In    *kafka.Input
+	Value []byte
+	Type  string
+	From  *kafka.Input
+}
+
+// tap keeps every internal record the Relay hands over.
+type tap struct {
+	relay  *actortest.Relay
+	mu     sync.Mutex
+	inputs []relayedInput
+}
+
+// around is handle, keeping what it is handed once it returned.
+func (tp *tap) around(handle kafka.Handler) kafka.Handler {
+	return func(in *kafka.Input) error {
+		env, _ := messages.DecodeEnvelope(in.Value)
+		r := relayedInput{In: in, Value: in.Value, Type: env.Type, From: tp.relay.Cause(in)}
+		err := handle(in)
+		tp.mu.Lock()
+		tp.inputs = append(tp.inputs, r)
+		tp.mu.Unlock()
+		return err
+	}
+}
+
+func (tp *tap) all() []relayedInput {
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	return append([]relayedInput(nil), tp.inputs...)
 }
 
 // stateOf is what kafka.ReadChangelog would return for entries.
@@ -448,14 +489,12 @@ func allPartitions(state map[string][]byte) kafka.Assignment {
 }
 
 func (b *recorderBackend) start(h *harness, sub *Subsystem, _ *zap.Logger, restored []changelog.Entry) func() {
-	require.NoError(h.t, sub.Start(b.rec))
+	require.NoError(h.t, sub.Start(b.relay))
 	require.NoError(h.t, sub.Assign(allPartitions(stateOf(h.t, restored))))
-	b.proc.Lock()
+	b.mu.Lock()
 	b.h, h.sub, b.down = h, sub, false
-	b.proc.Unlock()
 	// Records the previous process never completed are read again, in
 	// partition order, by the next one: commands, then internal records.
-	b.mu.Lock()
 	var again []*kafka.Input
 	for p := range b.log {
 		for o, deliveries := range b.log[p] {
@@ -467,7 +506,7 @@ func (b *recorderBackend) start(h *harness, sub *Subsystem, _ *zap.Logger, resto
 		}
 	}
 	var internal []*kafka.Input
-	for _, r := range b.relay.Inputs() {
+	for _, r := range b.tap.all() {
 		if !b.relayedLocked(r.In) {
 			in := *r.In
 			in.Value = r.Value
@@ -480,13 +519,27 @@ func (b *recorderBackend) start(h *harness, sub *Subsystem, _ *zap.Logger, resto
 		b.deliver(in)
 	}
 	for _, in := range internal {
-		_ = b.deliverInternal(in)
+		if err := b.deliverInternal(in); err != nil {
+			b.rec.Reject(in, err)
+		}
 	}
 	return func() {
-		b.proc.Lock()
+		b.mu.Lock()
 		b.down = true
-		b.proc.Unlock()
+		b.mu.Unlock()
+		b.busy.Wait()
 	}
+}
+
+// enter starts a delivery to the running process, unless it is down.
+func (b *recorderBackend) enter() (*Subsystem, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.down {
+		return nil, false
+	}
+	b.busy.Add(1)
+	return b.h.sub, true
 }
 
 func (b *recorderBackend) produce(t tenant.Tenant, key, value []byte) {
@@ -502,26 +555,26 @@ func (b *recorderBackend) produce(t tenant.Tenant, key, value []byte) {
 
 // deliver is the router's part: count, hand over, reject on error.
 func (b *recorderBackend) deliver(in *kafka.Input) {
-	b.proc.RLock()
-	defer b.proc.RUnlock()
-	if b.down {
+	sub, ok := b.enter()
+	if !ok {
 		return // read again at the next boot
 	}
+	defer b.busy.Done()
 	b.h.m.Consumed.WithLabelValues(string(messages.CommandTopicPartyQuest)).Inc()
-	if err := b.h.sub.HandleCommand(in); err != nil {
+	if err := sub.HandleCommand(in); err != nil {
 		b.rec.Reject(in, err)
 	}
 }
 
-// deliverInternal is the internal topic's consumer (the Relay's handler).
+// deliverInternal is the internal topic's consumer.
 func (b *recorderBackend) deliverInternal(in *kafka.Input) error {
-	b.proc.RLock()
-	defer b.proc.RUnlock()
-	if b.down {
+	sub, ok := b.enter()
+	if !ok {
 		return nil // read again at the next boot
 	}
+	defer b.busy.Done()
 	b.h.m.Consumed.WithLabelValues(string(messages.InternalTopicPartyQuest)).Inc()
-	return b.h.sub.HandleInternal(in)
+	return sub.HandleInternal(in)
 }
 
 func (b *recorderBackend) completedLocked(deliveries []*kafka.Input) bool {
@@ -573,7 +626,8 @@ func (b *recorderBackend) waitFor(topic messages.Topic, what string, cond func([
 }
 
 // quietLocked reports whether every command and every internal record so
-// far is completed, and the Relay has handed over everything emitted.
+// far is completed and no Emit is relaying more: seen in that order with no
+// new record meanwhile, everything relayed so far was handled.
 func (b *recorderBackend) quietLocked() bool {
 	for p := range b.log {
 		for _, deliveries := range b.log[p] {
@@ -582,15 +636,13 @@ func (b *recorderBackend) quietLocked() bool {
 			}
 		}
 	}
-	if !b.relay.Idle() {
-		return false
-	}
-	for _, r := range b.relay.Inputs() {
+	relayed := b.tap.all()
+	for _, r := range relayed {
 		if !b.relayedLocked(r.In) {
 			return false
 		}
 	}
-	return b.relay.Idle() // nothing emitted meanwhile
+	return b.relay.Idle() && len(b.tap.all()) == len(relayed)
 }
 
 func (b *recorderBackend) quiet() {
@@ -618,7 +670,7 @@ func (b *recorderBackend) settled() []rec {
 			}
 		}
 	}
-	for _, r := range b.relay.Inputs() {
+	for _, r := range b.tap.all() {
 		n := b.rec.Times(r.In)
 		for _, in := range b.again[r.In] {
 			n += b.rec.Times(in)
@@ -805,7 +857,7 @@ func (b *recorderBackend) finalBatch(in *kafka.Input) (actortest.Batch, bool) {
 			return *batch, true
 		}
 		var next *kafka.Input
-		for _, r := range b.relay.Inputs() {
+		for _, r := range b.tap.all() {
 			if r.From == in && onward(r.Type) {
 				next = r.In
 			}
@@ -819,9 +871,9 @@ func (b *recorderBackend) finalBatch(in *kafka.Input) (actortest.Batch, bool) {
 
 // relayed lists the internal records of type typ handed over so far
 // (broker-free).
-func (h *harness) relayed(typ string) []actortest.Relayed {
-	var out []actortest.Relayed
-	for _, r := range h.recorder1().relay.Inputs() {
+func (h *harness) relayed(typ string) []relayedInput {
+	var out []relayedInput
+	for _, r := range h.recorder1().tap.all() {
 		if r.Type == typ {
 			out = append(out, r)
 		}

@@ -37,6 +37,7 @@ type replicas struct {
 	clk   *clock.Fake
 	rec   *actortest.Recorder
 	relay *actortest.Relay
+	tap   *tap
 	subs  []*Subsystem
 
 	mu      sync.Mutex
@@ -48,6 +49,9 @@ type replicas struct {
 func newReplicas(t *testing.T, n int, opts ...func(*Deps)) *replicas {
 	t.Helper()
 	c := &replicas{t: t, clk: clock.NewFake(t0), rec: &actortest.Recorder{}}
+	c.relay = &actortest.Relay{Effects: c.rec, Topic: messages.InternalTopicPartyQuest, Count: partitions}
+	c.tap = &tap{relay: c.relay}
+	c.relay.Handle = c.tap.around(c.deliver)
 	for p := range c.owner {
 		c.owner[p] = -1
 	}
@@ -59,14 +63,13 @@ func newReplicas(t *testing.T, n int, opts ...func(*Deps)) *replicas {
 			o(&deps)
 		}
 		sub := New(sys, deps, []config.Tenant{{Tenant: tn, QuestDefinitions: samples(t)}})
-		require.NoError(t, sub.Start(c.rec))
+		require.NoError(t, sub.Start(c.relay))
 		t.Cleanup(func() {
 			sub.Stop()
 			sys.Shutdown()
 		})
 		c.subs = append(c.subs, sub)
 	}
-	c.relay = actortest.NewRelay(t, c.rec, messages.InternalTopicPartyQuest, partitions, c.deliver)
 	return c
 }
 
@@ -186,14 +189,15 @@ func (c *replicas) quiet() {
 		c.mu.Lock()
 		ins = append(ins[:0], c.sent...)
 		c.mu.Unlock()
-		for _, r := range c.relay.Inputs() {
+		relayed := c.tap.all()
+		for _, r := range relayed {
 			ins = append(ins, r.In)
 		}
-		done := c.relay.Idle()
+		done := true
 		for _, in := range ins {
 			done = done && c.rec.Completed(in)
 		}
-		if done && c.relay.Idle() {
+		if done && c.relay.Idle() && len(c.tap.all()) == len(relayed) {
 			break
 		}
 		if time.Now().After(deadline) {
