@@ -84,7 +84,8 @@ func repoRoot(t *testing.T) string {
 // contractTopics are the topics other services own: they must exist before
 // the service starts. The service creates the rest itself.
 func contractTopics() []string {
-	own := []messages.Topic{messages.DeadLetterTopic, messages.ChangelogTopicTransport, messages.ChangelogTopicPartyQuest}
+	own := []messages.Topic{messages.DeadLetterTopic, messages.ChangelogTopicTransport, messages.ChangelogTopicPartyQuest,
+		messages.InternalTopicTransport, messages.InternalTopicPartyQuest}
 	var out []string
 	for _, tp := range messages.AllTopics {
 		if !slices.Contains(own, tp) {

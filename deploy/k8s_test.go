@@ -154,7 +154,7 @@ func TestTopicEnvironmentNamesEveryTopic(t *testing.T) {
 	data := at(t, manifests(t)["ConfigMap/transitquest-env"], "data").(obj)
 	var names []string
 	for k := range data {
-		for _, prefix := range []string{"COMMAND_TOPIC_", "EVENT_TOPIC_", "CHANGELOG_TOPIC_", "DEAD_LETTER_TOPIC"} {
+		for _, prefix := range []string{"COMMAND_TOPIC_", "EVENT_TOPIC_", "CHANGELOG_TOPIC_", "INTERNAL_TOPIC_", "DEAD_LETTER_TOPIC"} {
 			if strings.HasPrefix(k, prefix) {
 				names = append(names, k)
 			}

@@ -97,9 +97,14 @@ func EncodeValue(v any) ([]byte, error) {
 }
 
 // Emit commits records in one transaction together with the input that
-// caused them (in may be nil for timer-driven effects). done, when not nil,
+// caused them (in may be nil for timer-driven effects). An input is always
+// committed by the pipeline that read it: an emitter of another pipeline
+// hands it over. done, when not nil,
 // runs after the commit.
 func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *Input, done func()) error {
+	if in != nil && in.via != nil && in.via != e {
+		return in.via.Emit(t, tr, recs, in, done)
+	}
 	out, err := e.Encode(t, tr, recs)
 	if err != nil {
 		// A value that cannot be encoded is a programming error; the input is
@@ -123,7 +128,7 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 	b := Batch{Records: out, Committed: done}
 	if in != nil {
 		b.Source = &in.Source
-		b.Owner = &Source{Topic: in.Source.Topic, Partition: in.Source.Partition}
+		b.Owner = &in.Source
 	} else {
 		b.Owner = e.ownerOf(out)
 	}
@@ -143,7 +148,11 @@ func (e *Emitter) ownerOf(out []Out) *Source {
 	}
 	for _, o := range out {
 		if _, ok := e.placed[o.Topic]; ok && o.Partition >= 0 {
-			return &Source{Topic: e.internal, Partition: o.Partition}
+			s := Source{Topic: e.internal, Partition: o.Partition}
+			if e.out.tracker != nil {
+				s = e.out.tracker.Stamp(s)
+			}
+			return &s
 		}
 	}
 	return nil
@@ -152,6 +161,10 @@ func (e *Emitter) ownerOf(out []Out) *Source {
 // Reject logs and counts a refused input and copies it, with its reason, to
 // the dead-letter topic in the same transaction that commits its offset.
 func (e *Emitter) Reject(in *Input, err error) {
+	if in.via != nil && in.via != e {
+		in.via.Reject(in, err)
+		return
+	}
 	var r *messages.Rejection
 	if !errors.As(err, &r) {
 		r = messages.Reject(messages.ReasonPanic, "%v", err)
@@ -169,8 +182,7 @@ func (e *Emitter) Reject(in *Input, err error) {
 		value = value[:maxDeadLetterValue]
 	}
 	dlq := Out{Topic: e.names.Name(messages.DeadLetterTopic), Partition: ck.PartitionAny, Key: in.Key, Value: value, Headers: headers}
-	owner := &Source{Topic: in.Source.Topic, Partition: in.Source.Partition}
-	if err := e.out.Submit(Batch{Records: []Out{dlq}, Source: &in.Source, Owner: owner}); err != nil {
+	if err := e.out.Submit(Batch{Records: []Out{dlq}, Source: &in.Source, Owner: &in.Source}); err != nil {
 		e.log.Error("dead-letter after outbox closed; input will be read again", zap.Error(err))
 	}
 	in.span.End(r)

@@ -224,10 +224,51 @@ func (t *Tracker) Current(offs []Source) []Source {
 	return out
 }
 
-// Owns reports whether the partition is assigned to this replica.
-func (t *Tracker) Owns(topic string, partition int32) bool {
+// Owns reports whether s's partition is assigned to this replica, under
+// the same assignment s was read in or stamped with (any assignment when
+// s has none).
+func (t *Tracker) Owns(s Source) bool {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	_, ok := t.parts[partKey{topic, partition}]
-	return ok
+	p, ok := t.parts[partKey{s.Topic, s.Partition}]
+	return ok && (s.epoch == 0 || s.epoch == p.epoch)
+}
+
+// Fence is the offset to commit again for s's partition in a transaction
+// that completes no input of it (an actor's timer effects): the broker
+// refuses offsets sent with the group metadata of an older generation, so a
+// replica that lost the partition without noticing cannot commit them. It
+// reports false when the partition is not owned or nothing was committed
+// for it yet.
+func (t *Tracker) Fence(s Source) (Source, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p, ok := t.parts[partKey{s.Topic, s.Partition}]
+	if !ok || p.committed < 0 {
+		return Source{}, false
+	}
+	return Source{Topic: s.Topic, Partition: s.Partition, Offset: p.committed, epoch: p.epoch}, true
+}
+
+// SetCommitted records the group's committed offset of a partition found
+// at assignment, so Fence works before this replica commits anything.
+func (t *Tracker) SetCommitted(topic string, partition int32, offset int64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if p, ok := t.parts[partKey{topic, partition}]; ok && offset > p.committed {
+		p.committed = offset
+	}
+}
+
+// Stamp is s under the partition's current assignment, so its effects are
+// committed only while that assignment lasts; a partition not owned gets a
+// stamp no assignment matches.
+func (t *Tracker) Stamp(s Source) Source {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	s.epoch = ^uint64(0)
+	if p, ok := t.parts[partKey{s.Topic, s.Partition}]; ok {
+		s.epoch = p.epoch
+	}
+	return s
 }

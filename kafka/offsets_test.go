@@ -5,6 +5,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/gamehost/transitquest/metrics"
 )
 
 func TestTrackerCommitsOnlyContiguousDoneOffsets(t *testing.T) {
@@ -68,4 +70,39 @@ func TestTrackerSettled(t *testing.T) {
 	tr.Done(s)
 	tr.Committed(tr.Committable())
 	assert.True(t, tr.WaitSettled([]Source{{Topic: "in", Partition: 0}}, make(chan struct{})))
+}
+
+// An actor's effects belong to its partition: the outbox commits them only
+// while the partition is owned under the same assignment, and fences a
+// transaction of them with the partition's committed offset.
+func TestEffectsAreOwnedAndFencedByTheirPartition(t *testing.T) {
+	tr := NewTracker()
+	o := &Outbox{tracker: tr, m: metrics.New()}
+	tr.Assign("internal", 2)
+	owner := tr.Stamp(Source{Topic: "internal", Partition: 2})
+	s, ok := tr.Begin("internal", 2, 40)
+	require.True(t, ok)
+	timer := Batch{Records: []Out{{Topic: "out"}}, Owner: &owner}
+	input := Batch{Records: []Out{{Topic: "out"}}, Source: &s, Owner: &s}
+
+	_, fenced := tr.Fence(owner)
+	assert.False(t, fenced, "nothing committed yet: no offset to fence with")
+	tr.SetCommitted("internal", 2, 40)
+	assert.Equal(t, []Source{{Topic: "internal", Partition: 2, Offset: 40, epoch: s.epoch}},
+		o.fence([]Batch{timer}, nil), "a timer-only transaction commits the partition's offset again")
+	assert.Len(t, o.fence([]Batch{timer, input}, []Source{{Topic: "internal", Partition: 2, Offset: 41}}), 1,
+		"not twice when an input of the partition is in the transaction")
+
+	assert.Len(t, o.owned([]Batch{timer, input}), 2)
+	tr.Revoke("internal", 2)
+	tr.Assign("internal", 2) // back, under a new assignment
+	assert.Empty(t, o.owned([]Batch{timer, input}),
+		"effects of the old assignment go: the input is read again, the restarted actors decide again")
+	now := tr.Stamp(Source{Topic: "internal", Partition: 2})
+	assert.Len(t, o.owned([]Batch{{Owner: &now}}), 1, "the new assignment's effects commit")
+	tr.Revoke("internal", 2)
+	assert.Empty(t, o.owned([]Batch{{Owner: &now}}), "nothing of a partition owned elsewhere commits")
+	gone := tr.Stamp(Source{Topic: "internal", Partition: 2})
+	tr.Assign("internal", 2)
+	assert.Empty(t, o.owned([]Batch{{Owner: &gone}}), "nor what was emitted while it was not owned")
 }

@@ -273,6 +273,25 @@ func (o *Outbox) Flush(ctx context.Context) error {
 	}
 }
 
+// fence adds, for each partition whose actors' effects are in the batches
+// without any of its inputs, its committed offset again: see Tracker.Fence.
+func (o *Outbox) fence(batches []Batch, offsets []Source) []Source {
+	has := map[partKey]bool{}
+	for _, s := range offsets {
+		has[partKey{s.Topic, s.Partition}] = true
+	}
+	for _, b := range batches {
+		if b.Owner == nil || b.Source != nil || has[partKey{b.Owner.Topic, b.Owner.Partition}] {
+			continue
+		}
+		if f, ok := o.tracker.Fence(*b.Owner); ok {
+			offsets = append(offsets, f)
+			has[partKey{f.Topic, f.Partition}] = true
+		}
+	}
+	return offsets
+}
+
 // owned drops the batches whose owning partition this replica no longer
 // holds, counting them.
 func (o *Outbox) owned(batches []Batch) []Batch {
@@ -281,7 +300,7 @@ func (o *Outbox) owned(batches []Batch) []Batch {
 	}
 	kept := batches[:0]
 	for _, b := range batches {
-		if b.Owner != nil && !o.tracker.Owns(b.Owner.Topic, b.Owner.Partition) {
+		if b.Owner != nil && !o.tracker.Owns(*b.Owner) {
 			o.m.Dropped.WithLabelValues(b.Owner.Topic).Inc()
 			continue
 		}
@@ -299,7 +318,7 @@ func (o *Outbox) commit(ctx context.Context, batches []Batch) error {
 				o.tracker.Done(*b.Source)
 			}
 		}
-		offsets = o.tracker.Committable()
+		offsets = o.fence(batches, o.tracker.Committable())
 	}
 	backoff := 50 * time.Millisecond
 	for attempt := 1; ; attempt++ {

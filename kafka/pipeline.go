@@ -226,6 +226,13 @@ func (pl *Pipeline) closeClients() {
 	pl.p.Close()
 }
 
+// Group is the pipeline's consumer group.
+func (pl *Pipeline) Group() string { return pl.cfg.Group }
+
+// Placed reports whether the pipeline places actors (it reads an internal
+// topic with an Owner).
+func (pl *Pipeline) Placed() bool { return pl.cfg.Owner != nil }
+
 // Owned is the internal-topic partitions whose actors run here.
 func (pl *Pipeline) Owned() []int32 {
 	pl.ownedMu.Lock()

@@ -16,11 +16,13 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 	switch e := ev.(type) {
 	case ck.AssignedPartitions:
 		parts := pl.startOffsets(e.Partitions)
-		pl.adopt(parts)
 		for _, tp := range parts {
 			pl.tracker.Assign(*tp.Topic, tp.Partition)
 			pl.assigned[partKey{*tp.Topic, tp.Partition}] = true
 		}
+		// Owned (for effects) before the actors start: an overdue timer
+		// fires as soon as they do. Nothing is consumed before assign.
+		pl.adopt(parts)
 		if err := c.IncrementalAssign(parts); err != nil {
 			pl.log.Error("incremental assign", zap.Error(err))
 		}
@@ -122,6 +124,7 @@ func (pl *Pipeline) adopt(parts []ck.TopicPartition) {
 		return
 	}
 	pl.m.RestoreSeconds.Observe(time.Since(start).Seconds())
+	pl.learnCommitted(parts)
 	pl.ownedMu.Lock()
 	pl.owned = append(pl.owned, internal...)
 	n := len(pl.owned)
@@ -129,6 +132,27 @@ func (pl *Pipeline) adopt(parts []ck.TopicPartition) {
 	pl.m.Owned.WithLabelValues(pl.cfg.Group).Set(float64(n))
 	pl.log.Info("actors placed", zap.Int32s("partitions", internal), zap.Int("stateKeys", len(state)),
 		zap.Duration("restore", time.Since(start)))
+}
+
+// learnCommitted gives the tracker the group's committed offsets of the
+// internal partitions, so timer effects are fenced from the start.
+func (pl *Pipeline) learnCommitted(parts []ck.TopicPartition) {
+	var internal []ck.TopicPartition
+	for _, tp := range parts {
+		if *tp.Topic == pl.internal {
+			internal = append(internal, ck.TopicPartition{Topic: tp.Topic, Partition: tp.Partition})
+		}
+	}
+	committed, err := pl.c.Committed(internal, 10000)
+	if err != nil {
+		pl.log.Warn("committed offsets unknown: timer effects are fenced once an input is committed", zap.Error(err))
+		return
+	}
+	for _, tp := range committed {
+		if tp.Offset >= 0 {
+			pl.tracker.SetCommitted(*tp.Topic, tp.Partition, int64(tp.Offset))
+		}
+	}
 }
 
 // release has the owner stop the actors of revoked internal partitions.

@@ -26,6 +26,10 @@ type Input struct {
 	Source    Source
 	topicName string
 	span      tracing.Span // this replica's handling of the record; ended by Emit or Reject
+	// via is the emitter of the pipeline that read the record: its offset
+	// can only be committed by that pipeline's transactions, whichever
+	// emitter its handler was given.
+	via *Emitter
 }
 
 // Handler decodes an input and hands it to its actor. A returned error
@@ -70,7 +74,7 @@ func (r *Router) Dispatch(msg *ck.Message, src Source) {
 	name := *msg.TopicPartition.Topic
 	in := &Input{Topic: r.logical[name], topicName: name, Partition: msg.TopicPartition.Partition,
 		Offset: int64(msg.TopicPartition.Offset), Key: msg.Key, Value: msg.Value, Headers: msg.Headers,
-		Timestamp: msg.Timestamp, Source: src}
+		Timestamp: msg.Timestamp, Source: src, via: r.emitter}
 	// The span is this replica's part of the record's trace: what the
 	// record causes names it as parent (the trace id never changes).
 	span, tc := tracing.StartConsume(tracing.Context(TraceFromHeaders(msg.Headers)), name, in.Partition, in.Offset)

@@ -81,15 +81,20 @@ type Consumed struct {
 	FromLatest bool
 }
 
-// Route registers every input's handler on r.
+// Route registers every contract input's handler on r: the ingress
+// pipeline's router. The internal topic has a pipeline of its own (see
+// ActorsGroup).
 func (t Topology) Route(r *Router) {
 	for _, in := range t.Inputs {
 		r.Handle(in.Topic, in.Handler)
 	}
-	if t.Internal.Topic != "" {
-		r.Handle(t.Internal.Topic, t.Internal.Handler)
-	}
 }
+
+// ActorsGroup is the consumer group of the internal topic. It is not the
+// contract's group: a group balances the total partition count of its
+// topics, so one group for both could give one replica every internal
+// partition (every actor) and another only contract partitions.
+func (t Topology) ActorsGroup() string { return t.Group + " actors" }
 
 // LatestTopics are the inputs read from the end for a new group.
 func (t Topology) LatestTopics() []messages.Topic {

@@ -45,6 +45,11 @@ type Config struct {
 	// same name takes its partitions back at once instead of after the
 	// session timeout.
 	StaticMembership bool
+	// Drain (SHUTDOWN_MODE=drain) runs each subsystem's end-of-service
+	// behaviour at shutdown (riders warped home, live quests destroyed).
+	// The default, handover, leaves every actor's state to the partitions'
+	// next owner: one replica stopping is not the end of the world.
+	Drain bool
 }
 
 // ConfigFromEnv reads the configuration; getenv is os.Getenv outside tests.
@@ -82,6 +87,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.StaticMembership = true
 	default:
 		return c, fmt.Errorf("STATIC_MEMBERSHIP %q: want true or false", v)
+	}
+	switch v := getenv("SHUTDOWN_MODE"); v {
+	case "", "handover":
+	case "drain":
+		c.Drain = true
+	default:
+		return c, fmt.Errorf("SHUTDOWN_MODE %q: want handover or drain", v)
 	}
 	if v := getenv("CHANGELOG_PARTITIONS"); v != "" {
 		n, err := strconv.Atoi(v)

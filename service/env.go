@@ -68,6 +68,8 @@ func environment() []EnvVar {
 		{Name: "TOPIC_CREATION", Default: "auto", ReadBy: ReadByConfig,
 			Doc: "auto: create the service's own topics when missing; never: refuse to start when a topic of the service's own is missing"},
 		{Name: "SHUTDOWN_TIMEOUT", Default: "30s", ReadBy: ReadByConfig, Doc: "bound on the graceful shutdown"},
+		{Name: "SHUTDOWN_MODE", Default: "handover", ReadBy: ReadByConfig,
+			Doc: "handover: a stopping replica commits and leaves its actors' state for the partitions' next owner (rolling restarts, scale-down); drain: the whole service ends, riders are warped home and live quests destroyed first"},
 		{Name: "STATIC_MEMBERSHIP", Default: "false", ReadBy: ReadByConfig,
 			Doc: "true: each consumer is a static group member named TRANSACTIONAL_ID_PREFIX, so a replica restarted under the same name takes its partitions back at once"},
 		{Name: "REST_TOKEN", ReadBy: ReadByConfig,
@@ -78,7 +80,8 @@ func environment() []EnvVar {
 	for _, t := range messages.AllTopics {
 		doc := "real name of a contract topic (must exist)"
 		switch t {
-		case messages.DeadLetterTopic, messages.ChangelogTopicTransport, messages.ChangelogTopicPartyQuest:
+		case messages.DeadLetterTopic, messages.ChangelogTopicTransport, messages.ChangelogTopicPartyQuest,
+			messages.InternalTopicTransport, messages.InternalTopicPartyQuest:
 			doc = "real name of a topic the service owns"
 		}
 		vars = append(vars, EnvVar{Name: string(t), Default: string(t), ReadBy: ReadByTopics, Doc: doc})

@@ -283,7 +283,7 @@ func TestSigtermWarpsRidersHomeAndExitsZero(t *testing.T) {
 		t.Skip("starts service processes")
 	}
 	b := kafkatest.StartBroker(t)
-	svc := startChild(t, b, writeConfig(t, "1h"))
+	svc := startChild(t, b, writeConfig(t, "1h"), "SHUTDOWN_MODE=drain")
 	events := b.NewReader(t, false, messages.EventTopicInstanceTransport)
 	warps := b.NewReader(t, false, messages.CommandTopicCharacter)
 	quests := b.NewReader(t, false, messages.EventTopicPartyQuestStatus)

@@ -55,7 +55,7 @@ func newTestService(t *testing.T, b *kafkatest.Broker) *Service {
 	require.NoError(t, err)
 	s, err := New(context.Background(), cfg, zaptest.NewLogger(t))
 	require.NoError(t, err)
-	require.Len(t, s.pipelines, 2, "both subsystems run by default")
+	require.Len(t, s.pipes, 2, "both subsystems run by default")
 	return s
 }
 
@@ -94,7 +94,7 @@ func TestRunLeavesNoGoroutineBehind(t *testing.T) {
 	done := runAsync(ctx, s)
 	// One error forwarder per pipeline and Serve: seeing them proves the
 	// frame match finds what the check after Run must not find.
-	require.Eventually(t, func() bool { return len(goroutinesWith(runFrame)) == len(s.pipelines)+1 },
+	require.Eventually(t, func() bool { return len(goroutinesWith(runFrame)) == len(s.pipes)+1 },
 		60*time.Second, 10*time.Millisecond)
 	cancel()
 	require.NoError(t, waitRun(t, done))
@@ -106,10 +106,10 @@ func TestRunShutsDownWhatStartedWhenAPipelineCannotStart(t *testing.T) {
 	s := newTestService(t, b)
 	// A closed pipeline cannot subscribe: the second Start fails after the
 	// first pipeline is already consuming.
-	require.NoError(t, s.pipelines[1].Close(context.Background()))
+	require.NoError(t, s.pipes[1].Close(context.Background()))
 	err := waitRun(t, runAsync(context.Background(), s))
 	require.ErrorContains(t, err, "subscribe", "Start's error is returned")
-	assert.Error(t, s.pipelines[0].Ping(context.Background()), "the started pipeline is closed")
+	assert.Error(t, s.pipes[0].Ping(context.Background()), "the started pipeline is closed")
 	if c, err := net.DialTimeout("tcp", s.Addr(), time.Second); err == nil {
 		c.Close()
 		t.Error("the REST listener is still open")

@@ -36,7 +36,7 @@ type Service struct {
 	quests    *quest.Subsystem     // nil when disabled
 	// subsystems are the enabled ones, each run the same way.
 	subsystems []subsystem
-	pipelines  []*kafka.Pipeline
+	pipes      []*kafka.Pipeline // every stage of every subsystem
 	listener   net.Listener
 	http       *http.Server
 
@@ -85,11 +85,11 @@ func New(ctx context.Context, cfg Config, log *zap.Logger, opts ...Option) (*Ser
 	}
 	for _, sub := range s.subsystems {
 		topo := sub.Topology()
-		pl, err := s.pipeline(ctx, topo)
+		st, err := s.stages(ctx, topo)
 		if err != nil {
 			return nil, err
 		}
-		if err := sub.Start(pl.Emitter()); err != nil {
+		if err := sub.Start(st.Emitter()); err != nil {
 			return nil, err
 		}
 	}
@@ -179,24 +179,22 @@ func TopicUses(cfg Config) []kafka.TopicUse {
 	return kafka.TopicUses(cfg.ChangelogPartitions, s.topologies()...)
 }
 
-// pipeline connects the consumer group and transactional producer of one
-// topology and routes its inputs to their handlers.
-func (s *Service) pipeline(ctx context.Context, topo kafka.Topology) (*kafka.Pipeline, error) {
-	pc := kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, Group: topo.Group,
-		TransactionalID: s.cfg.TxnIDPrefix + "-" + topo.Name, LatestTopics: topo.LatestTopics(), Extra: s.extra(),
-		Internal: topo.Internal.Topic, Changelog: topo.Changelog, Owner: topo.Owner}
+// stages connects the pipelines of one topology (see kafka.Stages).
+func (s *Service) stages(ctx context.Context, topo kafka.Topology) (*kafka.Stages, error) {
+	base := kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, TransactionalID: s.cfg.TxnIDPrefix, Extra: s.extra()}
 	if s.cfg.StaticMembership {
-		pc.GroupInstanceID = s.cfg.TxnIDPrefix // unique per replica, and each group has its own members
+		base.GroupInstanceID = s.cfg.TxnIDPrefix // completed per stage: unique per replica and group
 	}
-	pl, err := kafka.NewPipeline(ctx, pc, s.cfg.Topics, s.log, s.metrics)
+	st, err := kafka.NewStages(ctx, topo, base, s.cfg.Topics, s.log, s.metrics)
 	if err != nil {
-		return nil, fmt.Errorf("%s pipeline: %w", topo.Name, err)
+		return nil, err
 	}
-	topo.Route(pl.Router())
-	s.pipelines = append(s.pipelines, pl)
-	s.metrics.ConsumerLag.Add(topo.Group, pl.Lag)
-	pl.Emitter().Observe(s.events.Observe)
-	return pl, nil
+	for _, pl := range st.Pipelines() {
+		s.pipes = append(s.pipes, pl)
+		s.metrics.ConsumerLag.Add(pl.Group(), pl.Lag)
+		pl.Emitter().Observe(s.events.Observe)
+	}
+	return st, nil
 }
 
 // readiness is what /readyz checks: the cluster answers, every consumer
@@ -204,16 +202,16 @@ func (s *Service) pipeline(ctx context.Context, topo kafka.Topology) (*kafka.Pip
 // restored (a partition is restored before it is consumed).
 func (s *Service) readiness() *rest.Readiness {
 	r := rest.NewReadiness(2 * time.Second)
-	if len(s.pipelines) > 0 {
-		r.Add(rest.CheckBroker, rest.BrokerReachable(s.pipelines[0]))
-		groups := make([]rest.Assigner, len(s.pipelines))
-		for i, pl := range s.pipelines {
+	if len(s.pipes) > 0 {
+		r.Add(rest.CheckBroker, rest.BrokerReachable(s.pipes[0]))
+		groups := make([]rest.Assigner, len(s.pipes))
+		for i, pl := range s.pipes {
 			groups[i] = pl
 		}
 		r.Add(rest.CheckPartitions, rest.PartitionsAssigned(groups...))
 		r.Add(rest.CheckRestored, func(context.Context) error {
-			for _, pl := range s.pipelines {
-				if len(pl.Owned()) == 0 {
+			for _, pl := range s.pipes {
+				if pl.Placed() && len(pl.Owned()) == 0 {
 					return errors.New("no internal partition restored yet")
 				}
 			}
@@ -253,9 +251,9 @@ func (s *Service) Run(ctx context.Context) error {
 	// block the wait below.
 	var wg sync.WaitGroup
 	done := make(chan struct{})
-	errs := make(chan error, len(s.pipelines)+1)
+	errs := make(chan error, len(s.pipes)+1)
 	var runErr error
-	for _, pl := range s.pipelines {
+	for _, pl := range s.pipes {
 		if err := pl.Start(pctx); err != nil {
 			runErr = fmt.Errorf("start consuming: %w", err)
 			break
@@ -328,13 +326,13 @@ func (s *Service) shutdown(ctx context.Context) error {
 	}
 	hctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), deadline.Add(stopGrace))
 	defer cancel()
-	for _, pl := range s.pipelines {
+	for _, pl := range s.pipes {
 		pl.Abort()
 	}
 	actx, cancelActors := context.WithDeadline(hctx, deadline.Add(stopGrace-closeReserve))
 	s.stopActors(actx)
 	cancelActors()
-	for _, pl := range s.pipelines {
+	for _, pl := range s.pipes {
 		if err := pl.Close(hctx); err != nil {
 			if errors.Is(err, kafka.ErrUncommitted) {
 				committed = false
@@ -351,31 +349,35 @@ func (s *Service) shutdown(ctx context.Context) error {
 }
 
 // graceful is the part of the shutdown bound by ctx: REST, intake,
-// in-flight inputs, each subsystem's shutdown behaviour (warps home,
-// instances destroyed) and the outbox's last commits. It reports whether
+// in-flight inputs, with SHUTDOWN_MODE=drain each subsystem's end-of-service
+// behaviour (warps home, instances destroyed), and the outbox's last
+// commits. In handover mode the actors' committed state is what the
+// partitions' next owner restores. It reports whether
 // everything emitted was committed.
 func (s *Service) graceful(ctx context.Context) (errs []error, committed bool) {
 	if err := s.http.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("rest: %w", err))
 		_ = s.http.Close() // requests still waiting for a commit end now
 	}
-	for _, pl := range s.pipelines {
+	for _, pl := range s.pipes {
 		if !pl.StopConsumingWithin(ctx) {
 			errs = append(errs, errors.New("a revocation did not get its commits before the shutdown deadline"))
 		}
 	}
-	for _, pl := range s.pipelines {
+	for _, pl := range s.pipes {
 		if !pl.WaitIdle(ctx) {
 			errs = append(errs, errors.New("in-flight inputs did not finish; they will be read again"))
 		}
 	}
-	for _, sub := range s.subsystems {
-		if err := sub.Shutdown(ctx); err != nil {
-			errs = append(errs, err)
+	if s.cfg.Drain {
+		for _, sub := range s.subsystems {
+			if err := sub.Shutdown(ctx); err != nil {
+				errs = append(errs, err)
+			}
 		}
 	}
 	committed = true
-	for _, pl := range s.pipelines {
+	for _, pl := range s.pipes {
 		if err := pl.Drain(ctx); err != nil {
 			committed = false
 			errs = append(errs, err)
