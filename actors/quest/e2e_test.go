@@ -23,6 +23,9 @@ import (
 	"github.com/gamehost/transitquest/tenant"
 )
 
+// actorsGroup is the consumer group of the internal topic.
+var actorsGroup = (&Subsystem{}).Topology().ActorsGroup()
+
 // brokerBackend is a real pipeline (group Group) on an embedded broker,
 // with a second client producing commands and read_committed readers of
 // every output topic.
@@ -48,26 +51,28 @@ func (be *brokerBackend) start(h *harness, sub *Subsystem, log *zap.Logger, rest
 	t := h.t
 	be.h = h
 	ctx, cancel := context.WithCancel(context.Background())
-	topo := sub.Topology()
-	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{
-		Bootstrap: be.b.Bootstrap(), Group: Group, TransactionalID: fmt.Sprintf("quest-%s-%d", t.Name(), h.boots),
-		Outbox:   kafka.OutboxConfig{TxnTimeout: 5 * time.Second},
-		Internal: topo.Internal.Topic, Changelog: topo.Changelog, Owner: topo.Owner,
+	// The service's two stages: ingress (group Group) on the command topic,
+	// actors (Group + " actors") on the internal topic. The state comes
+	// with the assignment (restored is what it will read back).
+	_ = restored
+	st, err := kafka.NewStages(ctx, sub.Topology(), kafka.PipelineConfig{
+		Bootstrap: be.b.Bootstrap(), TransactionalID: fmt.Sprintf("quest-%s-%d", t.Name(), h.boots),
+		Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second},
 	}, be.b.Names, log, h.m)
 	require.NoError(t, err)
-	topo.Route(pl.Router())
-	require.NoError(t, sub.Start(pl.Emitter()))
-	require.NoError(t, pl.Start(ctx))
-	// The state comes with the assignment (restored is what it will read):
-	// the process is ready once it runs the actors of every partition.
-	_ = restored
-	h.eventually("every internal partition assigned and restored", func() bool { return len(pl.Owned()) == partitions })
+	require.NoError(t, sub.Start(st.Emitter()))
+	require.NoError(t, st.Start(ctx))
+	h.eventually("every internal partition assigned and restored", func() bool { return len(st.Actors.Owned()) == partitions })
 	return func() {
 		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer ccancel()
-		pl.StopConsuming()
-		pl.WaitIdle(cctx)
-		_ = pl.Close(cctx)
+		for _, pl := range st.Pipelines() {
+			pl.StopConsuming()
+		}
+		for _, pl := range st.Pipelines() {
+			pl.WaitIdle(cctx)
+		}
+		_ = st.Close(cctx)
 		cancel()
 	}
 }
@@ -113,8 +118,12 @@ func (be *brokerBackend) settled() []rec {
 func (be *brokerBackend) quiet() {
 	be.t.Helper()
 	internal := string(messages.InternalTopicPartyQuest)
+	idle := func() bool {
+		return testutil.ToFloat64(be.h.m.InFlight.WithLabelValues(Group)) == 0 &&
+			testutil.ToFloat64(be.h.m.InFlight.WithLabelValues(actorsGroup)) == 0
+	}
 	be.h.eventually("every command and internal record handled", func() bool {
-		if testutil.ToFloat64(be.h.m.InFlight.WithLabelValues(Group)) > 0 || be.committedTotal() < be.produced.Load() {
+		if !idle() || be.committedTotal() < be.produced.Load() {
 			return false
 		}
 		var consumed, produced float64
@@ -122,7 +131,7 @@ func (be *brokerBackend) quiet() {
 			consumed += testutil.ToFloat64(m.Consumed.WithLabelValues(internal))
 			produced += testutil.ToFloat64(m.Produced.WithLabelValues(internal))
 		}
-		return consumed >= produced && testutil.ToFloat64(be.h.m.InFlight.WithLabelValues(Group)) == 0
+		return consumed >= produced && idle()
 	})
 }
 
