@@ -51,7 +51,7 @@ func newFixture(t *testing.T) *fixture {
 	tr := transport.New(env.Sys, transport.Deps{Clock: env.FakeClock, Log: env.Log, Metrics: env.Metrics}, cfg.Tenants)
 	actortest.Place(t, tr, env.Recorder, 4, nil) // as the only replica, of 4 partitions
 	qs := quest.New(env.Sys, quest.Deps{Clock: env.FakeClock, Log: env.Log, Metrics: env.Metrics}, cfg.Tenants)
-	require.NoError(t, qs.Start(env.Recorder, nil))
+	actortest.Place(t, qs, env.Recorder, 4, nil) // as the only replica, of 4 partitions
 	t.Cleanup(func() { tr.Stop(); qs.Stop() })
 	f := &fixture{env: env, tenant: cfg.Tenants[0].Tenant, tr: tr, qs: qs, events: board.NewEvents(3)}
 	f.srv = httptest.NewServer(board.New(board.Deps{Transport: tr, Quests: qs, Metrics: env.Metrics, Events: f.events, Clock: env.FakeClock}))

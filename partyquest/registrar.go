@@ -142,40 +142,97 @@ func (r *Registrar) Ended(id uuid.UUID) {
 	delete(r.registering, id)
 }
 
-// Track re-indexes a live instance restored from its saved State (after a
-// crash or a partition move). Characters or a lock already held by another
-// instance stay with it and are reported; the instance is tracked anyway,
-// because it is live whatever the index says.
-func (r *Registrar) Track(s State) error {
-	if s.Destroyed {
-		return nil
+// Tracked is the registrar's record of one live instance: what its rules
+// need to know of it, and nothing else. The actor persists one per live
+// instance (its changelog entry), written with the decision that changed
+// it, so a registrar restored on another replica decides exactly as the
+// one before it would have.
+type Tracked struct {
+	ID         uuid.UUID `json:"id"`
+	QuestID    string    `json:"questId"`
+	WorldID    byte      `json:"worldId"`
+	ChannelID  byte      `json:"channelId"`
+	PartyID    uint32    `json:"partyId"`
+	AffinityID uint32    `json:"affinityId"`
+	Individual bool      `json:"individual"`
+	Characters []uint32  `json:"characters"`
+	// Locked: the instance holds the field lock of (world, channel, quest).
+	Locked      bool `json:"locked"`
+	Registering bool `json:"registering"`
+	// Seq is the creation order, which the join search prefers the oldest by.
+	Seq uint64 `json:"seq"`
+}
+
+// Tracked returns the record of a live instance.
+func (r *Registrar) Tracked(id uuid.UUID) (Tracked, bool) {
+	li, ok := r.instances[id]
+	if !ok {
+		return Tracked{}, false
 	}
-	def := s.Definition
+	return Tracked{
+		ID: li.id, QuestID: li.questID, WorldID: li.world, ChannelID: li.channel,
+		PartyID: li.partyID, AffinityID: li.affinityID, Individual: li.individual,
+		Characters: slices.Clone(li.characters), Locked: li.locked, Registering: li.registering, Seq: li.seq,
+	}, true
+}
+
+// TrackedOf is the record of an instance rebuilt from its machine's State
+// (a destroyed instance has none: ok is false).
+func TrackedOf(s State) (Tracked, bool) {
+	if s.Destroyed {
+		return Tracked{}, false
+	}
+	t := Tracked{
+		ID: s.ID, QuestID: s.QuestID, WorldID: s.WorldID, ChannelID: s.ChannelID,
+		PartyID: s.PartyID, AffinityID: s.AffinityID, Individual: s.Definition.Individual(),
+		Locked: s.Definition.ChannelLocked(), Registering: s.State == StateRegistering,
+	}
+	for _, c := range s.Characters {
+		t.Characters = append(t.Characters, c.ID)
+	}
+	return t, true
+}
+
+// Track re-indexes a live instance from its record (a registrar restored
+// after a crash or a partition move). Characters or a lock already held by
+// another instance stay with it and are reported; the instance is tracked
+// anyway, because it is live whatever the index says. Creation order is
+// kept: instances created afterwards are younger than every tracked one.
+func (r *Registrar) Track(t Tracked) error {
 	li := &liveInstance{
-		id: s.ID, questID: s.QuestID, world: s.WorldID, channel: s.ChannelID,
-		partyID: s.PartyID, affinityID: s.AffinityID, individual: def.Individual(),
-		registering: s.State == StateRegistering,
+		id: t.ID, questID: t.QuestID, world: t.WorldID, channel: t.ChannelID,
+		partyID: t.PartyID, affinityID: t.AffinityID, individual: t.Individual,
+		registering: t.Registering,
 	}
 	var conflicts []string
-	for _, c := range s.Characters {
-		if other, taken := r.byCharacter[c.ID]; taken && other != s.ID {
-			conflicts = append(conflicts, fmt.Sprintf("character %d is in %s", c.ID, other))
+	for _, c := range t.Characters {
+		if other, taken := r.byCharacter[c]; taken && other != t.ID {
+			conflicts = append(conflicts, fmt.Sprintf("character %d is in %s", c, other))
 			continue
 		}
-		r.byCharacter[c.ID] = s.ID
-		li.characters = append(li.characters, c.ID)
+		r.byCharacter[c] = t.ID
+		li.characters = append(li.characters, c)
 	}
-	if def.ChannelLocked() {
-		key := lockKey{world: s.WorldID, channel: s.ChannelID, questID: s.QuestID}
-		if other, held := r.locks[key]; held && other != s.ID {
+	if t.Locked {
+		key := lockKey{world: t.WorldID, channel: t.ChannelID, questID: t.QuestID}
+		if other, held := r.locks[key]; held && other != t.ID {
 			conflicts = append(conflicts, fmt.Sprintf("field lock %v is held by %s", key, other))
 		} else {
-			r.locks[key], li.locked, li.lock = s.ID, true, key
+			r.locks[key], li.locked, li.lock = t.ID, true, key
 		}
 	}
-	r.add(li)
+	if t.Seq == 0 {
+		r.add(li)
+	} else {
+		li.seq = t.Seq
+		r.seq = max(r.seq, t.Seq)
+		r.instances[li.id] = li
+		if li.registering {
+			r.registering[li.id] = li
+		}
+	}
 	if len(conflicts) > 0 {
-		return fmt.Errorf("track %s: %v", s.ID, conflicts)
+		return fmt.Errorf("track %s: %v", t.ID, conflicts)
 	}
 	return nil
 }

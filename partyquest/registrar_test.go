@@ -6,6 +6,7 @@ import (
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest/definition"
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -194,20 +195,31 @@ func TestRegisterNeedsASenderAndADefinition(t *testing.T) {
 func TestTrackRebuildsTheIndex(t *testing.T) {
 	a := newActive(t, testDef())
 	r := NewRegistrar(&stepRandom{})
-	require.NoError(t, r.Track(a.State()))
+	tr, ok := TrackedOf(a.State())
+	require.True(t, ok)
+	require.NoError(t, r.Track(tr))
 	requireReject(t, r.Register(RegisterRequest{Definition: testDef(), Sender: carol, PartyID: 8, Members: []Character{carol}}), messages.ReasonConflict)
 	requireReject(t, r.Register(RegisterRequest{Definition: individualDef("none"), Sender: bob}), messages.ReasonConflict)
 
-	dup := a.State()
+	dup := tr
 	dup.ID = uuid.New()
 	require.Error(t, r.Track(dup), "characters and lock already held")
 	require.Equal(t, 2, r.Len())
 
 	done := a.State()
 	done.Destroyed = true
-	done.ID = uuid.New()
-	require.NoError(t, r.Track(done))
-	require.Equal(t, 2, r.Len(), "destroyed instances are not tracked")
+	_, ok = TrackedOf(done)
+	require.False(t, ok, "destroyed instances have no record")
+
+	// The record round-trips: a registrar rebuilt from it decides alike,
+	// and instances created afterwards are younger.
+	saved, ok := r.Tracked(a.ID())
+	require.True(t, ok)
+	again := NewRegistrar(&stepRandom{})
+	require.NoError(t, again.Track(saved))
+	got, _ := again.Tracked(a.ID())
+	assert.Equal(t, saved, got)
+	requireReject(t, again.Register(RegisterRequest{Definition: testDef(), Sender: carol, PartyID: 8, Members: []Character{carol}}), messages.ReasonConflict)
 }
 
 // The registrar's decision feeds New and Join directly.

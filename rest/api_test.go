@@ -68,7 +68,7 @@ func newServer(t *testing.T, token string, board http.Handler) *server {
 	actortest.Place(t, tr, ae.Recorder, kafkatest.Partitions, nil)
 	t.Cleanup(tr.Stop)
 	q := quest.New(ae.Sys, quest.Deps{Clock: ae.FakeClock, Log: ae.Log, Metrics: ae.Metrics}, tenants)
-	require.NoError(t, q.Start(ae.Recorder, nil))
+	actortest.Place(t, q, ae.Recorder, kafkatest.Partitions, nil)
 	t.Cleanup(q.Stop)
 	h := rest.New(rest.Deps{Log: ae.Log, Metrics: ae.Metrics, Transport: tr, Quests: q, Now: ae.FakeClock.Now,
 		Token: token, Board: board})

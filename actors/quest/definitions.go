@@ -24,19 +24,19 @@ func (s *Subsystem) Validate(files [][]byte) []ValidationResult {
 }
 
 // catalogOf is the tenant's catalog, or the default definitions' for a
-// tenant without actors (nil when there are none), built once per tenant.
+// tenant not seen yet (nil when there are none), built once per tenant.
 func (s *Subsystem) catalogOf(t tenant.Tenant) *definition.TenantCatalog {
-	if ta, ok := s.tenants.Get(t); ok {
-		return ta.catalog
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.known[t.Key()]; ok {
+		return c
 	}
 	if len(s.deps.DefaultDefinitions) == 0 {
 		return nil
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	c, ok := s.defaultCatalogs[t.Key()]
 	if !ok {
-		c, _ = definition.NewTenantCatalog(t, s.deps.DefaultDefinitions) // problems are logged when the tenant's actors start
+		c, _ = definition.NewTenantCatalog(t, s.deps.DefaultDefinitions) // problems are logged when the tenant is seen
 		s.defaultCatalogs[t.Key()] = c
 	}
 	return c

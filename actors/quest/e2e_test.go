@@ -23,6 +23,9 @@ import (
 	"github.com/gamehost/transitquest/tenant"
 )
 
+// actorsGroup is the consumer group of the internal topic.
+var actorsGroup = (&Subsystem{}).Topology().ActorsGroup()
+
 // brokerBackend is a real pipeline (group Group) on an embedded broker,
 // with a second client producing commands and read_committed readers of
 // every output topic.
@@ -48,20 +51,28 @@ func (be *brokerBackend) start(h *harness, sub *Subsystem, log *zap.Logger, rest
 	t := h.t
 	be.h = h
 	ctx, cancel := context.WithCancel(context.Background())
-	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{
-		Bootstrap: be.b.Bootstrap(), Group: Group, TransactionalID: fmt.Sprintf("quest-%s-%d", t.Name(), h.boots),
+	// The service's two stages: ingress (group Group) on the command topic,
+	// actors (Group + " actors") on the internal topic. The state comes
+	// with the assignment (restored is what it will read back).
+	_ = restored
+	st, err := kafka.NewStages(ctx, sub.Topology(), kafka.PipelineConfig{
+		Bootstrap: be.b.Bootstrap(), TransactionalID: fmt.Sprintf("quest-%s-%d", t.Name(), h.boots),
 		Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second},
 	}, be.b.Names, log, h.m)
 	require.NoError(t, err)
-	sub.Topology().Route(pl.Router())
-	require.NoError(t, sub.Start(pl.Emitter(), restored))
-	require.NoError(t, pl.Start(ctx))
+	require.NoError(t, sub.Start(st.Emitter()))
+	require.NoError(t, st.Start(ctx))
+	h.eventually("every internal partition assigned and restored", func() bool { return len(st.Actors.Owned()) == partitions })
 	return func() {
 		cctx, ccancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer ccancel()
-		pl.StopConsuming()
-		pl.WaitIdle(cctx)
-		_ = pl.Close(cctx)
+		for _, pl := range st.Pipelines() {
+			pl.StopConsuming()
+		}
+		for _, pl := range st.Pipelines() {
+			pl.WaitIdle(cctx)
+		}
+		_ = st.Close(cctx)
 		cancel()
 	}
 }
@@ -93,13 +104,35 @@ func (be *brokerBackend) waitFor(topic messages.Topic, _ string, cond func([]rec
 // letters were committed with them, and the processes counted them.
 func (be *brokerBackend) settled() []rec {
 	be.t.Helper()
-	n := be.produced.Load()
-	be.h.eventually("every command committed", func() bool { return be.committedTotal() == n })
+	be.quiet()
 	var dl float64
 	for _, m := range be.h.all {
 		dl += sum(m.DeadLettered)
 	}
 	return toRecs(be.readers[messages.DeadLetterTopic].WaitCount(wait, int(dl)))
+}
+
+// quiet waits until nothing is in flight, every command is committed and
+// every committed internal record was read (its effects committed with
+// its offset, since nothing is in flight).
+func (be *brokerBackend) quiet() {
+	be.t.Helper()
+	internal := string(messages.InternalTopicPartyQuest)
+	idle := func() bool {
+		return testutil.ToFloat64(be.h.m.InFlight.WithLabelValues(Group)) == 0 &&
+			testutil.ToFloat64(be.h.m.InFlight.WithLabelValues(actorsGroup)) == 0
+	}
+	be.h.eventually("every command and internal record handled", func() bool {
+		if !idle() || be.committedTotal() < be.produced.Load() {
+			return false
+		}
+		var consumed, produced float64
+		for _, m := range be.h.all {
+			consumed += testutil.ToFloat64(m.Consumed.WithLabelValues(internal))
+			produced += testutil.ToFloat64(m.Produced.WithLabelValues(internal))
+		}
+		return consumed >= produced && idle()
+	})
 }
 
 func (be *brokerBackend) committed(p int32) int64 {
@@ -130,7 +163,7 @@ func (be *brokerBackend) restored() []changelog.Entry {
 	be.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	raw, err := kafka.ReadChangelog(ctx, be.b.Bootstrap(), be.b.Names.Name(messages.ChangelogTopicPartyQuest), nil)
+	raw, err := kafka.ReadChangelog(ctx, be.b.Bootstrap(), be.b.Names.Name(messages.ChangelogTopicPartyQuest), nil, nil)
 	require.NoError(be.t, err)
 	entries, errs := changelog.Decode(raw)
 	require.Empty(be.t, errs)

@@ -62,10 +62,12 @@ func samples(t testing.TB) []definition.Definition {
 // harness is the subsystem of one test with a fake clock, fed commands and
 // read back through one of two backends behind the same API:
 //
-//   - broker-free (the default): commands go straight to HandleCommand, as
-//     the router hands them over, and effects land in an
-//     actortest.Recorder, which stands for the output topics, the
-//     dead-letter topic, the changelog and the committed offsets;
+//   - broker-free (the default): the process owns every partition (Assign
+//     with all of them); commands go straight to HandleCommand, as the
+//     router hands them over; effects land in an actortest.Recorder, which
+//     stands for the output topics, the dead-letter topic, the changelog
+//     and the committed offsets; an actortest.Relay plays the internal
+//     topic back into HandleInternal;
 //   - throughBroker(): a real pipeline on an embedded broker, a second
 //     client producing commands and readers of every output topic.
 //
@@ -134,9 +136,13 @@ type backend interface {
 	seen(topic messages.Topic) []rec
 	// waitFor waits until cond holds over every record of topic seen so far.
 	waitFor(topic messages.Topic, what string, cond func([]rec) bool) []rec
-	// settled waits until every produced command is completed (each once)
-	// and returns every dead letter.
+	// settled waits until every produced command is completed (each once),
+	// and everything it caused on the internal topic too, and returns every
+	// dead letter.
 	settled() []rec
+	// quiet waits until every command and internal record so far is
+	// handled and committed: every actor has seen what it was sent.
+	quiet()
 	// committed is the committed offset of a command partition;
 	// committedTotal sums them.
 	committed(p int32) int64
@@ -154,7 +160,7 @@ func start(t *testing.T, opts ...option) *harness {
 	if h.setup.broker {
 		h.be = newBrokerBackend(t)
 	} else {
-		h.be = &recorderBackend{h: h, rec: &actortest.Recorder{}}
+		h.be = newRecorderBackend(h)
 	}
 	h.boot(nil)
 	return h
@@ -360,10 +366,12 @@ func (h *harness) allDead() []dead {
 }
 
 // settle returns once the instance actor handled everything sent to it so
-// far: a state query is answered from its mailbox, behind those messages,
-// so its timer is armed for what they did before the clock moves.
+// far (every hop through the internal topic committed), then asks it for
+// its state from its mailbox, so its timer is armed for what those
+// messages did before the clock moves.
 func (h *harness) settle(id uuid.UUID) partyquest.State {
 	h.t.Helper()
+	h.be.quiet()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	st, err := h.sub.Instance(ctx, tn, id)
@@ -391,23 +399,102 @@ func (h *harness) eventually(what string, cond func() bool) {
 
 // recorderBackend is the broker-free backend: commands are handed to
 // HandleCommand as the router would (a returned error is a rejection),
-// and the Recorder holds everything the process committed.
+// the Recorder holds everything the process committed, and an
+// actortest.Relay plays the internal topic: every internal record is handed
+// to HandleInternal. The process owns every partition (Assign with all of
+// them).
 type recorderBackend struct {
-	h   *harness
-	rec *actortest.Recorder
+	h     *harness
+	rec   *actortest.Recorder
+	relay *actortest.Relay
+	tap   *tap
+
+	// A crashed process takes nothing: down is set (under mu) before it
+	// stops, once the deliveries in flight (busy) are over; what is handed
+	// over while it is down is read again at the next boot.
+	busy sync.WaitGroup
+	down bool
 
 	mu sync.Mutex
 	// log holds, per partition and offset, every delivery of the command
 	// (a crash delivers the uncompleted ones again).
 	log  [partitions][][]*kafka.Input
 	last *kafka.Input
+	// again holds the deliveries of a relayed record after the first.
+	again map[*kafka.Input][]*kafka.Input
+}
+
+func newRecorderBackend(h *harness) *recorderBackend {
+	b := &recorderBackend{h: h, rec: &actortest.Recorder{}, again: map[*kafka.Input][]*kafka.Input{}, down: true}
+	b.relay = &actortest.Relay{Effects: b.rec, Topic: messages.InternalTopicPartyQuest, Count: partitions}
+	b.tap = &tap{relay: b.relay}
+	b.relay.Handle = b.tap.around(b.deliverInternal)
+	return b
+}
+
+// relayedInput is one internal record as the internal topic's consumer got
+// it: the input, its value as produced (HandleInternal may replace
+// In.Value), its type, and the input whose Emit carried it.
+type relayedInput struct {
+	In    *kafka.Input
+	Value []byte
+	Type  string
+	From  *kafka.Input
+}
+
+// tap keeps every internal record the Relay hands over.
+type tap struct {
+	relay  *actortest.Relay
+	mu     sync.Mutex
+	inputs []relayedInput
+}
+
+// around is handle, keeping what it is handed once it returned.
+func (tp *tap) around(handle kafka.Handler) kafka.Handler {
+	return func(in *kafka.Input) error {
+		env, _ := messages.DecodeEnvelope(in.Value)
+		r := relayedInput{In: in, Value: in.Value, Type: env.Type, From: tp.relay.Cause(in)}
+		err := handle(in)
+		tp.mu.Lock()
+		tp.inputs = append(tp.inputs, r)
+		tp.mu.Unlock()
+		return err
+	}
+}
+
+func (tp *tap) all() []relayedInput {
+	tp.mu.Lock()
+	defer tp.mu.Unlock()
+	return append([]relayedInput(nil), tp.inputs...)
+}
+
+// stateOf is what kafka.ReadChangelog would return for entries.
+func stateOf(t testing.TB, entries []changelog.Entry) map[string][]byte {
+	state := make(map[string][]byte, len(entries))
+	for _, e := range entries {
+		v, err := json.Marshal(e)
+		require.NoError(t, err)
+		state[string(changelog.Key(e.Tenant, e.Kind, e.ID))] = v
+	}
+	return state
+}
+
+// allPartitions is an assignment of every partition, with state.
+func allPartitions(state map[string][]byte) kafka.Assignment {
+	a := kafka.Assignment{Count: partitions, State: state}
+	for p := range int32(partitions) {
+		a.Partitions = append(a.Partitions, p)
+	}
+	return a
 }
 
 func (b *recorderBackend) start(h *harness, sub *Subsystem, _ *zap.Logger, restored []changelog.Entry) func() {
-	require.NoError(h.t, sub.Start(b.rec, restored))
-	// Commands the previous process never completed are read again, in
-	// partition order, by the next one.
+	require.NoError(h.t, sub.Start(b.relay))
+	require.NoError(h.t, sub.Assign(allPartitions(stateOf(h.t, restored))))
 	b.mu.Lock()
+	b.h, h.sub, b.down = h, sub, false
+	// Records the previous process never completed are read again, in
+	// partition order, by the next one: commands, then internal records.
 	var again []*kafka.Input
 	for p := range b.log {
 		for o, deliveries := range b.log[p] {
@@ -418,12 +505,41 @@ func (b *recorderBackend) start(h *harness, sub *Subsystem, _ *zap.Logger, resto
 			}
 		}
 	}
-	b.mu.Unlock()
-	b.h, h.sub = h, sub
-	for _, in := range again {
-		b.deliver(sub, in)
+	var internal []*kafka.Input
+	for _, r := range b.tap.all() {
+		if !b.relayedLocked(r.In) {
+			in := *r.In
+			in.Value = r.Value
+			b.again[r.In] = append(b.again[r.In], &in)
+			internal = append(internal, &in)
+		}
 	}
-	return func() {}
+	b.mu.Unlock()
+	for _, in := range again {
+		b.deliver(in)
+	}
+	for _, in := range internal {
+		if err := b.deliverInternal(in); err != nil {
+			b.rec.Reject(in, err)
+		}
+	}
+	return func() {
+		b.mu.Lock()
+		b.down = true
+		b.mu.Unlock()
+		b.busy.Wait()
+	}
+}
+
+// enter starts a delivery to the running process, unless it is down.
+func (b *recorderBackend) enter() (*Subsystem, bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.down {
+		return nil, false
+	}
+	b.busy.Add(1)
+	return b.h.sub, true
 }
 
 func (b *recorderBackend) produce(t tenant.Tenant, key, value []byte) {
@@ -434,15 +550,31 @@ func (b *recorderBackend) produce(t tenant.Tenant, key, value []byte) {
 	b.log[p] = append(b.log[p], []*kafka.Input{in})
 	b.last = in
 	b.mu.Unlock()
-	b.deliver(b.h.sub, in)
+	b.deliver(in)
 }
 
 // deliver is the router's part: count, hand over, reject on error.
-func (b *recorderBackend) deliver(sub *Subsystem, in *kafka.Input) {
+func (b *recorderBackend) deliver(in *kafka.Input) {
+	sub, ok := b.enter()
+	if !ok {
+		return // read again at the next boot
+	}
+	defer b.busy.Done()
 	b.h.m.Consumed.WithLabelValues(string(messages.CommandTopicPartyQuest)).Inc()
 	if err := sub.HandleCommand(in); err != nil {
 		b.rec.Reject(in, err)
 	}
+}
+
+// deliverInternal is the internal topic's consumer.
+func (b *recorderBackend) deliverInternal(in *kafka.Input) error {
+	sub, ok := b.enter()
+	if !ok {
+		return nil // read again at the next boot
+	}
+	defer b.busy.Done()
+	b.h.m.Consumed.WithLabelValues(string(messages.InternalTopicPartyQuest)).Inc()
+	return sub.HandleInternal(in)
 }
 
 func (b *recorderBackend) completedLocked(deliveries []*kafka.Input) bool {
@@ -452,6 +584,12 @@ func (b *recorderBackend) completedLocked(deliveries []*kafka.Input) bool {
 		}
 	}
 	return false
+}
+
+// relayedLocked reports whether a relayed record was completed, at any
+// delivery.
+func (b *recorderBackend) relayedLocked(in *kafka.Input) bool {
+	return b.rec.Completed(in) || b.completedLocked(b.again[in])
 }
 
 // encode is what kafka.Emitter.Encode makes of a record's value.
@@ -487,21 +625,39 @@ func (b *recorderBackend) waitFor(topic messages.Topic, what string, cond func([
 	return rs
 }
 
+// quietLocked reports whether every command and every internal record so
+// far is completed and no Emit is relaying more: seen in that order with no
+// new record meanwhile, everything relayed so far was handled.
+func (b *recorderBackend) quietLocked() bool {
+	for p := range b.log {
+		for _, deliveries := range b.log[p] {
+			if !b.completedLocked(deliveries) {
+				return false
+			}
+		}
+	}
+	relayed := b.tap.all()
+	for _, r := range relayed {
+		if !b.relayedLocked(r.In) {
+			return false
+		}
+	}
+	return b.relay.Idle() && len(b.tap.all()) == len(relayed)
+}
+
+func (b *recorderBackend) quiet() {
+	b.h.t.Helper()
+	b.h.eventually("every command and internal record handled", func() bool {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return b.quietLocked()
+	})
+}
+
 func (b *recorderBackend) settled() []rec {
 	t := b.h.t
 	t.Helper()
-	b.h.eventually("every command completed", func() bool {
-		b.mu.Lock()
-		defer b.mu.Unlock()
-		for p := range b.log {
-			for _, deliveries := range b.log[p] {
-				if !b.completedLocked(deliveries) {
-					return false
-				}
-			}
-		}
-		return true
-	})
+	b.quiet()
 	b.mu.Lock()
 	for p := range b.log {
 		for o, deliveries := range b.log[p] {
@@ -512,6 +668,15 @@ func (b *recorderBackend) settled() []rec {
 			if n != 1 {
 				t.Errorf("command %d/%d completed %d times, want exactly once", p, o, n)
 			}
+		}
+	}
+	for _, r := range b.tap.all() {
+		n := b.rec.Times(r.In)
+		for _, in := range b.again[r.In] {
+			n += b.rec.Times(in)
+		}
+		if n != 1 {
+			t.Errorf("internal %s %d/%d completed %d times, want exactly once", r.Type, r.In.Partition, r.In.Offset, n)
 		}
 	}
 	b.mu.Unlock()
@@ -653,20 +818,77 @@ func (h *harness) completedOnce(in *kafka.Input) {
 	require.Equal(h.t, 1, rec.Times(in), "an input is completed exactly once")
 }
 
-// batchOf waits for the Emit that completed in (broker-free).
+// batchOf waits for the Emit that completed in, following it through the
+// internal topic to the actor that decided it (broker-free): a forwarded
+// command, a registrar's create or join, each to the next hop's Emit.
 func (h *harness) batchOf(in *kafka.Input) actortest.Batch {
 	h.t.Helper()
+	b := h.recorder1()
 	var found actortest.Batch
 	h.eventually("the input's batch", func() bool {
-		for _, b := range h.recorder().Batches() {
-			if b.In == in {
-				found = b
-				return true
-			}
-		}
-		return false
+		var ok bool
+		found, ok = b.finalBatch(in)
+		return ok
 	})
 	return found
+}
+
+// finalBatch is the Emit of the last hop of in, if it is done.
+func (b *recorderBackend) finalBatch(in *kafka.Input) (actortest.Batch, bool) {
+	for {
+		var batch *actortest.Batch
+		for _, x := range b.rec.Batches() {
+			if x.In == in {
+				batch = &x
+				break
+			}
+		}
+		if batch == nil {
+			return actortest.Batch{}, false
+		}
+		onward := func(typ string) bool { return typ == msgCommand || typ == msgCreate || typ == msgJoin }
+		hops := 0
+		for _, r := range batch.Records {
+			if env, ok := r.Value.(messages.Envelope); ok && onward(env.Type) {
+				hops++
+			}
+		}
+		if hops == 0 {
+			return *batch, true
+		}
+		var next *kafka.Input
+		for _, r := range b.tap.all() {
+			if r.From == in && onward(r.Type) {
+				next = r.In
+			}
+		}
+		if next == nil {
+			return actortest.Batch{}, false // not relayed yet
+		}
+		in = next
+	}
+}
+
+// relayed lists the internal records of type typ handed over so far
+// (broker-free).
+func (h *harness) relayed(typ string) []relayedInput {
+	var out []relayedInput
+	for _, r := range h.recorder1().tap.all() {
+		if r.Type == typ {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// recorder1 is the broker-free backend (it fails a test through the broker).
+func (h *harness) recorder1() *recorderBackend {
+	h.t.Helper()
+	b, ok := h.be.(*recorderBackend)
+	if !ok {
+		h.t.Fatal("a broker-free assertion in a test through the broker")
+	}
+	return b
 }
 
 // timerBatches are the Emits no input caused (timers, shutdown) that

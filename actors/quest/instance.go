@@ -8,32 +8,43 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/gamehost/transitquest/actors"
+	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
 	"github.com/gamehost/transitquest/tenant"
 )
 
-// instanceActor owns one live party-quest instance. It is created by the
-// registrar and gets its machine from the first message (create), so every
-// machine call, New included, runs under the shell's supervision.
+// instanceActor owns one live party-quest instance, on the replica that
+// owns its identity's partition. It is spawned by a create (internal.go)
+// or by Assign with its restored state, and gets its machine from the
+// create, so every machine call, New included, runs under the shell's
+// supervision.
+//
+// Every change it makes commits its state record in the same Emit as its
+// effects, and its reports to the registrar (started, ended, a refused
+// join) ride in that Emit too, after the state record: a timer's batch is
+// tied to the partition of its first changelog record, so it commits only
+// while this replica owns the instance.
 type instanceActor struct {
-	env       actors.Env
-	deps      Deps
-	tenant    tenant.Tenant
-	id        uuid.UUID
-	registrar *actor.PID
-	rnd       partyquest.Random
-	m         *partyquest.Machine // nil until create
-	// initial is the state read back from the changelog at start-up (nil
-	// for a new instance, which gets its machine from create).
+	env    actors.Env
+	deps   Deps
+	tenant tenant.Tenant
+	id     uuid.UUID
+	key    []byte // its identity: instanceKey
+	parts  *actors.Partitions
+	rnd    partyquest.Random
+	m      *partyquest.Machine // nil until create
+	// initial is the state restored from the changelog (nil for a new
+	// instance, which gets its machine from create).
 	initial *partyquest.State
-	// defRef is the changelog key of the definition, once recorded.
+	// defRef is the changelog key of the definition, once recorded by this
+	// actor.
 	defRef string
 }
 
 // Start resumes a restored instance; the shell then arms its timer at
-// NextDeadline, so deadlines that passed while the service was down fire
-// at once (Tick catches up in due order).
+// NextDeadline, so deadlines that passed during a handover or downtime
+// fire at once (Tick catches up in due order).
 func (a *instanceActor) Start(actor.Context) {
 	if a.initial != nil {
 		a.m = partyquest.Restore(*a.initial, a.rnd)
@@ -71,14 +82,21 @@ func (a *instanceActor) Handle(ctx actor.Context, msg any) {
 	now := a.env.Clock.Now()
 	switch m := msg.(type) {
 	case create:
+		if a.m != nil { // a duplicate that raced its first: already running
+			m.o.Emit(a.env, nil)
+			return
+		}
 		mc, recs := partyquest.New(a.id, m.def, m.reg, a.rnd, now)
 		a.m = mc
 		a.machineCalled(msg)
-		m.o.Emit(a.env, a.withState(recs))
-		// The registrar already knows an instance that started inside New;
-		// a repeated started report is a no-op for it.
-		a.report(ctx, partyquest.StateRegistering)
+		// The registrar recorded an instance that starts inside New as
+		// started already: only an end inside New is reported.
+		m.o.Emit(a.env, a.withReports(a.withState(recs), partyquest.StateActive))
 	case command:
+		if a.m.Done() { // queued behind the end that stopped this actor
+			m.o.Reject(a.env, messages.Reject(messages.ReasonUnknownTarget, "%s: instance %s is not live", m.cmd.Type, a.id))
+			return
+		}
 		before := a.m.Phase()
 		recs, err := a.m.Handle(m.cmd, now)
 		a.machineCalled(msg)
@@ -86,16 +104,15 @@ func (a *instanceActor) Handle(ctx actor.Context, msg any) {
 			m.o.Reject(a.env, err) // a refusal changes nothing: no state record
 			return
 		}
-		m.o.Emit(a.env, a.withState(recs))
-		a.report(ctx, before)
+		m.o.Emit(a.env, a.withReports(a.withState(recs), before))
 	case join:
 		recs, err := a.m.Join(m.req.Sender, now)
 		a.machineCalled(msg)
 		if err != nil {
 			// The registrar saw this instance registering, but it had left
-			// registering (or ended) meanwhile: the registrar has the started
-			// or ended report already, queued before this refusal.
-			ctx.Send(a.registrar, joinRefused{o: m.o, id: a.id, req: m.req, attempt: m.attempt, err: err})
+			// registering (or ended) meanwhile: its started or ended report
+			// is on the registrar's partition already, ahead of this one.
+			m.o.Emit(a.env, internal(a.env.Log, registrarKey(a.tenant), msgJoinRefused, a.refusal(m, err)))
 			return
 		}
 		if len(recs) > 0 { // nil: already registered, nothing changed
@@ -106,24 +123,32 @@ func (a *instanceActor) Handle(ctx actor.Context, msg any) {
 		recs := a.m.Shutdown()
 		a.machineCalled(msg)
 		if len(recs) > 0 {
-			recs = a.withState(recs)
+			recs = a.withReports(a.withState(recs), partyquest.StateRegistering)
 		}
 		actors.EmitTimer(a.env, a.tenant, recs, func() { close(m.done) })
-		a.report(ctx, partyquest.StateRegistering)
 	case stateQuery:
 		m.reply <- a.m.State()
 	}
 }
 
-func (a *instanceActor) Tick(ctx actor.Context, now time.Time) {
+// refusal is the report of a join this instance did not apply.
+func (a *instanceActor) refusal(m join, err error) joinRefusedBody {
+	b := joinRefusedBody{ID: a.id, Request: wireOf(m.req), Attempt: m.attempt, Reason: messages.ReasonPanic,
+		Detail: err.Error(), Command: originalCommand(m.o)}
+	if rej, ok := err.(*messages.Rejection); ok {
+		b.Reason, b.Detail = rej.Reason, rej.Detail
+	}
+	return b
+}
+
+func (a *instanceActor) Tick(_ actor.Context, now time.Time) {
 	before := a.m.Phase()
 	recs := a.m.Tick(now)
 	a.machineCalled(nil)
 	if len(recs) > 0 { // every firing that changes the state emits something
-		recs = a.withState(recs)
+		recs = a.withReports(a.withState(recs), before)
 	}
 	actors.EmitTimer(a.env, a.tenant, recs, nil)
-	a.report(ctx, before)
 }
 
 // machineCalled logs the machine's notes and runs the test hook.
@@ -136,32 +161,53 @@ func (a *instanceActor) machineCalled(msg any) {
 	}
 }
 
-// report tells the registrar what changed: ended once destroyed (it then
-// removes and stops this actor), started when the instance left
-// registering.
-func (a *instanceActor) report(ctx actor.Context, before partyquest.InstanceState) {
+// withReports appends what the registrar must hear of the change: ended
+// once destroyed, started when the instance left registering. An ended
+// instance leaves the registry at once, before its last effects are
+// emitted, so nothing is routed to it any more (what its mailbox still
+// holds is refused as not live) and it stops once its mailbox is drained.
+func (a *instanceActor) withReports(recs []messages.Record, before partyquest.InstanceState) []messages.Record {
 	switch {
 	case a.m.Done():
-		ctx.Send(a.registrar, ended{id: a.id})
+		a.parts.Stop(a.key)
+		return append(recs, internal(a.env.Log, registrarKey(a.tenant), msgEnded, reportBody{ID: a.id})...)
 	case before == partyquest.StateRegistering && a.m.Phase() != partyquest.StateRegistering:
-		ctx.Send(a.registrar, started{id: a.id})
+		return append(recs, internal(a.env.Log, registrarKey(a.tenant), msgStarted, reportBody{ID: a.id})...)
 	}
+	return recs
+}
+
+// withOwnState puts the instance's state record (a tombstone when it has
+// no machine) ahead of a report that no input carries: the batch is then
+// tied to this instance's partition, which this replica owns, rather than
+// to the registrar's.
+func (a *instanceActor) withOwnState(report []messages.Record) []messages.Record {
+	if a.m == nil {
+		tomb, _ := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), nil)
+		return append([]messages.Record{tomb}, report...)
+	}
+	return append(a.withState(nil), report...)
 }
 
 // GiveUp settles a message that crashed the actor on every attempt.
-func (a *instanceActor) GiveUp(ctx actor.Context, msg any, cause any) {
+func (a *instanceActor) GiveUp(_ actor.Context, msg any, cause any) {
 	a.env.Log.Error("party-quest instance input abandoned after repeated panics",
 		zap.Stringer("instance", a.id), zap.Any("panic", cause))
 	err := messages.Reject(messages.ReasonPanic, "%v", cause)
 	switch m := msg.(type) {
 	case create:
+		// No machine: nothing to run. The registrar frees its characters;
+		// its report goes first, so that once the REGISTER is seen refused
+		// the index is freed by the time anything after it is decided.
+		a.parts.Stop(a.key)
+		actors.EmitTimer(a.env, a.tenant, a.withOwnState(internal(a.env.Log, registrarKey(a.tenant), msgEnded, reportBody{ID: a.id})), nil)
 		m.o.Reject(a.env, err)
-		ctx.Send(a.registrar, ended{id: a.id}) // no machine: nothing to run
 	case command:
 		m.o.Reject(a.env, err)
 	case join:
+		actors.EmitTimer(a.env, a.tenant, a.withOwnState(internal(a.env.Log, registrarKey(a.tenant), msgUnjoin,
+			reportBody{ID: a.id, Character: m.req.Sender.ID})), nil)
 		m.o.Reject(a.env, err)
-		ctx.Send(a.registrar, unjoin{id: a.id, character: m.req.Sender.ID})
 	case shutdown:
 		close(m.done)
 	case stateQuery:

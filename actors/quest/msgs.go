@@ -9,10 +9,15 @@ import (
 	"github.com/gamehost/transitquest/partyquest/definition"
 )
 
+// Mailbox messages. Everything that reaches an actor from another actor
+// or from a contract topic came through the internal topic (internal.go)
+// and carries the Origin of that internal record, whose offset commits
+// with the actor's decision.
+
 // Registrar inputs.
 type (
-	// command is a consumed COMMAND_TOPIC_PARTY_QUEST record: REGISTER is
-	// decided by the registrar, everything else forwarded to its instance.
+	// command is a forwarded COMMAND_TOPIC_PARTY_QUEST record: a REGISTER
+	// for the registrar, any other command for the instance it names.
 	command struct {
 		o   actors.Origin
 		cmd messages.PartyQuestCommand
@@ -24,10 +29,23 @@ type (
 		req partyquest.RegisterRequest
 		err error
 	}
-	// started and ended keep the registrar's index in step with the
-	// machines (partyquest README protocol).
-	started struct{ id uuid.UUID }
-	ended   struct{ id uuid.UUID }
+	// started, ended and unjoin are an instance's reports: they keep the
+	// registrar's index in step with the machines (partyquest README
+	// protocol).
+	started struct {
+		o  actors.Origin
+		id uuid.UUID
+	}
+	ended struct {
+		o  actors.Origin
+		id uuid.UUID
+	}
+	// unjoin undoes a join the instance could not apply (it gave up on it).
+	unjoin struct {
+		o         actors.Origin
+		id        uuid.UUID
+		character uint32
+	}
 	// joinRefused hands a REGISTER back when the instance it was to join had
 	// already left registering (the Join race): the registrar undoes the
 	// join and decides again.
@@ -38,31 +56,10 @@ type (
 		attempt int
 		err     error
 	}
-	// unjoin undoes a join the instance could not apply (it gave up on it).
-	unjoin struct {
-		id        uuid.UUID
-		character uint32
-	}
-	// shutdownAll asks the registrar to shut down every live instance; it
-	// answers with the channels that close once each one's effects commit.
-	shutdownAll struct{ reply chan<- []chan struct{} }
-	// statesQuery asks for the state of one live instance (by id, or by
-	// character when character is set) or of all of them (all). The
-	// registrar asks the instance actors themselves, since only they hold
-	// the state, and answers with where their replies arrive.
-	statesQuery struct {
-		all       bool
-		id        uuid.UUID
-		character uint32
-		answer    chan<- stateAnswer // buffered(1)
-	}
+	// stopRegistering makes the registrar leave every later REGISTER to
+	// the partition's next owner (service shutdown); it answers once set.
+	stopRegistering struct{ reply chan<- struct{} }
 )
-
-// stateAnswer says how many instance states will arrive on states.
-type stateAnswer struct {
-	n      int
-	states <-chan partyquest.State
-}
 
 // Instance actor inputs.
 type (
@@ -75,7 +72,7 @@ type (
 	// join adds a registered character (DecisionJoin).
 	join struct {
 		o       actors.Origin
-		req     partyquest.RegisterRequest
+		req     partyquest.RegisterRequest // without its definition
 		attempt int
 	}
 	// shutdown destroys the instance (service shutdown); done is closed

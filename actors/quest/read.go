@@ -3,8 +3,11 @@ package quest
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
+	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
 
 	"github.com/gamehost/transitquest/actors"
@@ -16,28 +19,32 @@ import (
 // is not live.
 var ErrNotFound = actors.ErrNotFound
 
-// Instances returns the tenant's live instances, oldest registration first.
-// Each State is a deep copy taken in its instance's mailbox.
+// The read API answers for the instances this replica runs: with several
+// replicas, each serves its own share (in a single-replica deployment, all
+// of them). An instance that ended is gone from it at once.
+
+// Instances returns the tenant's live instances run here, oldest
+// registration first. Each State is a deep copy taken in its instance's
+// mailbox.
 func (s *Subsystem) Instances(ctx context.Context, t tenant.Tenant) ([]partyquest.State, error) {
-	return s.query(ctx, t, statesQuery{all: true})
+	prefix := string(instanceKey(t, uuid.Nil))
+	prefix = prefix[:strings.LastIndexByte(prefix, '|')+1]
+	var pids []*actor.PID
+	s.parts.Each(func(key string, pid *actor.PID) {
+		if strings.HasPrefix(key, prefix) {
+			pids = append(pids, pid)
+		}
+	})
+	return s.ask(ctx, t, pids)
 }
 
-// Instance returns one live instance.
+// Instance returns one live instance run here.
 func (s *Subsystem) Instance(ctx context.Context, t tenant.Tenant, id uuid.UUID) (partyquest.State, error) {
-	return s.one(ctx, t, statesQuery{id: id})
-}
-
-// InstanceOfCharacter returns the live instance a character is registered
-// in (a character is in at most one).
-func (s *Subsystem) InstanceOfCharacter(ctx context.Context, t tenant.Tenant, characterID uint32) (partyquest.State, error) {
-	if characterID == 0 {
+	pid, ok := s.parts.Get(instanceKey(t, id))
+	if !ok {
 		return partyquest.State{}, ErrNotFound
 	}
-	return s.one(ctx, t, statesQuery{character: characterID})
-}
-
-func (s *Subsystem) one(ctx context.Context, t tenant.Tenant, q statesQuery) (partyquest.State, error) {
-	states, err := s.query(ctx, t, q)
+	states, err := s.ask(ctx, t, []*actor.PID{pid})
 	if err != nil {
 		return partyquest.State{}, err
 	}
@@ -47,11 +54,27 @@ func (s *Subsystem) one(ctx context.Context, t tenant.Tenant, q statesQuery) (pa
 	return states[0], nil
 }
 
-// query asks the tenant's registrar, which asks the instance actors; a
-// tenant without actors has no instances.
-func (s *Subsystem) query(ctx context.Context, t tenant.Tenant, q statesQuery) ([]partyquest.State, error) {
-	ta, ok := s.tenants.Get(t)
-	if !ok {
+// InstanceOfCharacter returns the live instance run here that a character
+// is registered in (a character is in at most one).
+func (s *Subsystem) InstanceOfCharacter(ctx context.Context, t tenant.Tenant, characterID uint32) (partyquest.State, error) {
+	if characterID == 0 {
+		return partyquest.State{}, ErrNotFound
+	}
+	all, err := s.Instances(ctx, t)
+	if err != nil {
+		return partyquest.State{}, err
+	}
+	for _, st := range all {
+		if slices.ContainsFunc(st.Characters, func(c partyquest.Character) bool { return c.ID == characterID }) {
+			return st, nil
+		}
+	}
+	return partyquest.State{}, ErrNotFound
+}
+
+// ask asks instance actors for their state, all at once.
+func (s *Subsystem) ask(ctx context.Context, t tenant.Tenant, pids []*actor.PID) ([]partyquest.State, error) {
+	if len(pids) == 0 {
 		return nil, nil
 	}
 	if _, has := ctx.Deadline(); !has {
@@ -59,18 +82,15 @@ func (s *Subsystem) query(ctx context.Context, t tenant.Tenant, q statesQuery) (
 		ctx, cancel = context.WithTimeout(ctx, actors.DefaultAskTimeout)
 		defer cancel()
 	}
-	a, err := actors.Ask(ctx, s.sys.Root, ta.registrar, func(reply chan<- stateAnswer) any {
-		q.answer = reply
-		return q
-	})
-	if err != nil {
-		return nil, fmt.Errorf("party-quest instances of %s: %w", t, err)
+	replies := make(chan partyquest.State, len(pids))
+	for _, pid := range pids {
+		s.sys.Root.Send(pid, stateQuery{reply: replies})
 	}
-	out := make([]partyquest.State, 0, a.n)
-	for range a.n {
+	out := make([]partyquest.State, 0, len(pids))
+	for range pids {
 		select {
-		case st := <-a.states:
-			if st.ID != uuid.Nil { // an instance that could not answer
+		case st := <-replies:
+			if st.ID != uuid.Nil && !st.Destroyed { // an instance that could not answer, or just ended
 				out = append(out, st)
 			}
 		case <-ctx.Done():

@@ -28,7 +28,7 @@ func readOnly(t *testing.T, defaults bool) *Subsystem {
 		deps.DefaultDefinitions = samples(t)
 	}
 	s := New(sys, deps, []config.Tenant{{Tenant: tn, QuestDefinitions: samples(t)}})
-	err := s.Start(&actortest.Recorder{}, nil)
+	err := s.Start(&actortest.Recorder{})
 	require.NoError(t, err)
 	t.Cleanup(func() {
 		s.Stop()

@@ -10,7 +10,6 @@ import (
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
 	"github.com/gamehost/transitquest/partyquest/clients"
-	"github.com/gamehost/transitquest/partyquest/definition"
 )
 
 // register starts deciding a REGISTER: the definition is looked up here;
@@ -24,7 +23,7 @@ func (r *registrar) register(ctx actor.Context, c command) {
 	body := c.cmd.Register
 	def, ok := r.catalog.Get(body.QuestID)
 	if !ok {
-		c.o.Reject(r.env, messages.Reject(messages.ReasonUnknownTarget, "REGISTER: quest %q is not defined", body.QuestID))
+		r.settle(c.o, nil, messages.Reject(messages.ReasonUnknownTarget, "REGISTER: quest %q is not defined", body.QuestID))
 		return
 	}
 	req := partyquest.RegisterRequest{
@@ -34,23 +33,23 @@ func (r *registrar) register(ctx actor.Context, c command) {
 		MapID:      body.MapID,
 	}
 	if !needsLookup(r.deps, req) {
-		r.decide(ctx, c.o, req, 0)
+		r.decide(c.o, req, 0)
 		return
 	}
 	r.lookups.start(ctx.ActorSystem().Root, ctx.Self(), r.deps, c.o, req)
 }
 
 // resolved decides a REGISTER whose lookup finished.
-func (r *registrar) resolved(ctx actor.Context, m resolved) {
+func (r *registrar) resolved(_ actor.Context, m resolved) {
 	if r.st.stopping {
 		r.leaveForNextOwner(m.o)
 		return
 	}
 	if m.err != nil {
-		m.o.Reject(r.env, lookupRejection(m.err))
+		r.settle(m.o, nil, lookupRejection(m.err))
 		return
 	}
-	r.decide(ctx, m.o, m.req, 0)
+	r.decide(m.o, m.req, 0)
 }
 
 // leaveForNextOwner leaves a REGISTER that raced the shutdown uncompleted:
@@ -69,50 +68,44 @@ func lookupRejection(err error) error {
 	return messages.Reject(messages.ReasonLookupFailed, "REGISTER: %v", err)
 }
 
-// decide applies the registrar's rules and carries out the decision.
-// attempt counts the times this REGISTER lost the Join race.
-func (r *registrar) decide(ctx actor.Context, o actors.Origin, req partyquest.RegisterRequest, attempt int) {
+// decide applies the registrar's rules and commits the decision with the
+// input: the index entry it changed and, for the instance, a create or a
+// join through the internal topic. attempt counts the times this REGISTER
+// lost the Join race.
+func (r *registrar) decide(o actors.Origin, req partyquest.RegisterRequest, attempt int) {
 	d := r.st.reg.Register(req)
 	switch d.Kind {
 	case partyquest.DecisionReject:
-		o.Reject(r.env, d.Rejection)
+		r.settle(o, nil, d.Rejection)
 	case partyquest.DecisionCreate:
-		r.create(ctx, o, req.Definition, d)
+		r.touch(d.InstanceID)
+		r.settle(o, internal(r.env.Log, instanceKey(r.tenant, d.InstanceID), msgCreate,
+			createBody{ID: d.InstanceID, Definition: req.Definition, Registration: d.Registration, Command: originalCommand(o)}), nil)
 	case partyquest.DecisionJoin:
-		pid, ok := r.st.pids[d.InstanceID]
-		if !ok { // the index and the map change together; guard anyway
-			r.st.reg.Unjoin(d.InstanceID, d.Character.ID)
-			o.Reject(r.env, messages.Reject(messages.ReasonPanic, "REGISTER: instance %s has no actor", d.InstanceID))
-			return
-		}
+		r.touch(d.InstanceID)
 		req.Sender = d.Character
-		ctx.Send(pid, join{o: o, req: req, attempt: attempt})
+		r.settle(o, internal(r.env.Log, instanceKey(r.tenant, d.InstanceID), msgJoin,
+			joinBody{Request: wireOf(req), Attempt: attempt, Command: originalCommand(o)}), nil)
 	}
-}
-
-// create spawns the instance actor under the tenant supervisor and hands it
-// the REGISTER, which it completes with INSTANCE_CREATED and the rest.
-func (r *registrar) create(ctx actor.Context, o actors.Origin, def definition.Definition, d partyquest.Decision) {
-	pid, err := r.sup.Spawn("instance/"+d.InstanceID.String(), r.instanceProps(r.instance(ctx, d.InstanceID)))
-	if err != nil {
-		r.st.reg.Ended(d.InstanceID)
-		o.Reject(r.env, messages.Reject(messages.ReasonPanic, "REGISTER: %v", err))
-		return
-	}
-	r.st.pids[d.InstanceID] = pid
-	ctx.Send(pid, create{o: o, def: def, reg: d.Registration})
 }
 
 // joinRefused handles the Join race: the instance had left registering when
-// the join reached it. Its started (or ended) report was queued before the
-// refusal, so deciding again cannot pick it: the REGISTER then joins another
+// the join reached it. Its started (or ended) report was committed to this
+// registrar's partition before the refusal, so it was handled first and
+// deciding again cannot pick the instance: the REGISTER then joins another
 // instance or creates one, as if it had arrived after the start.
-func (r *registrar) joinRefused(ctx actor.Context, m joinRefused) {
-	r.st.reg.Unjoin(m.id, m.req.Sender.ID)
+func (r *registrar) joinRefused(_ actor.Context, m joinRefused) {
+	r.unjoin(m.id, m.req.Sender.ID)
 	var rej *messages.Rejection
 	if m.attempt == 0 && !r.st.stopping && errors.As(m.err, &rej) && rej.Reason == messages.ReasonWrongState {
-		r.decide(ctx, m.o, m.req, m.attempt+1)
+		def, ok := r.catalog.Get(m.req.Definition.QuestID)
+		if !ok {
+			r.settle(m.o, nil, messages.Reject(messages.ReasonUnknownTarget, "REGISTER: quest %q is not defined", m.req.Definition.QuestID))
+			return
+		}
+		m.req.Definition = def
+		r.decide(m.o, m.req, m.attempt+1)
 		return
 	}
-	m.o.Reject(r.env, m.err)
+	r.settle(m.o, nil, m.err)
 }

@@ -1,161 +1,174 @@
 package quest
 
 import (
+	"sort"
+
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
 	"go.uber.org/zap"
 
 	"github.com/gamehost/transitquest/actors"
+	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
 	"github.com/gamehost/transitquest/partyquest/definition"
 	"github.com/gamehost/transitquest/tenant"
 )
 
-// registrar is the per-tenant actor every party-quest command goes through.
-// It owns the tenant's partyquest.Registrar and the map from instance id to
-// instance actor; both change only in its mailbox, and together.
+// registrar is the per-tenant actor that decides every REGISTER, and so
+// the rules that span instances: one live instance per character, the
+// field locks, which registering instance a REGISTER joins. It owns the
+// tenant's partyquest.Registrar. It never talks to an instance actor
+// directly (the instance may run on another replica): its creates and
+// joins, and the instances' reports back, go through the internal topic.
+//
+// Its index is persisted one changelog entry per live instance
+// (registrationKind, stored on the registrar's partition), written in the
+// same Emit as the decision or report that changed it, so a registrar
+// restored elsewhere starts from exactly what its predecessor committed.
 //
 // It is not an actors.Snapshotter: it keeps its live state across a
 // restart. Copying the tenant's whole index after every message would cost
-// more than the rare restart it protects, its updates are single map
-// writes, and a restart must keep the PIDs of the instance actors, which
-// outlive it.
+// more than the rare restart it protects, and its updates are single map
+// writes.
 type registrar struct {
 	env     actors.Env
 	deps    Deps
 	tenant  tenant.Tenant
 	catalog *definition.TenantCatalog
-	sup     *actors.Supervisor
 	lookups *lookups
+	// initial is the index read back from the changelog (Assign); Start
+	// adopts it.
+	initial []partyquest.Tracked
 	st      *registrarState
-	// initial are the live instances read back from the changelog at
-	// start-up; Start adopts them.
-	initial []partyquest.State
 }
 
 type registrarState struct {
-	reg      *partyquest.Registrar
-	pids     map[uuid.UUID]*actor.PID
+	reg *partyquest.Registrar
+	// dirty are the instances whose entry the message being handled
+	// changed: settle writes them with its effects.
+	dirty    map[uuid.UUID]bool
 	stopping bool // Shutdown ran: no new instances
 }
 
-func (r *registrar) Start(ctx actor.Context) {
-	r.st = &registrarState{reg: partyquest.NewRegistrar(r.deps.random()), pids: map[uuid.UUID]*actor.PID{}}
-	for _, st := range r.initial {
-		r.adopt(ctx, st)
+func (r *registrar) Start(actor.Context) {
+	r.st = &registrarState{reg: partyquest.NewRegistrar(r.deps.random()), dirty: map[uuid.UUID]bool{}}
+	for _, tr := range r.initial {
+		// Its own entries: a conflict would mean a corrupt changelog. The
+		// instance is tracked anyway (it is live whatever the index says).
+		if err := r.st.reg.Track(tr); err != nil {
+			r.env.Log.Warn("restored party-quest registration conflicts with another", zap.Stringer("tenant", r.tenant), zap.Error(err))
+		}
 	}
 	r.initial = nil
-}
-
-// adopt indexes a restored instance and resumes its actor. Index conflicts
-// (a character or lock another restored instance holds) are reported; the
-// instance runs anyway, because it is live whatever the index says.
-func (r *registrar) adopt(ctx actor.Context, st partyquest.State) {
-	if err := r.st.reg.Track(st); err != nil {
-		r.env.Log.Warn("restored party-quest instance conflicts with another", zap.Stringer("tenant", r.tenant), zap.Error(err))
-	}
-	tmpl := r.instance(ctx, st.ID)
-	tmpl.initial = &st
-	pid, err := r.sup.Spawn("instance/"+st.ID.String(), r.instanceProps(tmpl))
-	if err != nil {
-		r.st.reg.Ended(st.ID)
-		r.env.Log.Error("restored party-quest instance not resumed", zap.Stringer("instance", st.ID), zap.Error(err))
-		return
-	}
-	r.st.pids[st.ID] = pid
-}
-
-// instance is the template of an instance actor of this registrar.
-func (r *registrar) instance(ctx actor.Context, id uuid.UUID) instanceActor {
-	return instanceActor{env: r.env, deps: r.deps, tenant: r.tenant, id: id, registrar: ctx.Self(), rnd: r.deps.random()}
-}
-
-// instanceProps makes a fresh behaviour from tmpl at every (re)start; the
-// shell restores it from its snapshot after a restart.
-func (r *registrar) instanceProps(tmpl instanceActor) *actor.Props {
-	return actors.Props(r.env.Shell(kindInstance), func() actors.Actor {
-		a := tmpl
-		return &a
-	})
 }
 
 func (r *registrar) Handle(ctx actor.Context, msg any) {
 	switch m := msg.(type) {
 	case command:
-		if m.cmd.Type == messages.TypeRegister {
-			r.register(ctx, m)
-		} else {
-			r.forward(ctx, m)
-		}
+		r.register(ctx, m)
 	case resolved:
 		r.resolved(ctx, m)
 	case started:
-		r.st.reg.Started(m.id)
+		if tr, ok := r.st.reg.Tracked(m.id); ok && tr.Registering {
+			r.st.reg.Started(m.id)
+			r.touch(m.id)
+		}
+		r.settle(m.o, nil, nil)
 	case ended:
-		r.ended(ctx, m.id)
+		if _, ok := r.st.reg.Tracked(m.id); ok {
+			r.st.reg.Ended(m.id)
+			r.touch(m.id)
+		}
+		r.settle(m.o, nil, nil)
+	case unjoin:
+		r.unjoin(m.id, m.character)
+		r.settle(m.o, nil, nil)
 	case joinRefused:
 		r.joinRefused(ctx, m)
-	case unjoin:
-		r.st.reg.Unjoin(m.id, m.character)
-	case shutdownAll:
-		r.shutdown(ctx, m)
-	case statesQuery:
-		r.states(ctx, m)
+	case stopRegistering:
+		r.st.stopping = true
+		m.reply <- struct{}{}
 	}
 }
 
-// forward hands a command to the live instance it names.
-func (r *registrar) forward(ctx actor.Context, c command) {
-	id := c.cmd.InstanceID()
-	pid, ok := r.st.pids[id]
-	if !ok {
-		c.o.Reject(r.env, messages.Reject(messages.ReasonUnknownTarget, "%s: instance %s is not live", c.cmd.Type, id))
+// touch marks an instance's entry as changed by the message at hand.
+func (r *registrar) touch(id uuid.UUID) { r.st.dirty[id] = true }
+
+func (r *registrar) unjoin(id uuid.UUID, character uint32) {
+	if got, ok := r.st.reg.InstanceOf(character); ok && got == id {
+		r.st.reg.Unjoin(id, character)
+		r.touch(id)
+	}
+}
+
+// settle completes the message's input: the changed entries and recs are
+// committed with it, or, when err refuses it, the entries are committed
+// first (tied to the registrar's partition) and the input dead-lettered.
+// Entries first: were the replica to die between the two, the input is
+// read again by the next owner, from entries that already hold the
+// change, and every change here is idempotent.
+func (r *registrar) settle(o actors.Origin, recs []messages.Record, err error) {
+	entries := r.entries()
+	if err != nil {
+		if len(entries) > 0 {
+			actors.EmitTimer(r.env, r.tenant, entries, nil)
+		}
+		o.Reject(r.env, err)
 		return
 	}
-	ctx.Send(pid, c)
+	o.Emit(r.env, append(entries, recs...))
 }
 
-// ended forgets a destroyed instance, then stops its actor. The stop
-// (Poison) queues behind everything already forwarded to it, which it still
-// settles.
-func (r *registrar) ended(ctx actor.Context, id uuid.UUID) {
-	pid, ok := r.st.pids[id]
-	if !ok {
-		return
+// entries are the changelog records of the dirty instances: the entry of a
+// live one, a tombstone for one that ended.
+func (r *registrar) entries() []messages.Record {
+	if len(r.st.dirty) == 0 {
+		return nil
 	}
-	delete(r.st.pids, id)
-	r.st.reg.Ended(id)
-	r.sup.Stop(pid)
-}
-
-// shutdown destroys every live instance (service shutdown) and answers with
-// one channel per instance, closed when its effects are committed.
-func (r *registrar) shutdown(ctx actor.Context, m shutdownAll) {
-	r.st.stopping = true
-	waits := make([]chan struct{}, 0, len(r.st.pids))
-	for _, pid := range r.st.pids {
-		done := make(chan struct{})
-		ctx.Send(pid, shutdown{done: done})
-		waits = append(waits, done)
+	ids := make([]uuid.UUID, 0, len(r.st.dirty))
+	for id := range r.st.dirty {
+		ids = append(ids, id)
 	}
-	m.reply <- waits
+	sort.Slice(ids, func(i, j int) bool { return ids[i].String() < ids[j].String() })
+	clear(r.st.dirty)
+	out := make([]messages.Record, 0, len(ids))
+	for _, id := range ids {
+		var state any
+		if tr, ok := r.st.reg.Tracked(id); ok {
+			state = tr
+		}
+		rec, err := changelog.Record(messages.ChangelogTopicPartyQuest, r.tenant, registrationKind, id.String(), state)
+		if err != nil {
+			r.env.Log.Error("party-quest registration not recorded", zap.Stringer("instance", id), zap.Error(err))
+			continue
+		}
+		rec.Owner = registrarKey(r.tenant) // restored with the registrar
+		out = append(out, rec)
+	}
+	return out
 }
 
 func (r *registrar) GiveUp(ctx actor.Context, msg any, cause any) {
 	r.env.Log.Error("party-quest registrar input abandoned after repeated panics",
 		zap.Stringer("tenant", r.tenant), zap.Any("panic", cause))
+	// What the message changed in the index stays (see the type), so it
+	// is recorded with the refusal.
 	err := messages.Reject(messages.ReasonPanic, "%v", cause)
 	switch m := msg.(type) {
 	case command:
-		m.o.Reject(r.env, err)
+		r.settle(m.o, nil, err)
 	case resolved:
-		m.o.Reject(r.env, err)
+		r.settle(m.o, nil, err)
 	case joinRefused:
-		m.o.Reject(r.env, err)
-	case shutdownAll:
-		m.reply <- nil
-	case statesQuery:
-		m.answer <- stateAnswer{}
+		r.settle(m.o, nil, err)
+	case started:
+		r.settle(m.o, nil, err)
+	case ended:
+		r.settle(m.o, nil, err)
+	case unjoin:
+		r.settle(m.o, nil, err)
+	case stopRegistering:
+		m.reply <- struct{}{}
 	}
 }

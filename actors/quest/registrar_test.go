@@ -21,10 +21,10 @@ import (
 // supervised restart.
 
 // The registrar's messages: a REGISTER creates an instance, joins a
-// registering one or is refused; other commands are forwarded to the live
-// instance they name or refused when it is not live; the ended report
-// frees the instance's characters; state queries are answered through the
-// instance actors.
+// registering one or is refused; other commands go to the live instance
+// they name or are refused when it is not live; the ended report frees the
+// instance's characters; state queries are answered by the instance
+// actors.
 func TestRegistrarMessages(t *testing.T) {
 	h := start(t) // no parties service: members join with their own REGISTER
 	ctx := context.Background()
@@ -90,8 +90,8 @@ func TestRegistrarFollowsInstanceTimers(t *testing.T) {
 	h.settle(a)
 	h.clk.Advance(180 * time.Second) // the members' window ends: a starts
 	h.waitType(a, messages.TypeStarted)
-	// a sent its started report from the Tick that emitted STARTED, before
-	// it answered this query: the REGISTER below queues behind the report.
+	// a's started report rode with STARTED; settle waits until the
+	// registrar handled it, so the REGISTER below is decided after it.
 	h.settle(a)
 
 	h.register(204, kerning, 9, 2) // channel 1 is locked by a

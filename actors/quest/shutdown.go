@@ -3,32 +3,46 @@ package quest
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/gamehost/transitquest/actors"
 )
 
-// Shutdown runs the graceful-shutdown behaviour: every live instance of
-// every tenant is destroyed (warps to exit, INSTANCE_DESTROYED, no FAILED).
-// It returns once those effects are committed, or when ctx ends.
+// Shutdown runs the end-of-service behaviour (the service calls it only
+// when the whole service is drained, not on a handover): every live
+// instance this replica runs is destroyed (warps to exit,
+// INSTANCE_DESTROYED, no FAILED). It returns once those effects are
+// committed, or when ctx ends. Their ended reports wait on the
+// registrars' partitions for whoever owns them next, ahead of any later
+// REGISTER, so the index is freed before it decides again.
 //
 // Call it after the pipeline stopped consuming and is idle
 // (kafka.Pipeline.StopConsuming, then WaitIdle): a REGISTER still waiting
 // for its lookup afterwards is left uncommitted for the partition's next
 // owner rather than creating an instance nobody will shut down.
 func (s *Subsystem) Shutdown(ctx context.Context) error {
-	var registrars []*actor.PID
-	s.tenants.Each(func(ta *tenantActors) { registrars = append(registrars, ta.registrar) })
-	var waits []chan struct{}
+	var registrars, instances []*actor.PID
+	s.parts.Each(func(key string, pid *actor.PID) {
+		if strings.HasSuffix(key, "|"+registrarKind+"|") {
+			registrars = append(registrars, pid)
+		} else {
+			instances = append(instances, pid)
+		}
+	})
 	for _, pid := range registrars {
-		w, err := actors.Ask(ctx, s.sys.Root, pid, func(reply chan<- []chan struct{}) any {
-			return shutdownAll{reply: reply}
-		})
-		if err != nil {
+		if _, err := actors.Ask(ctx, s.sys.Root, pid, func(reply chan<- struct{}) any {
+			return stopRegistering{reply: reply}
+		}); err != nil {
 			return fmt.Errorf("party-quest shutdown: %w", err)
 		}
-		waits = append(waits, w...)
+	}
+	waits := make([]chan struct{}, 0, len(instances))
+	for _, pid := range instances {
+		done := make(chan struct{})
+		s.sys.Root.Send(pid, shutdown{done: done})
+		waits = append(waits, done)
 	}
 	for _, w := range waits {
 		select {

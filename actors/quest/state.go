@@ -15,12 +15,24 @@ import (
 	"github.com/gamehost/transitquest/partyquest/definition"
 )
 
-// changelogKind names instance records in the party-quest changelog; the
-// record id is the instance id. definitionKind names the definitions those
-// records refer to, stored once per content (id = questId@hash).
+// Kinds of the party-quest identities and changelog records, all
+// changelog.Key(tenant, kind, id):
+//
+//   - changelogKind: an instance (id = instance id), both the actor's
+//     identity and its state record;
+//   - definitionKind: a definition an instance runs (id = questId@hash),
+//     stored on the partition of each instance that runs it (Owner = the
+//     instance), once per content and partition, so an instance restores
+//     from its own partition alone;
+//   - registrarKind: the tenant's registrar (id empty), an identity only;
+//   - registrationKind: one registrar index entry per live instance (id =
+//     instance id), stored on the registrar's partition (Owner = the
+//     registrar) and tombstoned when the instance ends.
 const (
-	changelogKind  = "instance"
-	definitionKind = "definition"
+	changelogKind    = "instance"
+	definitionKind   = "definition"
+	registrarKind    = "registrar"
+	registrationKind = "registration"
 )
 
 // persisted is an instance record: the state without its definition (a
@@ -45,7 +57,8 @@ func definitionRef(d definition.Definition) (string, error) {
 // withState appends the instance's changelog record to an operation's
 // effects, so state, effects and the input's offset commit in one
 // transaction: the state once destroyed is a tombstone. The first record
-// of an actor also carries its definition's record.
+// of an actor also carries its definition's record, ahead of the state
+// record (both on the instance's partition).
 func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 	if a.m.Done() {
 		r, _ := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), nil)
@@ -63,6 +76,7 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 			a.env.Log.Error("party-quest definition not recorded", zap.Stringer("instance", a.id), zap.Error(err))
 			return recs
 		}
+		d.Owner = a.key // restored with the instance
 		a.defRef = ref
 		recs = append(recs, d)
 	}

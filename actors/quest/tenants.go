@@ -6,18 +6,23 @@ import (
 	"github.com/gamehost/transitquest/tenant"
 )
 
-// Tenants lists the tenants whose party-quest actors are started
-// (configured ones, and those started lazily or by restored state), sorted
-// by key.
+// Tenants lists the tenants this subsystem serves (configured ones, and
+// those seen in a record or in restored state), sorted by key.
 func (s *Subsystem) Tenants() []tenant.Tenant {
-	var out []tenant.Tenant
-	s.tenants.Each(func(ta *tenantActors) { out = append(out, ta.catalog.Tenant()) })
+	s.mu.Lock()
+	out := make([]tenant.Tenant, 0, len(s.known))
+	for _, c := range s.known {
+		out = append(out, c.Tenant())
+	}
+	s.mu.Unlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].Key() < out[j].Key() })
 	return out
 }
 
-// Known reports whether the tenant's party-quest actors are started.
+// Known reports whether the subsystem serves the tenant.
 func (s *Subsystem) Known(t tenant.Tenant) bool {
-	_, ok := s.tenants.Get(t)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.known[t.Key()]
 	return ok
 }

@@ -1,0 +1,134 @@
+package quest
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/asynkron/protoactor-go/actor"
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+
+	"github.com/gamehost/transitquest/actors"
+	"github.com/gamehost/transitquest/changelog"
+	"github.com/gamehost/transitquest/kafka"
+	"github.com/gamehost/transitquest/partyquest"
+	"github.com/gamehost/transitquest/tenant"
+)
+
+var _ kafka.Owner = (*Subsystem)(nil)
+
+// Assign starts the actors of newly assigned internal partitions from the
+// changelog state restored for them, before any of their records is
+// handled: every live instance whose identity hashes there (its state and
+// definition records are stored there), with its timer armed at its next
+// deadline, so a deadline that passed during the handover fires at once;
+// and the registrar of every tenant whose registrar key hashes there, with
+// its index rebuilt from its registration entries. A registrar without
+// entries starts with its first record.
+func (s *Subsystem) Assign(a kafka.Assignment) error {
+	s.parts.Assign(a.Count, a.Partitions)
+	entries, errs := changelog.Decode(a.State)
+	for _, err := range errs {
+		s.env.Log.Warn("party-quest state record skipped", zap.Error(err))
+	}
+	type restored struct {
+		t                      tenant.Tenant
+		instances, definitions []changelog.Entry
+		registrations          []changelog.Entry
+	}
+	byTenant := map[string]*restored{}
+	for _, e := range entries {
+		r := byTenant[e.Tenant.Key()]
+		if r == nil {
+			r = &restored{t: e.Tenant}
+			byTenant[e.Tenant.Key()] = r
+		}
+		switch e.Kind {
+		case changelogKind:
+			r.instances = append(r.instances, e)
+		case definitionKind:
+			r.definitions = append(r.definitions, e)
+		case registrationKind:
+			r.registrations = append(r.registrations, e)
+		}
+	}
+	for _, r := range byTenant {
+		s.see(r.t, true) // its runs finish even without definitions of its own
+		states, errs := restoredInstances(r.instances, r.definitions)
+		for _, err := range errs {
+			s.env.Log.Warn("party-quest instance not restored", zap.Stringer("tenant", r.t), zap.Error(err))
+		}
+		for _, st := range states {
+			if _, err := s.spawnInstance(r.t, st.ID, &st); err != nil {
+				return fmt.Errorf("resume party-quest instance %s: %w", st.ID, err)
+			}
+		}
+		tracked, errs := restoredRegistrations(r.registrations)
+		for _, err := range errs {
+			s.env.Log.Warn("party-quest registration not restored", zap.Stringer("tenant", r.t), zap.Error(err))
+		}
+		if len(tracked) > 0 {
+			if _, err := s.registrar(r.t, tracked); err != nil {
+				return fmt.Errorf("resume party-quest registrar of %s: %w", r.t, err)
+			}
+		}
+		s.env.Log.Info("party-quest actors placed", zap.Stringer("tenant", r.t),
+			zap.Int("instances", len(states)), zap.Int("registrations", len(tracked)))
+	}
+	return nil
+}
+
+// Revoke stops the actors of revoked partitions, each once its mailbox is
+// drained; their state stays in the changelog for the next owner.
+func (s *Subsystem) Revoke(partitions []int32) { s.parts.Revoke(partitions) }
+
+// registrar returns the tenant's registrar, starting it with the given
+// index when it does not run yet. It fails when this replica does not own
+// the registrar's partition.
+func (s *Subsystem) registrar(t tenant.Tenant, initial []partyquest.Tracked) (*actor.PID, error) {
+	key := registrarKey(t)
+	if pid, ok := s.parts.Get(key); ok {
+		return pid, nil
+	}
+	cat, _ := s.see(t, true)
+	tmpl := registrar{env: s.env, deps: s.deps, tenant: t, catalog: cat, lookups: s.lookups, initial: initial}
+	return s.parts.Spawn(key, actors.Props(s.env.Shell(kindRegistrar), func() actors.Actor {
+		r := tmpl
+		return &r
+	}))
+}
+
+// spawnInstance starts an instance actor: a restored one from initial, a
+// new one (initial nil) waiting for its create.
+func (s *Subsystem) spawnInstance(t tenant.Tenant, id uuid.UUID, initial *partyquest.State) (*actor.PID, error) {
+	key := instanceKey(t, id)
+	tmpl := instanceActor{env: s.env, deps: s.deps, tenant: t, id: id, key: key, parts: s.parts,
+		rnd: s.deps.random(), initial: initial}
+	// The shell makes a fresh behaviour from the template at every first
+	// start and restores it from its snapshot after a restart.
+	return s.parts.Spawn(key, actors.Props(s.env.Shell(kindInstance), func() actors.Actor {
+		a := tmpl
+		return &a
+	}))
+}
+
+// restoredRegistrations decodes a registrar's entries, oldest first.
+func restoredRegistrations(entries []changelog.Entry) ([]partyquest.Tracked, []error) {
+	out := make([]partyquest.Tracked, 0, len(entries))
+	var errs []error
+	for _, e := range entries {
+		var tr partyquest.Tracked
+		if err := json.Unmarshal(e.State, &tr); err != nil {
+			errs = append(errs, fmt.Errorf("party-quest registration %q: %w", e.ID, err))
+			continue
+		}
+		if tr.ID.String() != e.ID {
+			errs = append(errs, fmt.Errorf("party-quest registration %q holds instance %s", e.ID, tr.ID))
+			continue
+		}
+		out = append(out, tr)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Seq < out[j].Seq })
+	return out, errs
+}
