@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"testing"
@@ -19,6 +20,8 @@ import (
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/gamehost/transitquest/changelog"
+	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/kafka/kafkatest"
 	"github.com/gamehost/transitquest/messages"
 )
@@ -139,6 +142,34 @@ func (w *world) waitMembers(n int, timeout time.Duration) {
 		}
 		return true
 	})
+}
+
+// ownerOf is the replica whose member of group is assigned the partition
+// of topic that key hashes to (static members are named
+// replica-<i>-<subsystem>-actors).
+func (w *world) ownerOf(group string, topic messages.Topic, key []byte) int {
+	w.t.Helper()
+	p := kafka.PartitionFor(key, kafkatest.Partitions)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	described, err := w.adm.DescribeGroups(ctx, group)
+	require.NoError(w.t, err)
+	for _, m := range described[group].Members {
+		a, ok := m.Assigned.AsConsumer()
+		if !ok || m.InstanceID == nil {
+			continue
+		}
+		for _, tp := range a.Topics {
+			if tp.Topic == w.b.Names.Name(topic) && slices.Contains(tp.Partitions, p) {
+				var i int
+				_, err := fmt.Sscanf(*m.InstanceID, "replica-%d-", &i)
+				require.NoError(w.t, err, *m.InstanceID)
+				return i
+			}
+		}
+	}
+	w.t.Fatalf("no member of %s owns %s[%d]", group, topic, p)
+	return -1
 }
 
 func (w *world) produce(topic messages.Topic, key []byte, v any) {
@@ -291,11 +322,15 @@ func TestThreeReplicasCommitEveryEffectOnceAcrossAKillAndARejoin(t *testing.T) {
 	})
 	require.NotEqual(t, uuid.Nil, party)
 
-	// SIGKILL while the trains travel and the party gathers; the members'
-	// items are sent while its partitions have no owner.
+	// SIGKILL of the replica that runs the party's instance, while the
+	// trains travel and the party gathers; the members' items are sent
+	// while its partitions have no owner.
+	victim := w.ownerOf("Party Quest Service actors", messages.InternalTopicPartyQuest, changelog.Key(kafkatest.Tenant, "instance", party.String()))
+	t.Logf("replica %d runs the party's instance; the train runs on replica %d", victim,
+		w.ownerOf("Transport Service actors", messages.InternalTopicTransport, changelog.Key(kafkatest.Tenant, "ride", trainRoute.String())))
 	killedAt := time.Now()
-	require.NoError(t, w.replicas[1].cmd.Process.Signal(syscall.SIGKILL))
-	_ = w.replicas[1].wait(t, 10*time.Second)
+	require.NoError(t, w.replicas[victim].cmd.Process.Signal(syscall.SIGKILL))
+	_ = w.replicas[victim].wait(t, 10*time.Second)
 	for _, c := range octet {
 		w.quest(c, messages.TypeUpdateStageState, messages.UpdateStageStateBody{InstanceID: party, ItemCounts: map[uint32]uint32{4001007: 1}})
 	}
@@ -315,7 +350,7 @@ func TestThreeReplicasCommitEveryEffectOnceAcrossAKillAndARejoin(t *testing.T) {
 	w.quest(octet[0], messages.TypeStageAdvance, messages.InstanceBody{InstanceID: party})
 
 	// The replica comes back under its name; more riders and players.
-	w.start(1)
+	w.start(victim)
 	w.waitMembers(3, 60*time.Second)
 	for c := uint32(105); c <= 106; c++ {
 		w.enter(c, ferryStaging)
@@ -381,7 +416,7 @@ func TestThreeReplicasCommitEveryEffectOnceAcrossAKillAndARejoin(t *testing.T) {
 				at = append(at, e.at)
 			}
 		}
-		require.GreaterOrEqual(t, len(at), 3, "ferry %s announced", typ)
+		require.GreaterOrEqual(t, len(at), 2, "ferry %s announced", typ)
 		for i := 1; i < len(at); i++ {
 			gap := at[i].Sub(at[i-1])
 			assert.True(t, gap > 6*time.Second && gap < 18*time.Second, "ferry %s %d: %s after the previous one", typ, i, gap)
