@@ -20,9 +20,14 @@ func (pl *Pipeline) backpressure() {
 	}
 }
 
+// assignment is the assigned partitions backpressure pauses and resumes:
+// not those waiting for their state, which stay paused until placed.
 func (pl *Pipeline) assignment() []ck.TopicPartition {
 	out := make([]ck.TopicPartition, 0, len(pl.assigned))
 	for k := range pl.assigned {
+		if k.topic == pl.internal && pl.restoring[k.partition] {
+			continue
+		}
 		topic := k.topic
 		out = append(out, ck.TopicPartition{Topic: &topic, Partition: k.partition})
 	}

@@ -100,6 +100,11 @@ type Pipeline struct {
 	count    int32  // its partition count
 	ownedMu  sync.Mutex
 	owned    []int32 // its partitions assigned here, whose actors run here
+	// restoring are internal partitions assigned but not placed yet (their
+	// state could not be read): paused; retried at nextRestore. Poll
+	// goroutine only.
+	restoring   map[int32]bool
+	nextRestore time.Time
 }
 
 func baseConfig(cfg PipelineConfig) ck.ConfigMap {
@@ -171,7 +176,7 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	}
 	pl := &Pipeline{cfg: cfg, log: log, m: m, names: names, c: c, p: p, tracker: NewTracker(),
 		latest: map[string]bool{}, stopPoll: make(chan struct{}), pollDone: make(chan struct{}),
-		assigned: map[partKey]bool{}, revokeMax: 30 * time.Second, giveUp: make(chan struct{}), errs: make(chan error, 2)}
+		assigned: map[partKey]bool{}, restoring: map[int32]bool{}, revokeMax: 30 * time.Second, giveUp: make(chan struct{}), errs: make(chan error, 2)}
 	for _, t := range cfg.LatestTopics {
 		pl.latest[names.Name(t)] = true
 	}
@@ -282,6 +287,7 @@ func (pl *Pipeline) poll(ctx context.Context) {
 		default:
 		}
 		pl.backpressure()
+		pl.retryRestore()
 		switch e := pl.c.Poll(100).(type) {
 		case *ck.Message:
 			if e.TopicPartition.Error != nil {

@@ -20,12 +20,13 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 			pl.tracker.Assign(*tp.Topic, tp.Partition)
 			pl.assigned[partKey{*tp.Topic, tp.Partition}] = true
 		}
-		// Owned (for effects) before the actors start: an overdue timer
-		// fires as soon as they do. Nothing is consumed before assign.
-		pl.adopt(parts)
 		if err := c.IncrementalAssign(parts); err != nil {
 			pl.log.Error("incremental assign", zap.Error(err))
 		}
+		// Owned (for effects) before the actors start: an overdue timer
+		// fires as soon as they do. Nothing is consumed before this
+		// callback returns, so the actors run before their first record.
+		pl.adopt(parts)
 		if pl.paused {
 			_ = c.Pause(parts)
 		}
@@ -37,7 +38,7 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 		for _, tp := range e.Partitions {
 			keys = append(keys, Source{Topic: *tp.Topic, Partition: tp.Partition})
 		}
-		internal := pl.internalOf(e.Partitions)
+		internal := pl.notRestoring(pl.internalOf(e.Partitions))
 		if c.AssignmentLost() {
 			// Another replica may already run these actors: nothing they
 			// emit from now on may commit.
@@ -80,6 +81,20 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 	return nil
 }
 
+// notRestoring drops (and forgets) the partitions still waiting for their
+// state: their actors never started.
+func (pl *Pipeline) notRestoring(internal []int32) []int32 {
+	out := internal[:0]
+	for _, p := range internal {
+		if pl.restoring[p] {
+			delete(pl.restoring, p)
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
 // internalOf picks the internal topic's partitions out of parts.
 func (pl *Pipeline) internalOf(parts []ck.TopicPartition) []int32 {
 	var out []int32
@@ -91,40 +106,44 @@ func (pl *Pipeline) internalOf(parts []ck.TopicPartition) []int32 {
 	return out
 }
 
-// adopt restores the newly assigned internal partitions and has the owner
-// start their actors, before anything of them is consumed. A partition
-// whose state cannot be read is not run: the pipeline reports a fatal
-// error instead, so the replica restarts rather than run actors without
-// their state.
+// restoreTimeout bounds one attempt at restoring partitions: an attempt
+// runs on the poll goroutine, which must keep polling.
+const restoreTimeout = 10 * time.Second
+
+// adopt restores newly assigned internal partitions and has the owner
+// start their actors, before anything of them is consumed. Partitions whose
+// state cannot be read now (the broker is away) stay assigned but paused,
+// and retryRestore tries them again from the poll loop: the actors never
+// run without their state, and the replica keeps its membership meanwhile.
 func (pl *Pipeline) adopt(parts []ck.TopicPartition) {
 	internal := pl.internalOf(parts)
 	if len(internal) == 0 {
 		return
 	}
+	if err := pl.placeActors(internal); err != nil {
+		pl.log.Warn("partitions not restored yet; paused until they are", zap.Int32s("partitions", internal), zap.Error(err))
+		for _, p := range internal {
+			pl.restoring[p] = true
+		}
+		pl.pauseRestoring()
+		pl.nextRestore = time.Now().Add(time.Second)
+	}
+}
+
+// placeActors restores partitions and starts their actors.
+func (pl *Pipeline) placeActors(internal []int32) error {
 	start := time.Now()
-	var state map[string][]byte
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		ctx, cancel := context.WithTimeout(context.Background(), pl.revokeMax)
-		state, err = pl.cfg.Restore(ctx, internal)
-		cancel()
-		if err == nil {
-			break
-		}
-		pl.log.Warn("changelog restore failed; retrying", zap.Error(err), zap.Int("attempt", attempt+1))
-	}
-	if err == nil {
-		err = pl.cfg.Owner.Assign(Assignment{Partitions: internal, Count: pl.count, State: state})
-	}
+	ctx, cancel := context.WithTimeout(context.Background(), restoreTimeout)
+	state, err := pl.cfg.Restore(ctx, internal)
+	cancel()
 	if err != nil {
-		select {
-		case pl.errs <- fmt.Errorf("start actors of partitions %v: %w", internal, err):
-		default:
-		}
-		return
+		return fmt.Errorf("restore %v: %w", internal, err)
+	}
+	if err := pl.cfg.Owner.Assign(Assignment{Partitions: internal, Count: pl.count, State: state}); err != nil {
+		return fmt.Errorf("start actors of partitions %v: %w", internal, err)
 	}
 	pl.m.RestoreSeconds.Observe(time.Since(start).Seconds())
-	pl.learnCommitted(parts)
+	pl.learnCommitted(internal)
 	pl.ownedMu.Lock()
 	pl.owned = append(pl.owned, internal...)
 	n := len(pl.owned)
@@ -132,18 +151,58 @@ func (pl *Pipeline) adopt(parts []ck.TopicPartition) {
 	pl.m.Owned.WithLabelValues(pl.cfg.Group).Set(float64(n))
 	pl.log.Info("actors placed", zap.Int32s("partitions", internal), zap.Int("stateKeys", len(state)),
 		zap.Duration("restore", time.Since(start)))
+	return nil
+}
+
+// retryRestore runs on the poll loop: it tries again to place the
+// partitions adopt could not, at most once a second, and resumes them once
+// placed.
+func (pl *Pipeline) retryRestore() {
+	if len(pl.restoring) == 0 || time.Now().Before(pl.nextRestore) {
+		return
+	}
+	internal := make([]int32, 0, len(pl.restoring))
+	for p := range pl.restoring {
+		internal = append(internal, p)
+	}
+	if err := pl.placeActors(internal); err != nil {
+		pl.log.Warn("partitions still not restored", zap.Int32s("partitions", internal), zap.Error(err))
+		pl.nextRestore = time.Now().Add(time.Second)
+		return
+	}
+	tps := pl.internalPartitions(internal)
+	pl.restoring = map[int32]bool{}
+	if !pl.paused {
+		if err := pl.c.Resume(tps); err != nil {
+			pl.log.Error("resume restored partitions", zap.Error(err))
+		}
+	}
+}
+
+// pauseRestoring pauses the partitions waiting for their state.
+func (pl *Pipeline) pauseRestoring() {
+	var internal []int32
+	for p := range pl.restoring {
+		internal = append(internal, p)
+	}
+	if err := pl.c.Pause(pl.internalPartitions(internal)); err != nil {
+		pl.log.Error("pause partitions waiting for their state", zap.Error(err))
+	}
+}
+
+func (pl *Pipeline) internalPartitions(ids []int32) []ck.TopicPartition {
+	out := make([]ck.TopicPartition, len(ids))
+	for i, p := range ids {
+		topic := pl.internal
+		out[i] = ck.TopicPartition{Topic: &topic, Partition: p}
+	}
+	return out
 }
 
 // learnCommitted gives the tracker the group's committed offsets of the
 // internal partitions, so timer effects are fenced from the start.
-func (pl *Pipeline) learnCommitted(parts []ck.TopicPartition) {
-	var internal []ck.TopicPartition
-	for _, tp := range parts {
-		if *tp.Topic == pl.internal {
-			internal = append(internal, ck.TopicPartition{Topic: tp.Topic, Partition: tp.Partition})
-		}
-	}
-	committed, err := pl.c.Committed(internal, 10000)
+func (pl *Pipeline) learnCommitted(ids []int32) {
+	committed, err := pl.c.Committed(pl.internalPartitions(ids), 10000)
 	if err != nil {
 		pl.log.Warn("committed offsets unknown: timer effects are fenced once an input is committed", zap.Error(err))
 		return

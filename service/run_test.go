@@ -55,7 +55,7 @@ func newTestService(t *testing.T, b *kafkatest.Broker) *Service {
 	require.NoError(t, err)
 	s, err := New(context.Background(), cfg, zaptest.NewLogger(t))
 	require.NoError(t, err)
-	require.Len(t, s.pipes, 2, "both subsystems run by default")
+	require.Len(t, s.pipes, 4, "both subsystems run by default, each as an ingress and an actors stage")
 	return s
 }
 

@@ -135,8 +135,10 @@ func freePort(t *testing.T) string {
 	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
 }
 
-// The broker goes away under a loaded service, then SIGTERM: the shutdown
-// cannot commit anything, and must not wait for the broker to try. The
+// The broker goes away under a loaded service, then SIGTERM with
+// SHUTDOWN_MODE=drain (the mode with the most to commit: every rider
+// warped home, every quest destroyed): the shutdown cannot commit
+// anything, and must not wait for the broker to try. The
 // process is gone within SHUTDOWN_TIMEOUT plus a few seconds, with a
 // non-zero status (the uncommitted inputs are read again by the next
 // owner).
@@ -149,7 +151,7 @@ func TestSigtermWithBrokerDownExitsWithinTheBound(t *testing.T) {
 	b := kafkatest.StartPersistentBroker(t)
 	cfg, routes := writeLoadConfig(t)
 	port := freePort(t)
-	svc := startChild(t, b, cfg, "SHUTDOWN_TIMEOUT="+shutdownTimeout.String(), "REST_PORT="+port)
+	svc := startChild(t, b, cfg, "SHUTDOWN_TIMEOUT="+shutdownTimeout.String(), "REST_PORT="+port, "SHUTDOWN_MODE=drain")
 	addr := "127.0.0.1:" + port
 
 	loadStart := time.Now()

@@ -33,6 +33,8 @@ func TestListTopics(t *testing.T) {
 		"prod.map-status - delete external",
 		"EVENT_TOPIC_PARTY_QUEST_STATUS - delete external",
 		"EVENT_TOPIC_TRANSPORT_STATUS - delete external",
+		"INTERNAL_TOPIC_PARTY_QUEST 6 delete service",
+		"INTERNAL_TOPIC_TRANSPORT 6 delete service",
 	}, strings.Split(strings.TrimSpace(out.String()), "\n"))
 }
 
@@ -47,6 +49,7 @@ func TestListTopicsOfOneSubsystem(t *testing.T) {
 		"COMMAND_TOPIC_PARTY_QUEST - delete external",
 		"DEAD_LETTER_TOPIC 12 delete service",
 		"EVENT_TOPIC_PARTY_QUEST_STATUS - delete external",
+		"INTERNAL_TOPIC_PARTY_QUEST 12 delete service",
 	}, strings.Split(strings.TrimSpace(out.String()), "\n"))
 }
 
