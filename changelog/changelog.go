@@ -78,3 +78,26 @@ func ByTenant(entries []Entry, kind string) map[string][]Entry {
 	}
 	return out
 }
+
+// TenantState is one tenant's restored entries, by kind.
+type TenantState struct {
+	Tenant tenant.Tenant
+	Kinds  map[string][]Entry
+}
+
+// Restore decodes what a partition restore read back (see Decode) and
+// groups it by tenant key and kind: what a subsystem's Owner starts its
+// actors from.
+func Restore(raw map[string][]byte) (map[string]*TenantState, []error) {
+	entries, errs := Decode(raw)
+	out := map[string]*TenantState{}
+	for _, e := range entries {
+		ts := out[e.Tenant.Key()]
+		if ts == nil {
+			ts = &TenantState{Tenant: e.Tenant, Kinds: map[string][]Entry{}}
+			out[e.Tenant.Key()] = ts
+		}
+		ts.Kinds[e.Kind] = append(ts.Kinds[e.Kind], e)
+	}
+	return out, errs
+}

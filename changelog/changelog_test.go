@@ -30,3 +30,25 @@ func TestRecordRoundTrip(t *testing.T) {
 	assert.Len(t, ByTenant(entries, "ride")[tn.Key()], 1)
 	assert.Empty(t, ByTenant(entries, "quest"))
 }
+
+func TestRestoreGroupsByTenantAndKind(t *testing.T) {
+	a := tenant.Tenant{ID: uuid.New(), Region: "GMS", MajorVersion: 83, MinorVersion: 1}
+	b := tenant.Tenant{ID: uuid.New(), Region: "KMS", MajorVersion: 1, MinorVersion: 2}
+	raw := map[string][]byte{}
+	for _, r := range []struct {
+		t        tenant.Tenant
+		kind, id string
+	}{{a, "ride", "r1/i1"}, {a, "ride", "r1/i2"}, {a, "route", "r2"}, {b, "ride", "r3/i1"}} {
+		rec, err := Record(messages.ChangelogTopicTransport, r.t, r.kind, r.id, map[string]int{"n": 1})
+		require.NoError(t, err)
+		raw[string(rec.Key)] = rec.Value.(json.RawMessage)
+	}
+	raw["garbage"] = []byte("{")
+	got, errs := Restore(raw)
+	assert.Len(t, errs, 1, "the record that does not decode is reported")
+	require.Len(t, got, 2)
+	assert.Equal(t, a, got[a.Key()].Tenant)
+	assert.Len(t, got[a.Key()].Kinds["ride"], 2)
+	assert.Len(t, got[a.Key()].Kinds["route"], 1)
+	assert.Len(t, got[b.Key()].Kinds["ride"], 1)
+}

@@ -28,52 +28,32 @@ var _ kafka.Owner = (*Subsystem)(nil)
 // entries starts with its first record.
 func (s *Subsystem) Assign(a kafka.Assignment) error {
 	s.parts.Assign(a.Count, a.Partitions)
-	entries, errs := changelog.Decode(a.State)
+	byTenant, errs := changelog.Restore(a.State)
 	for _, err := range errs {
 		s.env.Log.Warn("party-quest state record skipped", zap.Error(err))
 	}
-	type restored struct {
-		t                      tenant.Tenant
-		instances, definitions []changelog.Entry
-		registrations          []changelog.Entry
-	}
-	byTenant := map[string]*restored{}
-	for _, e := range entries {
-		r := byTenant[e.Tenant.Key()]
-		if r == nil {
-			r = &restored{t: e.Tenant}
-			byTenant[e.Tenant.Key()] = r
-		}
-		switch e.Kind {
-		case changelogKind:
-			r.instances = append(r.instances, e)
-		case definitionKind:
-			r.definitions = append(r.definitions, e)
-		case registrationKind:
-			r.registrations = append(r.registrations, e)
-		}
-	}
 	for _, r := range byTenant {
-		s.see(r.t, true) // its runs finish even without definitions of its own
-		states, errs := restoredInstances(r.instances, r.definitions)
+		t := r.Tenant
+		s.see(t, true) // its runs finish even without definitions of its own
+		states, errs := restoredInstances(r.Kinds[changelogKind], r.Kinds[definitionKind])
 		for _, err := range errs {
-			s.env.Log.Warn("party-quest instance not restored", zap.Stringer("tenant", r.t), zap.Error(err))
+			s.env.Log.Warn("party-quest instance not restored", zap.Stringer("tenant", t), zap.Error(err))
 		}
 		for _, st := range states {
-			if _, err := s.spawnInstance(r.t, st.ID, &st); err != nil {
+			if _, err := s.spawnInstance(t, st.ID, &st); err != nil {
 				return fmt.Errorf("resume party-quest instance %s: %w", st.ID, err)
 			}
 		}
-		tracked, errs := restoredRegistrations(r.registrations)
+		tracked, errs := restoredRegistrations(r.Kinds[registrationKind])
 		for _, err := range errs {
-			s.env.Log.Warn("party-quest registration not restored", zap.Stringer("tenant", r.t), zap.Error(err))
+			s.env.Log.Warn("party-quest registration not restored", zap.Stringer("tenant", t), zap.Error(err))
 		}
 		if len(tracked) > 0 {
-			if _, err := s.registrar(r.t, tracked); err != nil {
-				return fmt.Errorf("resume party-quest registrar of %s: %w", r.t, err)
+			if _, err := s.registrar(t, tracked); err != nil {
+				return fmt.Errorf("resume party-quest registrar of %s: %w", t, err)
 			}
 		}
-		s.env.Log.Info("party-quest actors placed", zap.Stringer("tenant", r.t),
+		s.env.Log.Info("party-quest actors placed", zap.Stringer("tenant", t),
 			zap.Int("instances", len(states)), zap.Int("registrations", len(tracked)))
 	}
 	return nil

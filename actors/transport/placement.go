@@ -13,11 +13,6 @@ import (
 
 var _ kafka.Owner = (*Subsystem)(nil)
 
-// tenantState is what a partition restore found for one tenant.
-type tenantState struct {
-	routeStates, presences, rides, riders []changelog.Entry
-}
-
 // Assign starts the actors of newly assigned internal partitions, from the
 // changelog state restored for them, before any of their records is
 // handled: per configured tenant, every scheduled route and instance route
@@ -28,27 +23,9 @@ type tenantState struct {
 // State of tenants or routes the configuration no longer has is logged and
 // left alone: their riders recover at their next login.
 func (s *Subsystem) Assign(a kafka.Assignment) error {
-	entries, errs := changelog.Decode(a.State)
+	byTenant, errs := changelog.Restore(a.State)
 	for _, err := range errs {
 		s.env.Log.Warn("state record skipped", zap.Error(err))
-	}
-	byTenant := map[string]*tenantState{}
-	for _, e := range entries {
-		ts := byTenant[e.Tenant.Key()]
-		if ts == nil {
-			ts = &tenantState{}
-			byTenant[e.Tenant.Key()] = ts
-		}
-		switch e.Kind {
-		case keyRoute:
-			ts.routeStates = append(ts.routeStates, e)
-		case keyPresence:
-			ts.presences = append(ts.presences, e)
-		case changelogKind:
-			ts.rides = append(ts.rides, e)
-		case keyRider:
-			ts.riders = append(ts.riders, e)
-		}
 	}
 	s.mu.Lock()
 	s.count = a.Count
@@ -58,7 +35,7 @@ func (s *Subsystem) Assign(a kafka.Assignment) error {
 		ts := byTenant[key]
 		delete(byTenant, key)
 		if ts == nil {
-			ts = &tenantState{}
+			ts = &changelog.TenantState{Tenant: tc.cfg.Tenant}
 		}
 		if err := s.startTenant(a, tc, ts); err != nil {
 			return fmt.Errorf("start transport actors of %s: %w", tc.cfg.Tenant, err)
@@ -66,17 +43,17 @@ func (s *Subsystem) Assign(a kafka.Assignment) error {
 	}
 	for key, ts := range byTenant {
 		s.env.Log.Warn("state of an unconfigured tenant not restored; its riders recover at their next login",
-			zap.String("tenant", key), zap.Int("instances", len(ts.rides)), zap.Int("riders", len(ts.riders)))
+			zap.String("tenant", key), zap.Int("instances", len(ts.Kinds[changelogKind])), zap.Int("riders", len(ts.Kinds[keyRider])))
 	}
 	return nil
 }
 
 // startTenant starts one tenant's actors of the assignment's partitions.
-func (s *Subsystem) startTenant(a kafka.Assignment, tc *tenantConfig, ts *tenantState) error {
+func (s *Subsystem) startTenant(a kafka.Assignment, tc *tenantConfig, ts *changelog.TenantState) error {
 	t := tc.cfg.Tenant
-	routes, errs := restoredRoutes(ts.routeStates, ts.presences)
-	rides, rerrs := restoredRides(ts.rides)
-	riders, derrs := restoredRiders(ts.riders)
+	routes, errs := restoredRoutes(ts.Kinds[keyRoute], ts.Kinds[keyPresence])
+	rides, rerrs := restoredRides(ts.Kinds[changelogKind])
+	riders, derrs := restoredRiders(ts.Kinds[keyRider])
 	for _, err := range append(append(errs, rerrs...), derrs...) {
 		s.env.Log.Warn("transport state not restored", zap.Stringer("tenant", t), zap.Error(err))
 	}
