@@ -2,6 +2,7 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -61,7 +62,10 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 			}
 			pl.release(internal, true)
 			if len(internal) > 0 {
-				if err := pl.outbox.Flush(ctx); err != nil {
+				switch err := pl.outbox.Flush(ctx); {
+				case errors.Is(err, ErrClosed):
+					// Shutdown: the outbox was drained before the group is left.
+				case err != nil:
 					pl.log.Warn("revoking partitions whose actors' last effects are not committed; their next owner decides again", zap.Error(err))
 				}
 			}
