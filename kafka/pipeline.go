@@ -184,7 +184,7 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	pl.emitter = NewEmitter(names, pl.outbox, log, m)
 	pl.router = NewRouter(names, pl.emitter, cfg.MaxRecordBytes)
 	if cfg.Owner != nil {
-		if err := pl.place(ctx); err != nil {
+		if err := pl.learnPlacement(); err != nil {
 			pl.closeClients()
 			return nil, err
 		}
@@ -192,9 +192,9 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	return pl, nil
 }
 
-// place learns the internal topic's partition count, which actor identities
+// learnPlacement learns the internal topic's partition count, which actor identities
 // hash into, and checks the changelog has the same.
-func (pl *Pipeline) place(ctx context.Context) error {
+func (pl *Pipeline) learnPlacement() error {
 	counts := map[string]int32{}
 	for _, t := range []messages.Topic{pl.cfg.Internal, pl.cfg.Changelog} {
 		name := pl.names.Name(t)
@@ -221,7 +221,6 @@ func (pl *Pipeline) place(ctx context.Context) error {
 			return ReadChangelog(ctx, pl.cfg.Bootstrap, changelog, parts, pl.cfg.Extra)
 		}
 	}
-	_ = ctx
 	return nil
 }
 
