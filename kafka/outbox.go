@@ -85,7 +85,9 @@ type Outbox struct {
 	cfg     OutboxConfig
 	log     *zap.Logger
 	m       *metrics.Metrics
+	pmu     sync.Mutex // guards p, which Run replaces when renewing it
 	p       *ck.Producer
+	renew   func(context.Context) (*ck.Producer, error)
 	group   groupMetadata
 	tracker *Tracker
 
@@ -115,14 +117,59 @@ func NewOutbox(p *ck.Producer, group groupMetadata, tracker *Tracker, cfg Outbox
 	cfg.defaults()
 	o := &Outbox{cfg: cfg, log: log, m: m, p: p, group: group, tracker: tracker,
 		in: make(chan Batch, cfg.Queue), done: make(chan struct{}), abort: make(chan struct{})}
-	go o.drainEvents()
+	go o.drainEvents(p)
 	return o
 }
 
-// drainEvents reads the producer's event channel for its whole life: an
+// SetRenew gives the outbox a way to replace its producer after a fatal
+// error (a transaction the broker no longer knows, after an outage longer
+// than the transaction timeout): a new producer with the same
+// transactional id, InitTransactions done, which fences the old one. The
+// uncommitted batches are then retried on it. Without it a fatal error
+// stops the outbox. Call it before Run.
+func (o *Outbox) SetRenew(renew func(context.Context) (*ck.Producer, error)) { o.renew = renew }
+
+// Producer is the producer in use (it changes when renewed); close it once
+// Done is closed.
+func (o *Outbox) Producer() *ck.Producer {
+	o.pmu.Lock()
+	defer o.pmu.Unlock()
+	return o.p
+}
+
+// renewProducer closes the failed producer and starts a new one, retrying
+// until it succeeds or ctx ends (a broker still away).
+func (o *Outbox) renewProducer(ctx context.Context) error {
+	o.Producer().Close()
+	backoff := 200 * time.Millisecond
+	for {
+		p, err := o.renew(ctx)
+		if err == nil {
+			o.pmu.Lock()
+			o.p = p
+			o.pmu.Unlock()
+			go o.drainEvents(p)
+			o.log.Warn("producer renewed after a fatal error; retrying the uncommitted transaction")
+			return nil
+		}
+		o.log.Warn("new producer not ready", zap.Error(err))
+		select {
+		case <-time.After(backoff):
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-o.abort:
+			return errAborted
+		}
+		if backoff < 5*time.Second {
+			backoff *= 2
+		}
+	}
+}
+
+// drainEvents reads a producer's event channel for its whole life: an
 // undrained channel blocks librdkafka's poller and hangs Flush.
-func (o *Outbox) drainEvents() {
-	for ev := range o.p.Events() {
+func (o *Outbox) drainEvents(p *ck.Producer) {
+	for ev := range p.Events() {
 		// Delivery reports are off (a transaction's commit reports its
 		// records); what remains are client errors.
 		if e, ok := ev.(ck.Error); ok {
@@ -344,11 +391,20 @@ func (o *Outbox) commit(ctx context.Context, batches []Batch) error {
 		}
 		if o.fatal(err) {
 			o.m.TxnFailures.WithLabelValues("fatal").Inc()
-			return fmt.Errorf("transaction: fatal producer error: %w", err)
+			if o.renew == nil {
+				return fmt.Errorf("transaction: fatal producer error: %w", err)
+			}
+			// Nothing of the failed transaction committed: a new producer
+			// under the same transactional id retries it from the start.
+			o.log.Warn("fatal producer error; renewing the producer", zap.Error(err))
+			if rerr := o.renewProducer(ctx); rerr != nil {
+				return fmt.Errorf("transaction: fatal producer error: %w (renewing it: %w)", err, rerr)
+			}
+		} else {
+			o.m.TxnFailures.WithLabelValues("abort").Inc()
+			o.log.Warn("transaction failed; retrying with the same records",
+				zap.Error(err), zap.Int("attempt", attempt), zap.Int("batches", len(batches)))
 		}
-		o.m.TxnFailures.WithLabelValues("abort").Inc()
-		o.log.Warn("transaction failed; retrying with the same records",
-			zap.Error(err), zap.Int("attempt", attempt), zap.Int("batches", len(batches)))
 		select {
 		case <-time.After(backoff):
 		case <-ctx.Done():

@@ -74,7 +74,6 @@ type Pipeline struct {
 	m       *metrics.Metrics
 	names   messages.TopicNames
 	c       *ck.Consumer
-	p       *ck.Producer
 	tracker *Tracker
 	outbox  *Outbox
 	emitter *Emitter
@@ -140,15 +139,9 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	if _, ok := cfg.Extra["transaction.timeout.ms"]; !ok {
 		pc["transaction.timeout.ms"] = defaultTransactionTimeoutMs
 	}
-	p, err := ck.NewProducer(&pc)
+	p, err := newTransactionalProducer(ctx, pc, cfg.TransactionalID)
 	if err != nil {
-		return nil, fmt.Errorf("new producer: %w", err)
-	}
-	ictx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	if err := p.InitTransactions(ictx); err != nil {
-		p.Close()
-		return nil, fmt.Errorf("init transactions %q: %w", cfg.TransactionalID, err)
+		return nil, err
 	}
 	cc := baseConfig(cfg)
 	for k, v := range (ck.ConfigMap{
@@ -174,13 +167,16 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 		p.Close()
 		return nil, fmt.Errorf("new consumer: %w", err)
 	}
-	pl := &Pipeline{cfg: cfg, log: log, m: m, names: names, c: c, p: p, tracker: NewTracker(),
+	pl := &Pipeline{cfg: cfg, log: log, m: m, names: names, c: c, tracker: NewTracker(),
 		latest: map[string]bool{}, stopPoll: make(chan struct{}), pollDone: make(chan struct{}),
 		assigned: map[partKey]bool{}, restoring: map[int32]bool{}, revokeMax: 30 * time.Second, giveUp: make(chan struct{}), errs: make(chan error, 2)}
 	for _, t := range cfg.LatestTopics {
 		pl.latest[names.Name(t)] = true
 	}
 	pl.outbox = NewOutbox(p, c, pl.tracker, cfg.Outbox, log, m)
+	pl.outbox.SetRenew(func(ctx context.Context) (*ck.Producer, error) {
+		return newTransactionalProducer(ctx, pc, cfg.TransactionalID)
+	})
 	pl.emitter = NewEmitter(names, pl.outbox, log, m)
 	pl.router = NewRouter(names, pl.emitter, cfg.MaxRecordBytes)
 	if cfg.Owner != nil {
@@ -227,7 +223,27 @@ func (pl *Pipeline) learnPlacement() error {
 // closeClients closes both clients of a pipeline that never started.
 func (pl *Pipeline) closeClients() {
 	pl.c.Close()
-	pl.p.Close()
+	pl.outbox.Producer().Close()
+}
+
+// newTransactionalProducer connects a producer and initialises its
+// transactions (fencing an earlier producer with the same id), within 60 s.
+func newTransactionalProducer(ctx context.Context, pc ck.ConfigMap, id string) (*ck.Producer, error) {
+	cfg := ck.ConfigMap{}
+	for k, v := range pc {
+		cfg[k] = v
+	}
+	p, err := ck.NewProducer(&cfg)
+	if err != nil {
+		return nil, fmt.Errorf("new producer: %w", err)
+	}
+	ictx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	if err := p.InitTransactions(ictx); err != nil {
+		p.Close()
+		return nil, fmt.Errorf("init transactions %q: %w", id, err)
+	}
+	return p, nil
 }
 
 // Group is the pipeline's consumer group.
@@ -440,7 +456,7 @@ func (pl *Pipeline) close(ctx context.Context) error {
 		err = fmt.Errorf("close consumer: %w", cerr)
 	}
 	if outboxDone {
-		if perr := pl.bounded(ctx, "producer close", func() error { pl.p.Close(); return nil }); perr != nil && err == nil {
+		if perr := pl.bounded(ctx, "producer close", func() error { pl.outbox.Producer().Close(); return nil }); perr != nil && err == nil {
 			err = fmt.Errorf("close producer: %w", perr)
 		}
 	}

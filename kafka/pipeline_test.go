@@ -250,3 +250,25 @@ func TestOversizedRecordIsDeadLetteredWithinProducerLimits(t *testing.T) {
 		return b.Committed(t, group, messages.CommandTopicInstanceTransport, kafka.PartitionFor(key, kafkatest.Partitions)) == 2
 	})
 }
+
+// A fatal producer error (the broker no longer knows the transaction: an
+// outage longer than the transaction timeout, a broker that lost its
+// transaction state) does not stop the pipeline: the outbox renews its
+// producer under the same transactional id and retries the uncommitted
+// transaction, whose effects then appear once.
+func TestFatalProducerErrorRenewsTheProducer(t *testing.T) {
+	b := kafkatest.StartBroker(t)
+	kafkatest.RequireKfake(t, b, "needs kfake fault injection")
+	fault := b.Cluster().Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.EndTxn}, Err: kerr.InvalidTxnState, Count: 1})
+	defer fault.Remove()
+	_, m, _ := startPipeline(t, b, "spine-renew")
+	in := b.Client(t)
+	const n = 10
+	for c := uint32(1); c <= n; c++ {
+		b.Produce(t, in, messages.CommandTopicInstanceTransport, messages.IntKey(c), start(c, uuid.New()), kafkatest.Tenant)
+	}
+	out := b.NewReader(t, false, messages.CommandTopicCharacter, messages.EventTopicInstanceTransport)
+	out.WaitCount(60*time.Second, 2*n)
+	assert.Len(t, out.Drain(500*time.Millisecond), 2*n, "each effect once")
+	assert.GreaterOrEqual(t, testutil.ToFloat64(m.TxnFailures.WithLabelValues("fatal")), 1.0, "the fault was fatal")
+}
