@@ -46,6 +46,13 @@ func (ps *Partitions) Assign(count int32, ids []int32) {
 	}
 }
 
+// Count is the internal topic's partition count (0 before any Assign).
+func (ps *Partitions) Count() int32 {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	return ps.count
+}
+
 // Of is the partition key hashes to, and whether this replica owns it.
 func (ps *Partitions) Of(key []byte) (int32, bool) {
 	ps.mu.Lock()

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -166,22 +165,25 @@ func PartitionsAssigned(consumers ...Assigner) Check {
 	}
 }
 
-// Flag is a condition the service sets once it holds, such as "state
-// restored". The zero Flag is unset.
-type Flag struct{ set atomic.Bool }
+// Placer is a consumer that runs actors on the internal partitions it
+// owns (kafka.Pipeline of an actors stage); others say Placed false.
+type Placer interface {
+	Placed() bool
+	Owned() []int32
+}
 
-// Set marks the condition as holding (or, with false, as lost again).
-func (f *Flag) Set(v bool) { f.set.Store(v) }
-
-// IsSet reports the condition.
-func (f *Flag) IsSet() bool { return f.set.Load() }
-
-var errNotYet = errors.New("not yet")
-
-// Check is the flag as a readiness Check.
-func (f *Flag) Check(context.Context) error {
-	if f.set.Load() {
+// ActorsPlaced passes when every placing consumer runs the actors of at
+// least one internal partition, their state restored (a partition is
+// restored before its actors start).
+func ActorsPlaced(placers ...Placer) Check {
+	return func(context.Context) error {
+		for _, p := range placers {
+			if p.Placed() && len(p.Owned()) == 0 {
+				return errNotYet
+			}
+		}
 		return nil
 	}
-	return errNotYet
 }
+
+var errNotYet = errors.New("no internal partition restored yet")

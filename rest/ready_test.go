@@ -33,6 +33,13 @@ type fakeAssigner struct{ n atomic.Int64 }
 
 func (a *fakeAssigner) Assigned() int { return int(a.n.Load()) }
 
+// fakePlacer is an actors stage that owns n internal partitions.
+type fakePlacer struct{ n atomic.Int64 }
+
+func (p *fakePlacer) Placed() bool { return true }
+
+func (p *fakePlacer) Owned() []int32 { return make([]int32, p.n.Load()) }
+
 // readyBody is the JSON answer of /readyz.
 type readyBody struct {
 	Status string `json:"status"`
@@ -89,11 +96,11 @@ func TestReadyzNamesEveryFailingCheckUntilAllPass(t *testing.T) {
 	broker := &fakePinger{}
 	broker.fail(errors.New("connection refused"))
 	transport, quests := &fakeAssigner{}, &fakeAssigner{}
-	var restored rest.Flag
+	restored := &fakePlacer{}
 	r := rest.NewReadiness(time.Second).
 		Add(rest.CheckBroker, rest.BrokerReachable(broker)).
 		Add(rest.CheckPartitions, rest.PartitionsAssigned(transport, quests)).
-		Add(rest.CheckRestored, restored.Check)
+		Add(rest.CheckRestored, rest.ActorsPlaced(restored))
 	h := rest.New(rest.Deps{Log: zaptest.NewLogger(t), Metrics: metrics.New(), Ready: r.Ready})
 
 	assert.Equal(t, []string{"broker_reachable", "partitions_assigned", "state_restored"}, failing(t, h))
@@ -107,7 +114,8 @@ func TestReadyzNamesEveryFailingCheckUntilAllPass(t *testing.T) {
 	assert.Equal(t, []string{"partitions_assigned", "state_restored"}, failing(t, h), "every group needs partitions")
 	quests.n.Store(1)
 	assert.Equal(t, []string{"state_restored"}, failing(t, h))
-	restored.Set(true)
+	assert.Equal(t, "no internal partition restored yet", detail(t, h, rest.CheckRestored))
+	restored.n.Store(2)
 	assert.Nil(t, failing(t, h))
 	assert.Equal(t, http.StatusOK, get(h, "/healthz").Code)
 
@@ -117,8 +125,7 @@ func TestReadyzNamesEveryFailingCheckUntilAllPass(t *testing.T) {
 }
 
 func TestHealthzDoesNotDependOnReadiness(t *testing.T) {
-	var never rest.Flag
-	r := rest.NewReadiness(time.Second).Add(rest.CheckRestored, never.Check)
+	r := rest.NewReadiness(time.Second).Add(rest.CheckRestored, rest.ActorsPlaced(&fakePlacer{}))
 	h := rest.New(rest.Deps{Log: zaptest.NewLogger(t), Metrics: metrics.New(), Ready: r.Ready})
 	assert.Equal(t, http.StatusServiceUnavailable, get(h, "/readyz").Code)
 	assert.Equal(t, http.StatusOK, get(h, "/healthz").Code)
@@ -150,18 +157,18 @@ func TestReadinessTimesOutAHungCheck(t *testing.T) {
 func TestReadinessFollowsAssignmentAndRestore(t *testing.T) {
 	b := kafkatest.StartBroker(t)
 	pl, start := newPipeline(t, b, metrics.New(), "rest-ready")
-	var restored rest.Flag
+	restored := &fakePlacer{}
 	r := rest.NewReadiness(time.Second).
 		Add(rest.CheckBroker, rest.BrokerReachable(newAdminPinger(t, b.Bootstrap()))).
 		Add(rest.CheckPartitions, rest.PartitionsAssigned(pl)).
-		Add(rest.CheckRestored, restored.Check)
+		Add(rest.CheckRestored, rest.ActorsPlaced(pl, restored))
 	h := rest.New(rest.Deps{Log: zaptest.NewLogger(t), Metrics: metrics.New(), Ready: r.Ready})
 
 	assert.Equal(t, []string{"partitions_assigned", "state_restored"}, failing(t, h), "before subscribing")
 	start()
 	kafkatest.Eventually(t, 20*time.Second, "partitions assigned", func() bool { return pl.Assigned() > 0 })
 	assert.Equal(t, []string{"state_restored"}, failing(t, h), "assigned, not restored")
-	restored.Set(true)
+	restored.n.Store(1)
 	assert.Nil(t, failing(t, h), "ready")
 }
 

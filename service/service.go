@@ -209,14 +209,11 @@ func (s *Service) readiness() *rest.Readiness {
 			groups[i] = pl
 		}
 		r.Add(rest.CheckPartitions, rest.PartitionsAssigned(groups...))
-		r.Add(rest.CheckRestored, func(context.Context) error {
-			for _, pl := range s.pipes {
-				if pl.Placed() && len(pl.Owned()) == 0 {
-					return errors.New("no internal partition restored yet")
-				}
-			}
-			return nil
-		})
+		placers := make([]rest.Placer, len(s.pipes))
+		for i, pl := range s.pipes {
+			placers[i] = pl
+		}
+		r.Add(rest.CheckRestored, rest.ActorsPlaced(placers...))
 	}
 	return r
 }

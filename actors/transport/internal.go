@@ -199,8 +199,5 @@ func (s *Subsystem) shardOf(t tenant.Tenant, rider []byte) *actor.PID {
 	if !owned {
 		return nil
 	}
-	s.mu.Lock()
-	count := s.count
-	s.mu.Unlock()
-	return s.local(s.shardKey(t, p, count))
+	return s.local(s.shardKey(t, p, s.parts.Count()))
 }

@@ -27,9 +27,6 @@ func (s *Subsystem) Assign(a kafka.Assignment) error {
 	for _, err := range errs {
 		s.env.Log.Warn("state record skipped", zap.Error(err))
 	}
-	s.mu.Lock()
-	s.count = a.Count
-	s.mu.Unlock()
 	s.parts.Assign(a.Count, a.Partitions)
 	for key, tc := range s.tenants {
 		ts := byTenant[key]

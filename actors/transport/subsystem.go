@@ -82,7 +82,6 @@ type Subsystem struct {
 
 	mu     sync.Mutex
 	seen   map[string]tenant.Tenant // unconfigured tenants this replica saw in record headers
-	count  int32                    // internal partitions, once assigned
 	shards map[shardID][]byte       // directory shard keys, see shardKey
 }
 
