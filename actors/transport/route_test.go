@@ -101,7 +101,9 @@ func TestRouteActorRestartRollsBackATick(t *testing.T) {
 	e.armed(1)
 	// Two hours late: the skipped transitions are logged, the 14:00
 	// boarding (a minute ago) is still announced.
-	e.fake.Set(actortest.T0.Add(2*time.Hour + time.Minute))
+	// Jump, not Set: the actor must wake up two hours late in one tick,
+	// not step through the transitions in between.
+	e.fake.Jump(actortest.T0.Add(2*time.Hour + time.Minute))
 	eventually(t, 10*time.Second, "the late ARRIVED", func() bool { return len(statusTypes(t, e)) == 2 })
 	e.armed(1)
 	assert.Equal(t, float64(1), restarts(e, kindRoute))
