@@ -71,6 +71,13 @@ func run(log *zap.Logger, embedded, withDemo bool) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
+		stopPprof, err := servePprof(addr, log)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
 	stopTracing, err := tracing.Setup(ctx, os.Getenv, tracing.Settings{ServiceName: "transitquest",
 		OnError: func(err error) { log.Warn("trace export", zap.Error(err)) }})
 	if err != nil {

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs broker, service and load generator as three processes, so the
+# service's RSS and CPU are its own. Every argument goes to the load generator
+# (and to -write-config, which reads only the sizing flags from them).
+#   bench/threeproc.sh -quests 50000 -riders 50000 -rate 6000 -out bench/runs/x
+# SERVICE_ENV adds environment to the service, e.g. SERVICE_ENV="GOGC=200".
+set -euo pipefail
+cd "$(dirname "$0")/.."
+port=${BROKER_PORT:-19092}
+bin=$(mktemp -d)
+cfg=$(mktemp -d)
+trap 'kill $svc $broker 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$bin" "$cfg"' EXIT
+go build -o "$bin/loadgen" ./cmd/loadgen
+go build -o "$bin/transitquest" ./cmd/transitquest
+"$bin/loadgen" -write-config "$cfg" "$@" >/dev/null
+"$bin/loadgen" -broker "$port" >/dev/null &
+broker=$!
+env BOOTSTRAP_SERVERS=127.0.0.1:$port CONFIG_PATH=$cfg/config.json REST_PORT=${REST_PORT:-18080} \
+	LOG_LEVEL=error ${SERVICE_ENV:-} "$bin/transitquest" &
+svc=$!
+"$bin/loadgen" -bootstrap 127.0.0.1:$port -pid $svc "$@"
+kill -TERM $svc
+wait $svc
