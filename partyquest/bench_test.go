@@ -61,3 +61,26 @@ func BenchmarkUpdateStageState(b *testing.B) {
 	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heap-B/instance")
 	runtime.KeepAlive(cmds)
 }
+
+// BenchmarkRegisterAmongRegistering registers a new party while 50,000
+// parties' instances are registering, as in the load test (every REGISTER
+// carries a fresh partyId and awaits its members): the join search looks
+// at the sender's own party only.
+func BenchmarkRegisterAmongRegistering(b *testing.B) {
+	const n = 50_000
+	def := testDef()
+	def.FieldLock = "none"
+	r := NewRegistrar(NewSeededRandom(1))
+	for i := range n {
+		c := Character{ID: uint32(i + 1), WorldID: 1, ChannelID: 1}
+		if d := r.Register(RegisterRequest{Definition: def, Sender: c, PartyID: uint32(i + 1)}); d.Kind != DecisionCreate {
+			b.Fatalf("setup: %+v", d)
+		}
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		c := Character{ID: uint32(n + i + 1), WorldID: 1, ChannelID: 1}
+		d := r.Register(RegisterRequest{Definition: def, Sender: c, PartyID: uint32(n + i + 1)})
+		r.Ended(d.InstanceID)
+	}
+}

@@ -56,7 +56,10 @@ type Registrar struct {
 	rnd         Random
 	seq         uint64
 	instances   map[uuid.UUID]*liveInstance
-	registering map[uuid.UUID]*liveInstance // join candidates
+	// joinable holds the registering instances (the join candidates) by
+	// the scope a REGISTER searches, so a join looks at its own party or
+	// quest, never at every registering instance of the tenant.
+	joinable    map[joinScope]map[uuid.UUID]*liveInstance
 	byCharacter map[uint32]uuid.UUID
 	locks       map[lockKey]uuid.UUID
 }
@@ -76,6 +79,24 @@ type liveInstance struct {
 	registering bool
 }
 
+// joinScope is what a REGISTER's join search fixes: the quest, the world,
+// individual or party, and the party (0 for individual quests, whose search
+// then filters on channel and affinity).
+type joinScope struct {
+	questID    string
+	world      byte
+	individual bool
+	partyID    uint32
+}
+
+func (li *liveInstance) scope() joinScope {
+	s := joinScope{questID: li.questID, world: li.world, individual: li.individual}
+	if !li.individual {
+		s.partyID = li.partyID
+	}
+	return s
+}
+
 // lockKey is the channel field lock's scope within a tenant.
 type lockKey struct {
 	world, channel byte
@@ -90,7 +111,7 @@ func NewRegistrar(rnd Random) *Registrar {
 	return &Registrar{
 		rnd:         rnd,
 		instances:   map[uuid.UUID]*liveInstance{},
-		registering: map[uuid.UUID]*liveInstance{},
+		joinable:    map[joinScope]map[uuid.UUID]*liveInstance{},
 		byCharacter: map[uint32]uuid.UUID{},
 		locks:       map[lockKey]uuid.UUID{},
 	}
@@ -109,7 +130,7 @@ func (r *Registrar) InstanceOf(characterID uint32) (uuid.UUID, bool) {
 func (r *Registrar) Started(id uuid.UUID) {
 	if li, ok := r.instances[id]; ok {
 		li.registering = false
-		delete(r.registering, id)
+		r.unjoinable(li)
 	}
 }
 
@@ -139,7 +160,7 @@ func (r *Registrar) Ended(id uuid.UUID) {
 		delete(r.locks, li.lock)
 	}
 	delete(r.instances, id)
-	delete(r.registering, id)
+	r.unjoinable(li)
 }
 
 // Tracked is the registrar's record of one live instance: what its rules
@@ -228,7 +249,7 @@ func (r *Registrar) Track(t Tracked) error {
 		r.seq = max(r.seq, t.Seq)
 		r.instances[li.id] = li
 		if li.registering {
-			r.registering[li.id] = li
+			r.addJoinable(li)
 		}
 	}
 	if len(conflicts) > 0 {
@@ -242,9 +263,27 @@ func (r *Registrar) add(li *liveInstance) {
 	li.seq = r.seq
 	r.instances[li.id] = li
 	if li.registering {
-		r.registering[li.id] = li
-	} else {
-		delete(r.registering, li.id)
+		r.addJoinable(li)
+	}
+}
+
+func (r *Registrar) addJoinable(li *liveInstance) {
+	sc := li.scope()
+	m := r.joinable[sc]
+	if m == nil {
+		m = map[uuid.UUID]*liveInstance{}
+		r.joinable[sc] = m
+	}
+	m[li.id] = li
+}
+
+func (r *Registrar) unjoinable(li *liveInstance) {
+	sc := li.scope()
+	if m := r.joinable[sc]; m != nil {
+		delete(m, li.id)
+		if len(m) == 0 {
+			delete(r.joinable, sc)
+		}
 	}
 }
 

@@ -59,9 +59,8 @@ func (r *Registrar) registerIndividual(req RegisterRequest) Decision {
 	if a := def.Registration.Affinity; (a == definition.AffinityGuild || a == definition.AffinityParty) && req.AffinityID == 0 {
 		return reject(messages.ReasonUnknownTarget, "REGISTER: character %d has no %s for %s affinity", req.Sender.ID, a, a)
 	}
-	if li := r.oldest(func(li *liveInstance) bool {
-		return li.individual && li.questID == def.QuestID && li.world == req.Sender.WorldID &&
-			(req.Sender.ChannelID == 0 || li.channel == req.Sender.ChannelID) &&
+	if li := r.oldest(joinScope{questID: def.QuestID, world: req.Sender.WorldID, individual: true}, func(li *liveInstance) bool {
+		return (req.Sender.ChannelID == 0 || li.channel == req.Sender.ChannelID) &&
 			(req.AffinityID == 0 || li.affinityID == req.AffinityID)
 	}); li != nil {
 		return r.join(li, req.Sender)
@@ -78,9 +77,7 @@ func (r *Registrar) registerParty(req RegisterRequest) Decision {
 	case req.PartyID != 0 && req.Members != nil:
 		return r.createParty(req)
 	case req.PartyID != 0:
-		if li := r.oldest(func(li *liveInstance) bool {
-			return !li.individual && li.questID == def.QuestID && li.world == req.Sender.WorldID && li.partyID == req.PartyID
-		}); li != nil {
+		if li := r.oldest(joinScope{questID: def.QuestID, world: req.Sender.WorldID, partyID: req.PartyID}, nil); li != nil {
 			return r.join(li, req.Sender)
 		}
 		return r.create(def, Registration{
@@ -120,11 +117,12 @@ func (r *Registrar) createParty(req RegisterRequest) Decision {
 	})
 }
 
-// oldest is the earliest-created registering instance that matches.
-func (r *Registrar) oldest(match func(*liveInstance) bool) *liveInstance {
+// oldest is the earliest-created registering instance of the scope that
+// matches (nil match: any).
+func (r *Registrar) oldest(sc joinScope, match func(*liveInstance) bool) *liveInstance {
 	var best *liveInstance
-	for _, li := range r.registering {
-		if match(li) && (best == nil || li.seq < best.seq) {
+	for _, li := range r.joinable[sc] {
+		if (match == nil || match(li)) && (best == nil || li.seq < best.seq) {
 			best = li
 		}
 	}
