@@ -65,6 +65,36 @@ const (
 	defaultTransactionTimeoutMs = 6000
 )
 
+// Defaults of the clients' settings that KAFKA_EXTRA_CONFIG may override.
+var (
+	producerDefaults = ck.ConfigMap{
+		"transaction.timeout.ms": defaultTransactionTimeoutMs,
+		// The Go client allocates both channels at their full size up
+		// front: 1,000,000 entries each by default, about 24 MiB per
+		// producer. The outbox produces with Produce (no produce channel)
+		// and without delivery reports, so only errors reach Events.
+		"go.events.channel.size":  10_000,
+		"go.produce.channel.size": 1_000,
+	}
+	consumerDefaults = ck.ConfigMap{
+		"session.timeout.ms":    defaultSessionTimeoutMs,
+		"heartbeat.interval.ms": defaultHeartbeatIntervalMs,
+		// Prefetch at most 8 MiB per consumer (librdkafka's default is
+		// 64 MiB): under a backlog the default fills, outside the Go heap
+		// and GOMEMLIMIT, in each of the service's four consumers.
+		"queued.max.messages.kbytes": 8192,
+	}
+)
+
+// setDefaults sets each default that extra does not name.
+func setDefaults(m, extra, defaults ck.ConfigMap) {
+	for k, v := range defaults {
+		if _, ok := extra[k]; !ok {
+			m[k] = v
+		}
+	}
+}
+
 // Pipeline is one consumer group with its router, offset tracker and outbox.
 // Records are read on one goroutine, dispatched in partition order to
 // actors, and committed through the outbox.
@@ -136,9 +166,7 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	}) {
 		pc[k] = v
 	}
-	if _, ok := cfg.Extra["transaction.timeout.ms"]; !ok {
-		pc["transaction.timeout.ms"] = defaultTransactionTimeoutMs
-	}
+	setDefaults(pc, cfg.Extra, producerDefaults)
 	p, err := newTransactionalProducer(ctx, pc, cfg.TransactionalID)
 	if err != nil {
 		return nil, err
@@ -157,11 +185,7 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	if cfg.GroupInstanceID != "" {
 		cc["group.instance.id"] = cfg.GroupInstanceID
 	}
-	for k, v := range map[string]int{"session.timeout.ms": defaultSessionTimeoutMs, "heartbeat.interval.ms": defaultHeartbeatIntervalMs} {
-		if _, ok := cfg.Extra[k]; !ok {
-			cc[k] = v
-		}
-	}
+	setDefaults(cc, cfg.Extra, consumerDefaults)
 	c, err := ck.NewConsumer(&cc)
 	if err != nil {
 		p.Close()
