@@ -135,7 +135,7 @@ func (q *Quests) OnEffect(e Effect) []Command {
 		p.started = e.Stamp
 		q.set(i, questWaiting, e.Seen)
 	case e.Type == messages.TypeStageAdvanced && p.phase == questWaiting && e.StageIndex == 1:
-		q.late.Add("quest stage limit (STAGE_ADVANCED stamp)", e.Seen, e.Stamp.Sub(p.started.Add(q.def.Wait)))
+		q.late.Add(LateQuestStage, e.Seen, e.Stamp.Sub(p.started.Add(q.def.Wait)))
 		p.stage = 1
 		return q.clear(i, e.Seen)
 	case e.Type == messages.TypeStageCleared && p.phase == questClearing && e.StageIndex == p.stage:

@@ -128,7 +128,7 @@ func (r *Riders) OnEffect(e Effect) []Command {
 		}
 		if created, ok := r.created[e.Instance]; ok {
 			tg := r.target(i)
-			r.late.Add("ride arrival (COMPLETED stamp)", e.Seen, e.Stamp.Sub(created.Add(tg.Boarding+tg.Travel)))
+			r.late.Add(LateRideArrival, e.Seen, e.Stamp.Sub(created.Add(tg.Boarding+tg.Travel)))
 		}
 		r.counters["rides completed"]++
 		return r.next(i, e.Seen)
