@@ -35,6 +35,7 @@ type Report struct {
 	Counters       map[string]map[string]int // by scenario
 	Live           map[string]LiveStats      // by scenario
 	Memory         MemoryStats
+	CPU            CPUStats // the service's CPU over the window (Memory.What's process)
 	Notes          []string
 }
 
@@ -131,6 +132,16 @@ func (r Report) Format(w io.Writer) {
 		}
 	} else {
 		p("memory: not measured (pass -pid with -bootstrap)")
+	}
+	if c := r.CPU; c.Measured {
+		perCmd := "no commands completed"
+		if us, ok := c.PerItem(r.Window.Completed); ok {
+			perCmd = fmt.Sprintf("%.0f µs per command", us)
+		}
+		p("service CPU over the window: %.1f s = %.2f cores, %s (%s; user+system over %s)",
+			c.CPU.Seconds(), c.Cores(), perCmd, c.What, c.Over.Round(time.Millisecond))
+	} else {
+		p("service CPU: not measured (pass -pid with -bootstrap)")
 	}
 	for _, n := range r.Notes {
 		p("note: %s", n)

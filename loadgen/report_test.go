@@ -25,7 +25,8 @@ func sampleReport() Report {
 		ServiceTimers:  map[string]HistSummary{"route": {Count: 5, P50: time.Millisecond, P99: 2 * time.Millisecond}},
 		RecordLateness: map[string]Summary{"ride arrival (COMPLETED stamp)": {Count: 3, P50: 2 * time.Millisecond}},
 		DeadLettered:   map[string]int{"COMMAND_TOPIC_PARTY_QUEST: conflict": 2},
-		Memory:         MemoryStats{Measured: true, What: "this process", End: 300 << 20, Peak: 400 << 20}}
+		Memory:         MemoryStats{Measured: true, What: "this process", End: 300 << 20, Peak: 400 << 20},
+		CPU:            CPUStats{Measured: true, What: "this process", CPU: 6 * time.Second, Over: 10 * time.Second}}
 }
 
 func TestReportFormat(t *testing.T) {
@@ -44,6 +45,7 @@ func TestReportFormat(t *testing.T) {
 		"dead-lettered: COMMAND_TOPIC_PARTY_QUEST: conflict 2",
 		"timeouts: none",
 		"RSS 300 MiB at the end of the window, peak (VmHWM) 400 MiB",
+		"service CPU over the window: 6.0 s = 0.60 cores, 300 µs per command (this process; user+system over 10s)",
 	} {
 		assert.Contains(t, out, want)
 	}
