@@ -87,6 +87,12 @@ func (r Report) Format(w io.Writer) {
 		p("  passthrough baseline (confluent-kafka-go, EOS, ≤2000 records/txn, JSON decode+encode): %.0f records/s (%d records, %d transactions, %s)",
 			r.Baseline.Rate(), r.Baseline.Records, r.Baseline.Transactions, r.Baseline.Elapsed.Round(time.Millisecond))
 		p("  service throughput = %.2f%% of the practical ceiling measured in this run", r.Ratio())
+		if us, ok := r.Baseline.CPUPerRecord(); ok {
+			p("  passthrough CPU: %.1f µs per record (%s; %.2f s over %d records after the first transaction)",
+				us, r.Baseline.CPUWhat, r.Baseline.CPU.Seconds(), r.Baseline.CPURecords)
+		} else {
+			p("  passthrough CPU: not measured")
+		}
 	}
 	l := r.Window.Latency
 	p("latency (command → effect): p50 %s · p99 %s · p99.9 %s · max %s · mean %s (%d samples)",

@@ -60,6 +60,10 @@ func Run(ctx context.Context, o Options, log *zap.Logger) (Report, error) {
 		if err != nil {
 			return r, fmt.Errorf("baseline: %w", err)
 		}
+		res.CPUWhat = "the whole loadgen process: the passthrough's consumer and producer with their librdkafka threads"
+		if o.Bootstrap == "" {
+			res.CPUWhat += ", and the embedded broker serving them"
+		}
 		r.Baseline = &res
 	}
 	var svc *InProcess
