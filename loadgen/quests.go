@@ -59,8 +59,11 @@ func NewQuests(n int, base uint32, tenants []tenant.Tenant, def QuestDefinition,
 		byParty: map[uint32]int{}, byInst: map[uuid.UUID]int{}, late: late, timeout: timeout, counters: map[string]int{}}
 }
 
+// QuestsName is the party-quest scenario's name in the report.
+const QuestsName = "party quests"
+
 // Name implements Scenario.
-func (q *Quests) Name() string { return "party quests" }
+func (q *Quests) Name() string { return QuestsName }
 
 // Owns implements Scenario.
 func (q *Quests) Owns(c uint32) bool { return c >= q.base && c < q.base+uint32(len(q.players)) }

@@ -69,8 +69,11 @@ func NewRiders(n int, base uint32, targets []RideTarget, late *Lateness, timeout
 	return r
 }
 
+// RidersName is the riders scenario's name in the report.
+const RidersName = "riders"
+
 // Name implements Scenario.
-func (r *Riders) Name() string { return "riders" }
+func (r *Riders) Name() string { return RidersName }
 
 // Owns implements Scenario.
 func (r *Riders) Owns(c uint32) bool { return c >= r.base && c < r.base+uint32(len(r.riders)) }
