@@ -27,6 +27,18 @@ type BaselineResult struct {
 	Records      int
 	Elapsed      time.Duration
 	Transactions int
+	// CPU is this whole process's CPU time (user + system, every thread)
+	// from the end of the first transaction, when Elapsed starts, to the
+	// last, during which CPURecords records passed through; CPURecords is 0
+	// when the CPU could not be read.
+	CPU        time.Duration
+	CPURecords int
+	CPUWhat    string // whose CPU that is, for the report
+}
+
+// CPUPerRecord is the passthrough's CPU per record in microseconds.
+func (r BaselineResult) CPUPerRecord() (float64, bool) {
+	return CPUStats{Measured: r.CPURecords > 0, CPU: r.CPU}.PerItem(r.CPURecords)
 }
 
 // Rate is records per second.
@@ -82,6 +94,8 @@ func passthrough(ctx context.Context, cfg BaselineConfig, in, out string) (Basel
 		return res, fmt.Errorf("baseline subscribe: %w", err)
 	}
 	var start time.Time
+	var cpuFrom time.Duration
+	cpuOK, recordsFrom := false, 0
 	deadline := time.Now().Add(5 * time.Minute)
 	for res.Records < cfg.Records {
 		if ctx.Err() != nil || time.Now().After(deadline) {
@@ -94,12 +108,17 @@ func passthrough(ctx context.Context, cfg BaselineConfig, in, out string) (Basel
 		if n > 0 {
 			if start.IsZero() {
 				start = time.Now() // the group join is not part of the rate
+				cpuFrom, err = ReadCPU(0)
+				cpuOK, recordsFrom = err == nil, res.Records+n
 			}
 			res.Records += n
 			res.Transactions++
 		}
 	}
 	res.Elapsed = time.Since(start)
+	if cpuTo, err := ReadCPU(0); err == nil && cpuOK {
+		res.CPU, res.CPURecords = cpuTo-cpuFrom, res.Records-recordsFrom
+	}
 	return res, nil
 }
 

@@ -28,6 +28,9 @@ type DriverConfig struct {
 	// Tick, when set, runs once a second on the driver's sweeper goroutine
 	// (memory sampling).
 	Tick func(now time.Time)
+	// Stopping, when set, runs once on Run's goroutine the moment the run's
+	// duration is over, before the drain (the end of the measured window).
+	Stopping func(now time.Time)
 	// Decorate, when set, may change each command's record just before it
 	// is produced (the chaos runner adds a traceparent of its own to tell
 	// the command's effects apart). It runs on the sending goroutine.
@@ -187,6 +190,9 @@ func (d *Driver) Run(ctx context.Context, duration, drain time.Duration) (time.T
 		return time.Now(), ctx.Err()
 	}
 	stopped := time.Now()
+	if d.cfg.Stopping != nil {
+		d.cfg.Stopping(stopped)
+	}
 	d.stopSend.Store(true)
 	for _, s := range d.cfg.Scenarios {
 		s.Stop()

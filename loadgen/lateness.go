@@ -6,6 +6,14 @@ import (
 	"time"
 )
 
+// The kinds of record-based timer lateness: each is measured on the effect
+// record the timer's firing produces.
+const (
+	LateQuestStage    = "quest stage limit (STAGE_ADVANCED stamp)"
+	LateRideArrival   = "ride arrival (COMPLETED stamp)"
+	LateRouteDeparted = "route departure (DEPARTED stamp)"
+)
+
 // Lateness collects timer lateness samples by kind, computed from records:
 // the record's timestamp minus the instant the timetable or the ride said.
 type Lateness struct {

@@ -59,8 +59,11 @@ func NewQuests(n int, base uint32, tenants []tenant.Tenant, def QuestDefinition,
 		byParty: map[uint32]int{}, byInst: map[uuid.UUID]int{}, late: late, timeout: timeout, counters: map[string]int{}}
 }
 
+// QuestsName is the party-quest scenario's name in the report.
+const QuestsName = "party quests"
+
 // Name implements Scenario.
-func (q *Quests) Name() string { return "party quests" }
+func (q *Quests) Name() string { return QuestsName }
 
 // Owns implements Scenario.
 func (q *Quests) Owns(c uint32) bool { return c >= q.base && c < q.base+uint32(len(q.players)) }
@@ -135,7 +138,7 @@ func (q *Quests) OnEffect(e Effect) []Command {
 		p.started = e.Stamp
 		q.set(i, questWaiting, e.Seen)
 	case e.Type == messages.TypeStageAdvanced && p.phase == questWaiting && e.StageIndex == 1:
-		q.late.Add("quest stage limit (STAGE_ADVANCED stamp)", e.Seen, e.Stamp.Sub(p.started.Add(q.def.Wait)))
+		q.late.Add(LateQuestStage, e.Seen, e.Stamp.Sub(p.started.Add(q.def.Wait)))
 		p.stage = 1
 		return q.clear(i, e.Seen)
 	case e.Type == messages.TypeStageCleared && p.phase == questClearing && e.StageIndex == p.stage:

@@ -35,6 +35,7 @@ type Report struct {
 	Counters       map[string]map[string]int // by scenario
 	Live           map[string]LiveStats      // by scenario
 	Memory         MemoryStats
+	CPU            CPUStats // the service's CPU over the window (Memory.What's process)
 	Notes          []string
 }
 
@@ -86,6 +87,12 @@ func (r Report) Format(w io.Writer) {
 		p("  passthrough baseline (confluent-kafka-go, EOS, ≤2000 records/txn, JSON decode+encode): %.0f records/s (%d records, %d transactions, %s)",
 			r.Baseline.Rate(), r.Baseline.Records, r.Baseline.Transactions, r.Baseline.Elapsed.Round(time.Millisecond))
 		p("  service throughput = %.2f%% of the practical ceiling measured in this run", r.Ratio())
+		if us, ok := r.Baseline.CPUPerRecord(); ok {
+			p("  passthrough CPU: %.1f µs per record (%s; %.2f s over %d records after the first transaction)",
+				us, r.Baseline.CPUWhat, r.Baseline.CPU.Seconds(), r.Baseline.CPURecords)
+		} else {
+			p("  passthrough CPU: not measured")
+		}
 	}
 	l := r.Window.Latency
 	p("latency (command → effect): p50 %s · p99 %s · p99.9 %s · max %s · mean %s (%d samples)",
@@ -131,6 +138,16 @@ func (r Report) Format(w io.Writer) {
 		}
 	} else {
 		p("memory: not measured (pass -pid with -bootstrap)")
+	}
+	if c := r.CPU; c.Measured {
+		perCmd := "no commands completed"
+		if us, ok := c.PerItem(r.Window.Completed); ok {
+			perCmd = fmt.Sprintf("%.0f µs per command", us)
+		}
+		p("service CPU over the window: %.1f s = %.2f cores, %s (%s; user+system over %s)",
+			c.CPU.Seconds(), c.Cores(), perCmd, c.What, c.Over.Round(time.Millisecond))
+	} else {
+		p("service CPU: not measured (pass -pid with -bootstrap)")
 	}
 	for _, n := range r.Notes {
 		p("note: %s", n)

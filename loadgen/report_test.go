@@ -21,11 +21,13 @@ func sampleReport() Report {
 		Latency: Summary{Count: 10000, P50: 4 * time.Millisecond, P99: 30 * time.Millisecond, P999: 80 * time.Millisecond, Max: 90 * time.Millisecond, Mean: 6 * time.Millisecond}}
 	return Report{Command: "go run ./cmd/loadgen -quests 10", Mode: "in-process", Quests: 10, Riders: 20, QuestsWired: true,
 		Plan: PlanConfig{Tenants: 4, Routes: 250, InstanceRoutes: 250}, Warmup: 5 * time.Second, Start: t0.Add(-5 * time.Second),
-		Window: w, Series: []Window{w}, Baseline: &BaselineResult{Records: 40000, Elapsed: time.Second, Transactions: 20},
+		Window: w, Series: []Window{w}, Baseline: &BaselineResult{Records: 40000, Elapsed: time.Second, Transactions: 20,
+			CPU: 500 * time.Millisecond, CPURecords: 38000, CPUWhat: "the whole loadgen process"},
 		ServiceTimers:  map[string]HistSummary{"route": {Count: 5, P50: time.Millisecond, P99: 2 * time.Millisecond}},
 		RecordLateness: map[string]Summary{"ride arrival (COMPLETED stamp)": {Count: 3, P50: 2 * time.Millisecond}},
 		DeadLettered:   map[string]int{"COMMAND_TOPIC_PARTY_QUEST: conflict": 2},
-		Memory:         MemoryStats{Measured: true, What: "this process", End: 300 << 20, Peak: 400 << 20}}
+		Memory:         MemoryStats{Measured: true, What: "this process", End: 300 << 20, Peak: 400 << 20},
+		CPU:            CPUStats{Measured: true, What: "this process", CPU: 6 * time.Second, Over: 10 * time.Second}}
 }
 
 func TestReportFormat(t *testing.T) {
@@ -39,11 +41,13 @@ func TestReportFormat(t *testing.T) {
 		"completed: 20000 commands = 2000 commands/s",
 		"40000 records/s",
 		"service throughput = 5.00% of the practical ceiling measured in this run",
+		"passthrough CPU: 13.2 µs per record (the whole loadgen process; 0.50 s over 38000 records after the first transaction)",
 		"p50 4.00 ms · p99 30.00 ms · p99.9 80.00 ms",
 		"TimerLateness{kind=route}: p50 1.00 ms · p99 2.00 ms",
 		"dead-lettered: COMMAND_TOPIC_PARTY_QUEST: conflict 2",
 		"timeouts: none",
 		"RSS 300 MiB at the end of the window, peak (VmHWM) 400 MiB",
+		"service CPU over the window: 6.0 s = 0.60 cores, 300 µs per command (this process; user+system over 10s)",
 	} {
 		assert.Contains(t, out, want)
 	}

@@ -69,8 +69,11 @@ func NewRiders(n int, base uint32, targets []RideTarget, late *Lateness, timeout
 	return r
 }
 
+// RidersName is the riders scenario's name in the report.
+const RidersName = "riders"
+
 // Name implements Scenario.
-func (r *Riders) Name() string { return "riders" }
+func (r *Riders) Name() string { return RidersName }
 
 // Owns implements Scenario.
 func (r *Riders) Owns(c uint32) bool { return c >= r.base && c < r.base+uint32(len(r.riders)) }
@@ -128,7 +131,7 @@ func (r *Riders) OnEffect(e Effect) []Command {
 		}
 		if created, ok := r.created[e.Instance]; ok {
 			tg := r.target(i)
-			r.late.Add("ride arrival (COMPLETED stamp)", e.Seen, e.Stamp.Sub(created.Add(tg.Boarding+tg.Travel)))
+			r.late.Add(LateRideArrival, e.Seen, e.Stamp.Sub(created.Add(tg.Boarding+tg.Travel)))
 		}
 		r.counters["rides completed"]++
 		return r.next(i, e.Seen)

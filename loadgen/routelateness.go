@@ -72,6 +72,6 @@ func (d *Departures) Observe(e Effect, late *Lateness) {
 		return
 	}
 	if l, ok := d.Lateness(e.Route, e.Stamp); ok {
-		late.Add("route departure (DEPARTED stamp)", e.Seen, l)
+		late.Add(LateRouteDeparted, e.Seen, l)
 	}
 }

@@ -60,6 +60,10 @@ func Run(ctx context.Context, o Options, log *zap.Logger) (Report, error) {
 		if err != nil {
 			return r, fmt.Errorf("baseline: %w", err)
 		}
+		res.CPUWhat = "the whole loadgen process: the passthrough's consumer and producer with their librdkafka threads"
+		if o.Bootstrap == "" {
+			res.CPUWhat += ", and the embedded broker serving them"
+		}
 		r.Baseline = &res
 	}
 	var svc *InProcess
@@ -107,6 +111,16 @@ func drive(ctx context.Context, o Options, r Report, plan Plan, bootstrap string
 	measureFrom := start.Add(o.Warmup)
 	var timersFrom map[string]Hist
 	var tickMu sync.Mutex
+	// The service's CPU is sampled when the window starts and when it ends.
+	cpu, cpuWhat := &cpuWindow{}, "this process: service + embedded broker + loadgen"
+	measureCPU := o.Bootstrap == "" || o.PID > 0
+	if o.Bootstrap != "" {
+		cpu.pid, cpuWhat = o.PID, fmt.Sprintf("service process %d", o.PID)
+	}
+	if measureCPU {
+		t := time.AfterFunc(time.Until(measureFrom), cpu.begin)
+		defer t.Stop()
+	}
 	d, err := NewDriver(ctx, DriverConfig{Bootstrap: bootstrap, Names: names, Rate: o.Rate, Timeout: o.Timeout,
 		Scenarios: scen, Departures: NewDepartures(plan), Late: late, Recorder: rec,
 		Tick: func(now time.Time) {
@@ -117,6 +131,11 @@ func drive(ctx context.Context, o Options, r Report, plan Plan, bootstrap string
 			}
 			if !now.Before(measureFrom) {
 				mem.sample(scen)
+			}
+		},
+		Stopping: func(time.Time) {
+			if measureCPU {
+				cpu.end()
 			}
 		}})
 	if err != nil {
@@ -150,6 +169,12 @@ func drive(ctx context.Context, o Options, r Report, plan Plan, bootstrap string
 	before := r.Memory.Before
 	r.Memory = mem.stats(o.Bootstrap == "")
 	r.Memory.Before = before
+	if measureCPU {
+		var err error
+		if r.CPU, err = cpu.stats(cpuWhat); err != nil {
+			r.Notes = append(r.Notes, fmt.Sprintf("service CPU not measured: %v", err))
+		}
+	}
 	if svc != nil {
 		r.ServiceTimers = map[string]HistSummary{}
 		end, err := GatherHistograms(svc.Metrics().Registry, "transitquest_timer_lateness_seconds", "kind")

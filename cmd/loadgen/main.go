@@ -1,6 +1,7 @@
 // Command loadgen drives the service through Kafka and reports end-to-end
-// throughput, command→effect latency, timer lateness, errors and memory,
-// next to a bare consume→produce passthrough measured on the same broker.
+// throughput, command→effect latency, timer lateness, errors, memory and
+// CPU, next to a bare consume→produce passthrough measured on the same
+// broker. With -out it writes report.txt, report.json and report.png.
 //
 //	go run ./cmd/loadgen -quests 10000 -riders 10000 -duration 60s -out bench/run
 //	go run ./cmd/loadgen -bootstrap 127.0.0.1:9092 -pid 1234 -riders 5000
@@ -39,7 +40,7 @@ func run() error {
 	var o loadgen.Options
 	inProcess := flag.Bool("inprocess", true, "start an embedded broker and the service in this process (ignored with -bootstrap)")
 	flag.StringVar(&o.Bootstrap, "bootstrap", "", "host:port of the broker of an already running service (its configuration must come from -write-config with the same sizing flags)")
-	flag.IntVar(&o.PID, "pid", 0, "with -bootstrap: the service's process id, to read its RSS")
+	flag.IntVar(&o.PID, "pid", 0, "with -bootstrap: the service's process id, to read its RSS and CPU time")
 	flag.IntVar(&o.Quests, "quests", 1000, "simultaneous party-quest players (one instance each)")
 	flag.IntVar(&o.Riders, "riders", 1000, "simultaneous instance-transport riders")
 	flag.IntVar(&o.Plan.Tenants, "tenants", 4, "tenants")
@@ -60,7 +61,7 @@ func run() error {
 	flag.DurationVar(&o.Drain, "drain", 10*time.Second, "wait this long for commands in flight after the window")
 	flag.BoolVar(&o.Baseline, "baseline", true, "measure the confluent-kafka-go passthrough baseline first")
 	flag.IntVar(&o.BaselineRecords, "baseline-records", 200000, "records the baseline passes through")
-	out := flag.String("out", "", "folder for report.txt and report.png (default: print the report only)")
+	out := flag.String("out", "", "folder for report.txt, report.json and report.png (default: print the report only)")
 	writeConfig := flag.String("write-config", "", "only write the generated service configuration to this folder and exit")
 	brokerPort := flag.Int("broker", 0, "only run an embedded broker on 127.0.0.1:PORT until interrupted (to run the service and the loadgen as separate processes)")
 	logLevel := flag.String("log-level", "error", "log level of the loadgen and the in-process service")
@@ -136,6 +137,13 @@ func write(dir string, rep loadgen.Report) error {
 	rep.Format(f)
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("report: %w", err)
+	}
+	js, err := loadgen.MarshalReport(rep)
+	if err != nil {
+		return fmt.Errorf("report.json: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "report.json"), js, 0o644); err != nil {
+		return fmt.Errorf("report.json: %w", err)
 	}
 	baseline := 0.0
 	if rep.Baseline != nil {
