@@ -91,6 +91,10 @@ func Restore(s State, rnd Random) *Machine {
 // read-only).
 func (m *Machine) State() State { return m.s.clone() }
 
+// View is the state without a copy: it shares its maps and slices with the
+// machine, so read it at once (to encode it) and never keep or change it.
+func (m *Machine) View() State { return m.s }
+
 // ID is the instance id.
 func (m *Machine) ID() uuid.UUID { return m.s.ID }
 

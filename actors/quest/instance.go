@@ -37,6 +37,8 @@ type instanceActor struct {
 	// initial is the state restored from the changelog (nil for a new
 	// instance, which gets its machine from create).
 	initial *partyquest.State
+	// def is the interned definition a create brought (nil when restored).
+	def *interned
 	// defRef is the changelog key of the definition, once recorded by this
 	// actor.
 	defRef string
@@ -86,8 +88,8 @@ func (a *instanceActor) Handle(ctx actor.Context, msg any) {
 			m.o.Emit(a.env, nil)
 			return
 		}
-		mc, recs := partyquest.New(a.id, m.def, m.reg, a.rnd, now)
-		a.m = mc
+		mc, recs := partyquest.New(a.id, m.def.def, m.reg, a.rnd, now)
+		a.m, a.def = mc, m.def
 		a.machineCalled(msg)
 		// The registrar recorded an instance that starts inside New as
 		// started already: only an end inside New is reported.

@@ -50,6 +50,14 @@ type (
 		Registration partyquest.Registration `json:"registration"`
 		Command      json.RawMessage         `json:"command,omitempty"`
 	}
+	// createWire is a createBody as read: the definition stays raw until
+	// the interning table (definitions) has decoded it once.
+	createWire struct {
+		ID           uuid.UUID               `json:"id"`
+		Definition   json.RawMessage         `json:"definition"`
+		Registration partyquest.Registration `json:"registration"`
+		Command      json.RawMessage         `json:"command,omitempty"`
+	}
 	joinBody struct {
 		Request registerWire    `json:"request"`
 		Attempt int             `json:"attempt"`
@@ -148,14 +156,18 @@ func (s *Subsystem) HandleInternal(in *kafka.Input) error {
 		s.sys.Root.Send(pid, command{o: o, cmd: cmd})
 		return nil
 	case msgCreate:
-		var b createBody
+		var b createWire
 		if err := decodeBody(env, &b); err != nil {
 			return err
 		}
 		if len(b.Command) > 0 {
 			in.Value = b.Command
 		}
-		return s.create(in, b)
+		def, err := s.defs.decode(b.Definition)
+		if err != nil {
+			return messages.Reject(messages.ReasonBadBody, "internal %s: definition: %v", env.Type, err)
+		}
+		return s.create(in, b.ID, def, b.Registration)
 	case msgJoin:
 		var b joinBody
 		if err := decodeBody(env, &b); err != nil {
@@ -229,18 +241,18 @@ func (s *Subsystem) toRegistrar(t tenant.Tenant, msg any) error {
 
 // create starts the instance actor a registrar decided, unless it runs
 // already (a duplicate create: ignored, its input completed).
-func (s *Subsystem) create(in *kafka.Input, b createBody) error {
+func (s *Subsystem) create(in *kafka.Input, id uuid.UUID, def *interned, reg partyquest.Registration) error {
 	o := actors.FromInput(in)
 	if _, ok := s.parts.Get(in.Key); ok {
-		s.env.Log.Warn("duplicate party-quest create ignored", zap.Stringer("instance", b.ID))
+		s.env.Log.Warn("duplicate party-quest create ignored", zap.Stringer("instance", id))
 		o.Emit(s.env, nil)
 		return nil
 	}
-	pid, err := s.spawnInstance(in.Tenant, b.ID, nil)
+	pid, err := s.spawnInstance(in.Tenant, id, nil)
 	if err != nil {
-		return messages.Reject(messages.ReasonUnknownTarget, "create instance %s: %v", b.ID, err)
+		return messages.Reject(messages.ReasonUnknownTarget, "create instance %s: %v", id, err)
 	}
-	s.sys.Root.Send(pid, create{o: o, def: b.Definition, reg: b.Registration})
+	s.sys.Root.Send(pid, create{o: o, def: def, reg: reg})
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
-	"github.com/gamehost/transitquest/partyquest/definition"
 )
 
 // Mailbox messages. Everything that reaches an actor from another actor
@@ -66,7 +65,7 @@ type (
 	// create is an instance actor's first message: run partyquest.New.
 	create struct {
 		o   actors.Origin
-		def definition.Definition
+		def *interned
 		reg partyquest.Registration
 	}
 	// join adds a registered character (DecisionJoin).

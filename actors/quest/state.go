@@ -64,7 +64,16 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 		r, _ := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), nil)
 		return append(recs, r)
 	}
-	st := a.m.State()
+	st := a.m.View()
+	if a.defRef == "" && a.def != nil {
+		d, err := a.def.changelogRecord(a.tenant, a.key)
+		if err != nil {
+			a.env.Log.Error("party-quest definition not recorded", zap.Stringer("instance", a.id), zap.Error(err))
+			return recs
+		}
+		a.defRef = a.def.ref
+		recs = append(recs, d)
+	}
 	if a.defRef == "" {
 		ref, err := definitionRef(st.Definition)
 		if err != nil {

@@ -29,6 +29,8 @@ type Subsystem struct {
 	// parts is the registry of every actor running here, registrars and
 	// instances, by identity (registrarKey, instanceKey).
 	parts *actors.Partitions
+	// defs interns the definitions creates carry.
+	defs *definitions
 
 	mu sync.Mutex
 	// known are the catalogs of the tenants this subsystem serves: the
@@ -47,7 +49,7 @@ func New(sys *actor.ActorSystem, deps Deps, tenants []config.Tenant) *Subsystem 
 	if deps.Log == nil {
 		deps.Log = zap.NewNop()
 	}
-	s := &Subsystem{sys: sys, deps: deps, lookups: newLookups(), parts: actors.NewPartitions(sys, "quest"),
+	s := &Subsystem{sys: sys, deps: deps, lookups: newLookups(), parts: actors.NewPartitions(sys, "quest"), defs: newDefinitions(),
 		known: map[string]*definition.TenantCatalog{}, defaultCatalogs: map[string]*definition.TenantCatalog{}}
 	for _, tc := range tenants {
 		s.known[tc.Tenant.Key()] = s.catalog(tc.Tenant, tc.QuestDefinitions)

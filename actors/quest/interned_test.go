@@ -1,0 +1,40 @@
+package quest
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/gamehost/transitquest/changelog"
+	"github.com/gamehost/transitquest/messages"
+)
+
+func TestCreatesShareOneDecodedDefinition(t *testing.T) {
+	def := samples(t)[0]
+	raw, err := json.Marshal(def)
+	require.NoError(t, err)
+	defs := newDefinitions()
+
+	first, err := defs.decode(raw)
+	require.NoError(t, err)
+	again, err := defs.decode(append(json.RawMessage(nil), raw...)) // another create's copy of the bytes
+	require.NoError(t, err)
+	require.Same(t, first, again, "one decoded definition for every create that carries it")
+	require.Equal(t, def.QuestID, first.def.QuestID)
+	ref, err := definitionRef(def)
+	require.NoError(t, err)
+	require.Equal(t, ref, first.ref)
+
+	owner := instanceKey(tn, [16]byte{1})
+	rec, err := first.changelogRecord(tn, owner)
+	require.NoError(t, err)
+	want, err := changelog.Record(messages.ChangelogTopicPartyQuest, tn, definitionKind, ref, def)
+	require.NoError(t, err)
+	require.Equal(t, want.Key, rec.Key)
+	require.JSONEq(t, string(want.Value.(json.RawMessage)), string(rec.Value.(json.RawMessage)))
+	require.Equal(t, owner, rec.Owner)
+
+	_, err = defs.decode(json.RawMessage(`{"questId":`))
+	require.Error(t, err, "a definition that does not decode is refused")
+}
