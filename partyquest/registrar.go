@@ -53,9 +53,9 @@ type Decision struct {
 // pure and single-goroutine: one actor per tenant owns it. Instances report
 // back through Started, Unjoin and Ended.
 type Registrar struct {
-	rnd         Random
-	seq         uint64
-	instances   map[uuid.UUID]*liveInstance
+	rnd       Random
+	seq       uint64
+	instances map[uuid.UUID]*liveInstance
 	// joinable holds the registering instances (the join candidates) by
 	// the scope a REGISTER searches, so a join looks at its own party or
 	// quest, never at every registering instance of the tenant.
