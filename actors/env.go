@@ -1,6 +1,7 @@
 package actors
 
 import (
+	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
 
 	"github.com/gamehost/transitquest/clock"
@@ -28,9 +29,12 @@ type Env struct {
 	Clock   clock.Clock
 	Log     *zap.Logger
 	Metrics *metrics.Metrics
+	// Dispatcher runs the actors' mailboxes (nil: protoactor's default, a
+	// goroutine per run).
+	Dispatcher actor.Dispatcher
 }
 
 // Shell is the shell configuration of one actor kind in this environment.
 func (e Env) Shell(kind string) ShellConfig {
-	return ShellConfig{Kind: kind, Clock: e.Clock, Log: e.Log, Metrics: e.Metrics}
+	return ShellConfig{Kind: kind, Clock: e.Clock, Log: e.Log, Metrics: e.Metrics, Dispatcher: e.Dispatcher}
 }

@@ -16,7 +16,8 @@ type ShellConfig struct {
 	Clock       clock.Clock
 	Log         *zap.Logger
 	Metrics     *metrics.Metrics
-	MaxAttempts int // attempts at one message before giving up on it (default 3)
+	MaxAttempts int              // attempts at one message before giving up on it (default 3)
+	Dispatcher  actor.Dispatcher // nil: protoactor's default
 }
 
 // cell is what survives a restart of one actor: the domain actor itself,
@@ -42,9 +43,13 @@ func Props(cfg ShellConfig, newActor func() Actor) *actor.Props {
 		cfg.MaxAttempts = 3
 	}
 	c := &cell{}
+	var opts []actor.PropsOption
+	if cfg.Dispatcher != nil {
+		opts = append(opts, actor.WithDispatcher(cfg.Dispatcher))
+	}
 	return actor.PropsFromProducer(func() actor.Actor {
 		return &shell{cfg: cfg, cell: c, newActor: newActor}
-	})
+	}, opts...)
 }
 
 // shell is the protoactor actor around a domain actor: it owns supervision

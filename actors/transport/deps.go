@@ -27,5 +27,5 @@ const (
 )
 
 func (d Deps) env(fx actors.Effects) actors.Env {
-	return actors.Env{Effects: fx, Clock: d.Clock, Log: d.Log, Metrics: d.Metrics}
+	return actors.Env{Effects: fx, Clock: d.Clock, Log: d.Log, Metrics: d.Metrics, Dispatcher: actors.NewWorkers(actors.Throughput)}
 }
