@@ -92,6 +92,8 @@ func EncodeValue(v any) ([]byte, error) {
 		return nil, nil
 	case json.RawMessage:
 		return val, nil
+	case messages.Envelope:
+		return val.Encode(), nil
 	default:
 		return json.Marshal(val)
 	}

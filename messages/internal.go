@@ -1,6 +1,7 @@
 package messages
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 )
@@ -27,8 +28,51 @@ func Internal(topic Topic, key []byte, typ string, body any) (Record, error) {
 	return Record{Topic: topic, Key: key, Value: Envelope{Type: typ, Body: raw}}, nil
 }
 
-// DecodeEnvelope reads an internal-topic value.
+// Encode is the envelope's JSON, {"type":…,"body":…}, as encoding/json
+// writes it, but written directly: encoding/json would validate and
+// compact the body, which is JSON already (encoded by this service, or an
+// input it decoded), and that cost 3 % of the service's CPU under load.
+func (e Envelope) Encode() []byte {
+	b := make([]byte, 0, len(`{"type":,"body":}`)+len(e.Type)+2+len(e.Body))
+	b = append(b, `{"type":`...)
+	b = appendJSONString(b, e.Type)
+	b = append(b, `,"body":`...)
+	if len(e.Body) == 0 {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, e.Body...)
+	}
+	return append(b, '}')
+}
+
+// appendJSONString appends s as a JSON string; internal types are plain
+// identifiers, anything else goes through encoding/json.
+func appendJSONString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 || c == '<' || c == '>' || c == '&' {
+			q, _ := json.Marshal(s)
+			return append(b, q...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// envelopePrefix and envelopeBody frame what Encode writes (and what
+// encoding/json wrote before it).
+const (
+	envelopePrefix = `{"type":"`
+	envelopeBody   = `","body":`
+)
+
+// DecodeEnvelope reads an internal-topic value. The form Encode writes is
+// read by slicing it, without a scan of the body, which its own decoder
+// checks; anything else is decoded as JSON.
 func DecodeEnvelope(b []byte) (Envelope, error) {
+	if e, ok := sliceEnvelope(b); ok {
+		return e, nil
+	}
 	var e Envelope
 	if err := json.Unmarshal(b, &e); err != nil {
 		return e, Reject(ReasonBadJSON, "internal envelope: %v", err)
@@ -37,4 +81,21 @@ func DecodeEnvelope(b []byte) (Envelope, error) {
 		return e, Reject(ReasonUnknownType, "internal envelope without a type")
 	}
 	return e, nil
+}
+
+// sliceEnvelope reads {"type":"T","body":B} where T is a plain identifier.
+func sliceEnvelope(b []byte) (Envelope, bool) {
+	if !bytes.HasPrefix(b, []byte(envelopePrefix)) || len(b) == 0 || b[len(b)-1] != '}' {
+		return Envelope{}, false
+	}
+	rest := b[len(envelopePrefix):]
+	end := bytes.IndexByte(rest, '"')
+	if end <= 0 || bytes.IndexByte(rest[:end], '\\') >= 0 || !bytes.HasPrefix(rest[end:], []byte(envelopeBody)) {
+		return Envelope{}, false
+	}
+	body := rest[end+len(envelopeBody) : len(rest)-1]
+	if len(body) == 0 {
+		return Envelope{}, false
+	}
+	return Envelope{Type: string(rest[:end]), Body: json.RawMessage(body)}, true
 }
