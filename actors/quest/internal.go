@@ -46,7 +46,7 @@ const (
 type (
 	createBody struct {
 		ID           uuid.UUID               `json:"id"`
-		Definition   definition.Definition   `json:"definition"`
+		Definition   json.RawMessage         `json:"definition"`
 		Registration partyquest.Registration `json:"registration"`
 		Command      json.RawMessage         `json:"command,omitempty"`
 	}

@@ -79,8 +79,14 @@ func (r *registrar) decide(o actors.Origin, req partyquest.RegisterRequest, atte
 		r.settle(o, nil, d.Rejection)
 	case partyquest.DecisionCreate:
 		r.touch(d.InstanceID)
+		def, err := r.definitionJSON(req.Definition)
+		if err != nil { // never for a definition that validated
+			r.st.reg.Ended(d.InstanceID)
+			r.settle(o, nil, messages.Reject(messages.ReasonPanic, "REGISTER: %v", err))
+			return
+		}
 		r.settle(o, internal(r.env.Log, instanceKey(r.tenant, d.InstanceID), msgCreate,
-			createBody{ID: d.InstanceID, Definition: req.Definition, Registration: d.Registration, Command: originalCommand(o)}), nil)
+			createBody{ID: d.InstanceID, Definition: def, Registration: d.Registration, Command: originalCommand(o)}), nil)
 	case partyquest.DecisionJoin:
 		r.touch(d.InstanceID)
 		req.Sender = d.Character

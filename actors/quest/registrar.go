@@ -1,6 +1,8 @@
 package quest
 
 import (
+	"encoding/json"
+	"fmt"
 	"sort"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -41,6 +43,26 @@ type registrar struct {
 	// adopts it.
 	initial []partyquest.Tracked
 	st      *registrarState
+	// defJSON caches the encoded definitions of the catalog, which never
+	// changes for a registrar: every create carries one, and encoding it
+	// each time was a quarter of a REGISTER's CPU.
+	defJSON map[string]json.RawMessage
+}
+
+// definitionJSON is def encoded, from the cache.
+func (r *registrar) definitionJSON(def definition.Definition) (json.RawMessage, error) {
+	if raw, ok := r.defJSON[def.QuestID]; ok {
+		return raw, nil
+	}
+	raw, err := json.Marshal(def)
+	if err != nil {
+		return nil, fmt.Errorf("encode definition %s: %w", def.QuestID, err)
+	}
+	if r.defJSON == nil {
+		r.defJSON = map[string]json.RawMessage{}
+	}
+	r.defJSON[def.QuestID] = raw
+	return raw, nil
 }
 
 type registrarState struct {
