@@ -65,6 +65,7 @@ func main() {
 }
 
 func run(log *zap.Logger, embedded, withDemo bool) error {
+	setGCDefaults(os.Getenv)
 	cfg, err := service.ConfigFromEnv(os.Getenv)
 	if err != nil {
 		return err
