@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/partyquest/definition"
 	"github.com/google/uuid"
 )
 
@@ -83,4 +84,29 @@ func BenchmarkRegisterAmongRegistering(b *testing.B) {
 		d := r.Register(RegisterRequest{Definition: def, Sender: c, PartyID: uint32(n + i + 1)})
 		r.Ended(d.InstanceID)
 	}
+}
+
+// BenchmarkStateJSON encodes an active instance's state (three members, a
+// stage with items and kills counted) without its definition, as the actor
+// writes its changelog record after every change.
+func BenchmarkStateJSON(b *testing.B) {
+	def := sample(b, "kerning_city_pq")
+	m, _ := New(uuid.New(), def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, Characters: []Character{alice, bob, carol}}, NewSeededRandom(1), t0)
+	if _, err := m.Handle(messages.PartyQuestCommand{WorldID: 1, CharacterID: alice.ID, Type: messages.TypeUpdateStageState,
+		StageState: &messages.UpdateStageStateBody{InstanceID: m.ID(), ItemCounts: map[uint32]uint32{4001007: 3, 4001008: 1},
+			MonsterKills: map[uint32]uint32{9300003: 5, 9300004: 2}}}, t0); err != nil {
+		b.Fatal(err)
+	}
+	st := m.View()
+	st.Definition = definition.Definition{}
+	var n int
+	b.ReportAllocs()
+	for b.Loop() {
+		raw, err := json.Marshal(st)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(raw)
+	}
+	b.ReportMetric(float64(n), "B/state")
 }
