@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/gamehost/transitquest/jsonbytes"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/tenant"
 )
@@ -33,6 +34,14 @@ func Record(topic messages.Topic, t tenant.Tenant, kind, id string, state any) (
 	if state == nil {
 		return r, nil
 	}
+	if raw, ok := state.(json.RawMessage); ok {
+		v, err := wrap(t, kind, id, raw)
+		if err != nil {
+			return r, fmt.Errorf("encode %s %s state: %w", kind, id, err)
+		}
+		r.Value = v
+		return r, nil
+	}
 	// One encoding pass: going through a json.RawMessage would make
 	// encoding/json validate and compact the state a second time.
 	v, err := json.Marshal(struct {
@@ -46,6 +55,26 @@ func Record(topic messages.Topic, t tenant.Tenant, kind, id string, state any) (
 	}
 	r.Value = json.RawMessage(v)
 	return r, nil
+}
+
+// wrap writes the record value around a state already encoded (by an
+// actor's own encoder), as encoding/json would write it: appending spares
+// the validation and compaction encoding/json runs on raw JSON.
+func wrap(t tenant.Tenant, kind, id string, state json.RawMessage) (json.RawMessage, error) {
+	tj, err := json.Marshal(t)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 0, len(`{"tenant":,"kind":"","id":"","state":}`)+len(tj)+len(kind)+len(id)+len(state))
+	b = append(b, `{"tenant":`...)
+	b = append(b, tj...)
+	b = append(b, `,"kind":`...)
+	b = jsonbytes.AppendString(b, kind)
+	b = append(b, `,"id":`...)
+	b = jsonbytes.AppendString(b, id)
+	b = append(b, `,"state":`...)
+	b = append(b, state...)
+	return append(b, '}'), nil
 }
 
 // Decode turns what ReadChangelog returned into entries, skipping (and

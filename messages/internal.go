@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/gamehost/transitquest/jsonbytes"
 )
 
 // Envelope is the value of an internal-topic record: what kind of message
@@ -35,7 +37,7 @@ func Internal(topic Topic, key []byte, typ string, body any) (Record, error) {
 func (e Envelope) Encode() []byte {
 	b := make([]byte, 0, len(`{"type":,"body":}`)+len(e.Type)+2+len(e.Body))
 	b = append(b, `{"type":`...)
-	b = appendJSONString(b, e.Type)
+	b = jsonbytes.AppendString(b, e.Type)
 	b = append(b, `,"body":`...)
 	if len(e.Body) == 0 {
 		b = append(b, "null"...)
@@ -43,20 +45,6 @@ func (e Envelope) Encode() []byte {
 		b = append(b, e.Body...)
 	}
 	return append(b, '}')
-}
-
-// appendJSONString appends s as a JSON string; internal types are plain
-// identifiers, anything else goes through encoding/json.
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x80 || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s)
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }
 
 // envelopePrefix and envelopeBody frame what Encode writes (and what

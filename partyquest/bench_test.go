@@ -99,14 +99,24 @@ func BenchmarkStateJSON(b *testing.B) {
 	}
 	st := m.View()
 	st.Definition = definition.Definition{}
-	var n int
-	b.ReportAllocs()
-	for b.Loop() {
-		raw, err := json.Marshal(st)
-		if err != nil {
-			b.Fatal(err)
-		}
-		n = len(raw)
+	for _, enc := range []struct {
+		name string
+		f    func() ([]byte, error)
+	}{
+		{"encoding/json", func() ([]byte, error) { return json.Marshal(st) }},
+		{"AppendJSON", func() ([]byte, error) { return st.AppendJSON(nil) }},
+	} {
+		b.Run(enc.name, func(b *testing.B) {
+			var n int
+			b.ReportAllocs()
+			for b.Loop() {
+				raw, err := enc.f()
+				if err != nil {
+					b.Fatal(err)
+				}
+				n = len(raw)
+			}
+			b.ReportMetric(float64(n), "B/state")
+		})
 	}
-	b.ReportMetric(float64(n), "B/state")
 }

@@ -4,10 +4,13 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/partyquest"
+	"github.com/gamehost/transitquest/partyquest/definition"
 )
 
 func TestCreatesShareOneDecodedDefinition(t *testing.T) {
@@ -37,4 +40,24 @@ func TestCreatesShareOneDecodedDefinition(t *testing.T) {
 
 	_, err = defs.decode(json.RawMessage(`{"questId":`))
 	require.Error(t, err, "a definition that does not decode is refused")
+}
+
+func TestPersistedEncodesAsEncodingJSONDoes(t *testing.T) {
+	def := samples(t)[0]
+	m, _ := partyquest.New(uuid.New(), def, partyquest.Registration{WorldID: 1, ChannelID: 2, PartyID: 9,
+		Characters: []partyquest.Character{{ID: 1, WorldID: 1, ChannelID: 2}}}, partyquest.NewSeededRandom(1), t0)
+	st := m.State()
+	st.Definition = definition.Definition{}
+	p := persisted{State: st, DefinitionRef: "kerning_city_pq@0123abcd"}
+	want, err := json.Marshal(p)
+	require.NoError(t, err)
+	got, ok := p.encode().(json.RawMessage)
+	require.True(t, ok)
+	require.Equal(t, string(want), string(got))
+
+	rec, err := changelog.Record(messages.ChangelogTopicPartyQuest, tn, changelogKind, st.ID.String(), p.encode())
+	require.NoError(t, err)
+	viaJSON, err := changelog.Record(messages.ChangelogTopicPartyQuest, tn, changelogKind, st.ID.String(), p)
+	require.NoError(t, err)
+	require.Equal(t, string(viaJSON.Value.(json.RawMessage)), string(rec.Value.(json.RawMessage)))
 }

@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/gamehost/transitquest/changelog"
+	"github.com/gamehost/transitquest/jsonbytes"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
 	"github.com/gamehost/transitquest/partyquest/definition"
@@ -41,6 +42,20 @@ const (
 type persisted struct {
 	partyquest.State
 	DefinitionRef string `json:"definitionRef"`
+}
+
+// encode is the record's state as encoding/json writes persisted (the
+// embedded state's fields, then definitionRef), through the state's own
+// encoder; a state that does not encode is given to encoding/json, which
+// reports it.
+func (p persisted) encode() any {
+	b, err := p.State.AppendJSON(nil)
+	if err != nil || len(b) == 0 || b[len(b)-1] != '}' {
+		return p
+	}
+	b = append(b[:len(b)-1], `,"definitionRef":`...)
+	b = jsonbytes.AppendString(b, p.DefinitionRef)
+	return json.RawMessage(append(b, '}'))
 }
 
 // definitionRef names a definition by quest and content, so an edited file
@@ -91,7 +106,7 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 	}
 	st.Definition = definition.Definition{}
 	r, err := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(),
-		persisted{State: st, DefinitionRef: a.defRef})
+		persisted{State: st, DefinitionRef: a.defRef}.encode())
 	if err != nil {
 		a.env.Log.Error("party-quest state not recorded", zap.Stringer("instance", a.id), zap.Error(err))
 		return recs

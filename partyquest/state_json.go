@@ -1,0 +1,161 @@
+package partyquest
+
+import (
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gamehost/transitquest/jsonbytes"
+)
+
+// AppendJSON appends the state as encoding/json writes it (the same bytes,
+// so records written either way restore alike), without reflection: the
+// actor writes it after every change, and encoding/json spent 6.8 µs and
+// 21 allocations on it (BenchmarkStateJSON). A state that still holds its
+// definition goes through encoding/json.
+func (s State) AppendJSON(b []byte) ([]byte, error) {
+	if !reflect.ValueOf(s.Definition).IsZero() {
+		raw, err := json.Marshal(s)
+		return append(b, raw...), err
+	}
+	if b == nil {
+		b = make([]byte, 0, 768) // a state with three members is ~700 bytes
+	}
+	b = append(b, `{"id":`...)
+	b = jsonbytes.AppendQuotedUUID(b, s.ID)
+	b = append(b, `,"questId":`...)
+	b = jsonbytes.AppendString(b, s.QuestID)
+	b = append(b, `,"worldId":`...)
+	b = strconv.AppendUint(b, uint64(s.WorldID), 10)
+	b = append(b, `,"channelId":`...)
+	b = strconv.AppendUint(b, uint64(s.ChannelID), 10)
+	b = append(b, `,"partyId":`...)
+	b = strconv.AppendUint(b, uint64(s.PartyID), 10)
+	b = append(b, `,"affinityId":`...)
+	b = strconv.AppendUint(b, uint64(s.AffinityID), 10)
+	b = append(b, `,"characters":`...)
+	if s.Characters == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, c := range s.Characters {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"characterId":`...)
+			b = strconv.AppendUint(b, uint64(c.ID), 10)
+			b = append(b, `,"worldId":`...)
+			b = strconv.AppendUint(b, uint64(c.WorldID), 10)
+			b = append(b, `,"channelId":`...)
+			b = strconv.AppendUint(b, uint64(c.ChannelID), 10)
+			if c.Level != 0 {
+				b = append(b, `,"level":`...)
+				b = strconv.AppendUint(b, uint64(c.Level), 10)
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"state":`...)
+	b = jsonbytes.AppendString(b, string(s.State))
+	b = append(b, `,"destroyed":`...)
+	b = strconv.AppendBool(b, s.Destroyed)
+	b = append(b, `,"currentStageIndex":`...)
+	b = strconv.AppendUint(b, uint64(s.CurrentStageIndex), 10)
+	var err error
+	for _, f := range []struct {
+		name string
+		t    time.Time
+	}{{`,"registeredAt":`, s.RegisteredAt}, {`,"startedAt":`, s.StartedAt}, {`,"stageStartedAt":`, s.StageStartedAt}} {
+		b = append(b, f.name...)
+		if b, err = appendTime(b, f.t); err != nil {
+			return b, err
+		}
+	}
+	b = append(b, `,"fieldInstances":`...)
+	if s.FieldInstances == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, id := range s.FieldInstances {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = jsonbytes.AppendQuotedUUID(b, id)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"stageState":{"itemCounts":`...)
+	b = appendCounts(b, s.StageState.ItemCounts)
+	b = append(b, `,"monsterKills":`...)
+	b = appendCounts(b, s.StageState.MonsterKills)
+	b = append(b, `,"combination":`...)
+	if s.StageState.Combination == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, v := range s.StageState.Combination {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendUint(b, uint64(v), 10)
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"attempts":`...)
+	b = strconv.AppendUint(b, uint64(s.StageState.Attempts), 10)
+	b = append(b, `},"completedEmitted":`...)
+	b = strconv.AppendBool(b, s.CompletedEmitted)
+	for _, f := range []struct {
+		name string
+		t    time.Time
+	}{{`,"registrationEndsAt":`, s.RegistrationEndsAt}, {`,"runEndsAt":`, s.RunEndsAt}, {`,"stageEndsAt":`, s.StageEndsAt}} {
+		if f.t.IsZero() { // omitzero
+			continue
+		}
+		b = append(b, f.name...)
+		if b, err = appendTime(b, f.t); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// appendTime writes t as time.Time's MarshalJSON does (RFC 3339 with
+// nanoseconds); MarshalJSON itself handles what it would refuse.
+func appendTime(b []byte, t time.Time) ([]byte, error) {
+	if y := t.Year(); y < 0 || y > 9999 {
+		raw, err := t.MarshalJSON()
+		return append(b, raw...), err
+	}
+	b = append(b, '"')
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"'), nil
+}
+
+// appendCounts writes a count map with its keys in encoding/json's order
+// (decimal strings, sorted as strings).
+func appendCounts(b []byte, m map[uint32]uint32) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, strconv.FormatUint(uint64(k), 10))
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '"')
+		b = append(b, k...)
+		b = append(b, `":`...)
+		n, _ := strconv.ParseUint(k, 10, 32)
+		b = strconv.AppendUint(b, uint64(m[uint32(n)]), 10)
+	}
+	return append(b, '}')
+}
