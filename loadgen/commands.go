@@ -3,6 +3,7 @@ package loadgen
 import (
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -75,17 +76,44 @@ func questCommand(t tenant.Tenant, character uint32, v any, kind, corr string) C
 }
 
 // RideCorr names a ride event of a character.
-func RideCorr(character uint32, typ string) string { return fmt.Sprintf("ride/%d/%s", character, typ) }
+func RideCorr(character uint32, typ string) string {
+	b := make([]byte, 0, 48)
+	b = append(b, "ride/"...)
+	b = strconv.AppendUint(b, uint64(character), 10)
+	return string(append(append(b, '/'), typ...))
+}
 
 // PartyCorr names the INSTANCE_CREATED of a party's instance.
-func PartyCorr(party uint32) string { return fmt.Sprintf("pq/party/%d", party) }
+func PartyCorr(party uint32) string {
+	b := make([]byte, 0, 24)
+	b = append(b, "pq/party/"...)
+	return string(strconv.AppendUint(b, uint64(party), 10))
+}
 
 // QuestCorr names a status event of an instance; stage-indexed events carry
 // their stage index so a late duplicate never matches the next stage.
+// (Built by appending: one allocation, where fmt.Sprintf took several; a
+// correlation id is built for most commands and most effects.)
 func QuestCorr(instance uuid.UUID, typ string, stage uint32) string {
+	b := make([]byte, 0, 80)
+	b = append(b, "pq/"...)
+	b = appendUUID(b, instance)
+	b = append(append(b, '/'), typ...)
 	switch typ {
 	case messages.TypeStageCleared, messages.TypeStageAdvanced:
-		return fmt.Sprintf("pq/%s/%s/%d", instance, typ, stage)
+		b = strconv.AppendUint(append(b, '/'), uint64(stage), 10)
 	}
-	return fmt.Sprintf("pq/%s/%s", instance, typ)
+	return string(b)
+}
+
+// appendUUID appends id in its canonical form, as uuid.UUID.String does.
+func appendUUID(b []byte, id uuid.UUID) []byte {
+	const digits = "0123456789abcdef"
+	for i, x := range id {
+		if i == 4 || i == 6 || i == 8 || i == 10 {
+			b = append(b, '-')
+		}
+		b = append(b, digits[x>>4], digits[x&0x0f])
+	}
+	return b
 }

@@ -43,8 +43,11 @@ type effectWire struct {
 // decoded as the command it copies; its reason comes from the headers).
 func DecodeEffect(topic messages.Topic, value []byte) (Effect, error) {
 	var w effectWire
-	if err := json.Unmarshal(value, &w); err != nil {
-		return Effect{}, fmt.Errorf("decode %s record: %w", topic, err)
+	if !scanEffect(value, &w) {
+		w = effectWire{}
+		if err := json.Unmarshal(value, &w); err != nil {
+			return Effect{}, fmt.Errorf("decode %s record: %w", topic, err)
+		}
 	}
 	e := Effect{Topic: topic, Type: w.Type, Character: w.CharacterID, Instance: w.InstanceID, Route: w.RouteID,
 		PartyID: w.Body.PartyID, StageIndex: w.Body.StageIndex, Reason: w.Body.Reason}

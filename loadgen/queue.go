@@ -10,7 +10,8 @@ import (
 // stop the loadgen reading effects, inflating the latency it measures.
 type cmdQueue struct {
 	mu    sync.Mutex
-	items []Command
+	items []Command // items[head:] are queued
+	head  int
 	ready chan struct{} // a token when items may be non-empty
 }
 
@@ -30,10 +31,11 @@ func (q *cmdQueue) push(c Command) {
 func (q *cmdQueue) pop(ctx context.Context) (Command, bool) {
 	for {
 		q.mu.Lock()
-		if len(q.items) > 0 {
-			c := q.items[0]
-			q.items[0] = Command{}
-			q.items = q.items[1:]
+		if q.head < len(q.items) {
+			c := q.items[q.head]
+			q.items[q.head] = Command{}
+			q.head++
+			q.compact()
 			q.mu.Unlock()
 			return c, true
 		}
@@ -43,5 +45,20 @@ func (q *cmdQueue) pop(ctx context.Context) (Command, bool) {
 		case <-ctx.Done():
 			return Command{}, false
 		}
+	}
+}
+
+// compact reuses the slice's room instead of slicing its head off, which
+// left append reallocating the backing array again and again: once empty it
+// starts over, and once the popped head is half of it the rest moves down
+// (amortised O(1) per command).
+func (q *cmdQueue) compact() {
+	switch {
+	case q.head == len(q.items):
+		q.items, q.head = q.items[:0], 0
+	case q.head >= 1024 && 2*q.head >= len(q.items):
+		n := copy(q.items, q.items[q.head:])
+		clear(q.items[n:])
+		q.items, q.head = q.items[:n], 0
 	}
 }

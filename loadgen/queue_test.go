@@ -23,3 +23,43 @@ func TestCmdQueueIsUnboundedFIFO(t *testing.T) {
 	_, ok := q.pop(ctx)
 	assert.False(t, ok)
 }
+
+// Interleaved pushes and pops keep FIFO order across compactions.
+func TestCmdQueueInterleaved(t *testing.T) {
+	q := newCmdQueue()
+	next, want := 0, 0
+	for round := 0; round < 50; round++ {
+		for range 1000 + round*37 {
+			q.push(Command{Character: uint32(next)})
+			next++
+		}
+		for range 900 + round*29 {
+			c, ok := q.pop(context.Background())
+			require.True(t, ok)
+			require.Equal(t, uint32(want), c.Character)
+			want++
+		}
+	}
+	for want < next {
+		c, ok := q.pop(context.Background())
+		require.True(t, ok)
+		require.Equal(t, uint32(want), c.Character)
+		want++
+	}
+	assert.Equal(t, 0, q.head)
+	assert.Empty(t, q.items)
+}
+
+// BenchmarkCmdQueue pushes and pops with a standing backlog, as the send
+// loop sees under load.
+func BenchmarkCmdQueue(b *testing.B) {
+	q := newCmdQueue()
+	for range 5000 {
+		q.push(Command{})
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		q.push(Command{Character: 1})
+		_, _ = q.pop(context.Background())
+	}
+}

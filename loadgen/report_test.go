@@ -9,10 +9,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/gamehost/transitquest/config"
+	"github.com/gamehost/transitquest/schedule"
 )
 
 func sampleReport() Report {
@@ -109,4 +111,50 @@ func TestDeparturesLateness(t *testing.T) {
 	l, ok := d.Lateness(r.ID, dep.Add(7*time.Millisecond))
 	require.True(t, ok)
 	assert.Equal(t, 7*time.Millisecond, l)
+}
+
+// Departures' arithmetic agrees with the timetable's materialised trips (the
+// last departure not after the stamp, that day or the day before) for every
+// route shape, at stamps around departures, midnight and the day's end.
+func TestDeparturesMatchTimetableTrips(t *testing.T) {
+	p := NewPlan(PlanConfig{Tenants: 1, Routes: len(routeShapes)})
+	d := NewDepartures(p)
+	tt, errs := schedule.NewTimetable(p.Tenants[0].Routes, nil)
+	require.Empty(t, errs)
+	day := time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC)
+	want := func(route uuid.UUID, stamp time.Time) (time.Duration, bool) {
+		for _, at := range []time.Time{stamp, stamp.Add(-24 * time.Hour)} {
+			trips := tt.Trips(route, at)
+			for j := len(trips) - 1; j >= 0; j-- {
+				if !trips[j].Departure.After(stamp) {
+					return stamp.Sub(trips[j].Departure), true
+				}
+			}
+		}
+		return 0, false
+	}
+	for _, r := range p.Tenants[0].Routes {
+		trips := tt.Trips(r.ID, day)
+		require.NotEmpty(t, trips)
+		var stamps []time.Time
+		for _, off := range []time.Duration{0, time.Nanosecond, time.Second, 4 * time.Second, 5 * time.Second,
+			5*time.Second + time.Millisecond, 17 * time.Second, time.Hour + 3*time.Millisecond} {
+			stamps = append(stamps, day.Add(off))
+		}
+		for _, tr := range []schedule.Trip{trips[0], trips[1], trips[len(trips)/2], trips[len(trips)-1]} {
+			for _, off := range []time.Duration{-time.Nanosecond, 0, time.Millisecond, 3 * time.Second, 30 * time.Second} {
+				stamps = append(stamps, tr.Departure.Add(off))
+			}
+		}
+		stamps = append(stamps, day.Add(24*time.Hour-time.Nanosecond), day.Add(-time.Nanosecond),
+			day.Add(5*time.Second).In(time.FixedZone("x", -7*3600)))
+		for _, s := range stamps {
+			wl, wok := want(r.ID, s)
+			l, ok := d.Lateness(r.ID, s)
+			assert.Equal(t, wok, ok, "%s at %s", r.Name, s)
+			assert.Equal(t, wl, l, "%s at %s", r.Name, s)
+		}
+	}
+	_, ok := d.Lateness(uuid.New(), day)
+	assert.False(t, ok, "unknown route")
 }

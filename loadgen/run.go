@@ -35,6 +35,10 @@ type Options struct {
 	// BaselineRecords is how many records the passthrough moves.
 	BaselineRecords int
 	Command         string // the command line, quoted in the report
+	// WindowEnd, when set, runs once the moment the measured window ends,
+	// before the drain (cmd/loadgen writes its heap profile there, while the
+	// run's state is still live).
+	WindowEnd func()
 }
 
 // Run performs one measured run and returns its report.
@@ -136,6 +140,9 @@ func drive(ctx context.Context, o Options, r Report, plan Plan, bootstrap string
 		Stopping: func(time.Time) {
 			if measureCPU {
 				cpu.end()
+			}
+			if o.WindowEnd != nil {
+				o.WindowEnd()
 			}
 		}})
 	if err != nil {

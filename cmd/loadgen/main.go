@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -66,6 +67,7 @@ func run() error {
 	brokerPort := flag.Int("broker", 0, "only run an embedded broker on 127.0.0.1:PORT until interrupted (to run the service and the loadgen as separate processes)")
 	logLevel := flag.String("log-level", "error", "log level of the loadgen and the in-process service")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole process (with -inprocess: broker, service and loadgen) to this file")
+	memProfile := flag.String("memprofile", "", "write a heap profile of the whole process (with -inprocess: broker, service and loadgen) to this file when the measured window ends")
 	flag.Parse()
 	o.Plan.RideCapacity = uint32(*capacity)
 	o.Command = "go run ./cmd/loadgen " + strings.Join(os.Args[1:], " ")
@@ -101,6 +103,13 @@ func run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	if *memProfile != "" {
+		o.WindowEnd = func() {
+			if err := writeHeapProfile(*memProfile); err != nil {
+				log.Warn("heap profile", zap.Error(err))
+			}
+		}
+	}
 	rep, err := loadgen.Run(ctx, o, log)
 	if err != nil {
 		return err
@@ -110,6 +119,21 @@ func run() error {
 		return nil
 	}
 	return write(*out, rep)
+}
+
+// writeHeapProfile writes the heap profile as of a fresh GC: in-use bytes
+// are what is live now, allocated bytes everything since the start.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // runBroker serves an embedded broker until SIGINT or SIGTERM.
