@@ -4,6 +4,10 @@
 # (and to -write-config, which reads only the sizing flags from them).
 #   bench/threeproc.sh -quests 50000 -riders 50000 -rate 6000 -out bench/runs/x
 # SERVICE_ENV adds environment to the service, e.g. SERVICE_ENV="GOGC=200".
+# IDLE_AFTER=N measures the service's CPU for N seconds after the load
+# generator ends (its actors stay live, timers armed, no commands).
+# SERVICE_SRC builds the service from another checkout (a before/after run
+# with the same load generator), e.g. SERVICE_SRC=/tmp/before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${BROKER_PORT:-19092}
@@ -11,7 +15,7 @@ bin=$(mktemp -d)
 cfg=$(mktemp -d)
 trap 'kill $svc $broker 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$bin" "$cfg"' EXIT
 go build -o "$bin/loadgen" ./cmd/loadgen
-go build -o "$bin/transitquest" ./cmd/transitquest
+(cd "${SERVICE_SRC:-.}" && go build -o "$bin/transitquest" ./cmd/transitquest)
 "$bin/loadgen" -write-config "$cfg" "$@" >/dev/null
 "$bin/loadgen" -broker "$port" >/dev/null &
 broker=$!
@@ -19,5 +23,14 @@ env BOOTSTRAP_SERVERS=127.0.0.1:$port CONFIG_PATH=$cfg/config.json REST_PORT=${R
 	LOG_LEVEL=error ${SERVICE_ENV:-} "$bin/transitquest" &
 svc=$!
 "$bin/loadgen" -bootstrap 127.0.0.1:$port -pid $svc "$@"
+if [ -n "${IDLE_AFTER:-}" ]; then
+	sleep 5 # the last commits settle
+	ticks() { awk '{print $14 + $15}' "/proc/$svc/stat"; }
+	t0=$(ticks)
+	sleep "$IDLE_AFTER"
+	t1=$(ticks)
+	hz=$(getconf CLK_TCK)
+	echo "idle: service CPU over ${IDLE_AFTER}s after the load: $(awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$IDLE_AFTER" 'BEGIN{printf "%.2f%% of a core", 100*d/hz/s}')"
+fi
 kill -TERM $svc
 wait $svc

@@ -25,7 +25,10 @@ const (
 // 127.0.0.1:port (0 picks a free port).
 func StartBroker(names messages.TopicNames, port int) (*kafka.Embedded, error) {
 	topics, compacted := kafka.EmbeddedTopics(names)
-	return kafka.StartEmbedded(kafka.EmbeddedConfig{Port: port, Topics: topics, Compacted: compacted})
+	// Records older than three minutes are dropped (changelogs compacted):
+	// every reader keeps up within seconds, and an unbounded log made the
+	// broker process grow by gigabytes in a long run.
+	return kafka.StartEmbedded(kafka.EmbeddedConfig{Port: port, Topics: topics, Compacted: compacted, Retention: 3 * time.Minute})
 }
 
 // InProcess is the service running inside the loadgen's process.
