@@ -105,12 +105,13 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 		recs = append(recs, d)
 	}
 	st.Definition = definition.Definition{}
-	r, err := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(),
-		persisted{State: st, DefinitionRef: a.defRef}.encode())
+	enc := persisted{State: st, DefinitionRef: a.defRef}.encode()
+	r, err := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), enc)
 	if err != nil {
 		a.env.Log.Error("party-quest state not recorded", zap.Stringer("instance", a.id), zap.Error(err))
 		return recs
 	}
+	a.recorded, _ = enc.(json.RawMessage) // the snapshot: nil falls back to a copy
 	return append(recs, r)
 }
 
