@@ -76,6 +76,7 @@ func environment() []EnvVar {
 			Doc: "when set, the start endpoint and the board need Authorization: Bearer <token>; unset: open"},
 		{Name: "LOG_LEVEL", Default: "info", ReadBy: ReadByCommand, Doc: "zap level; console output on a terminal, JSON otherwise"},
 		{Name: "EMBEDDED_KAFKA_PORT", Default: "9092", ReadBy: ReadByCommand, Doc: "port of the in-process broker of -embedded"},
+		{Name: "PPROF_ADDR", ReadBy: ReadByCommand, Doc: "host:port of an opt-in listener serving the Go runtime profiles (/debug/pprof/); unset: none"},
 	}
 	for _, t := range messages.AllTopics {
 		doc := "real name of a contract topic (must exist)"
