@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/gamehost/transitquest/jsonbytes"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/tenant"
 )
@@ -97,23 +98,11 @@ func PartyCorr(party uint32) string {
 func QuestCorr(instance uuid.UUID, typ string, stage uint32) string {
 	b := make([]byte, 0, 80)
 	b = append(b, "pq/"...)
-	b = appendUUID(b, instance)
+	b = jsonbytes.AppendUUID(b, instance)
 	b = append(append(b, '/'), typ...)
 	switch typ {
 	case messages.TypeStageCleared, messages.TypeStageAdvanced:
 		b = strconv.AppendUint(append(b, '/'), uint64(stage), 10)
 	}
 	return string(b)
-}
-
-// appendUUID appends id in its canonical form, as uuid.UUID.String does.
-func appendUUID(b []byte, id uuid.UUID) []byte {
-	const digits = "0123456789abcdef"
-	for i, x := range id {
-		if i == 4 || i == 6 || i == 8 || i == 10 {
-			b = append(b, '-')
-		}
-		b = append(b, digits[x>>4], digits[x&0x0f])
-	}
-	return b
 }

@@ -64,15 +64,10 @@ func (s State) AppendJSON(b []byte) ([]byte, error) {
 	b = strconv.AppendBool(b, s.Destroyed)
 	b = append(b, `,"currentStageIndex":`...)
 	b = strconv.AppendUint(b, uint64(s.CurrentStageIndex), 10)
-	var err error
-	for _, f := range []struct {
-		name string
-		t    time.Time
-	}{{`,"registeredAt":`, s.RegisteredAt}, {`,"startedAt":`, s.StartedAt}, {`,"stageStartedAt":`, s.StageStartedAt}} {
-		b = append(b, f.name...)
-		if b, err = appendTime(b, f.t); err != nil {
-			return b, err
-		}
+	b, err := appendTimes(b, false, timeField{`,"registeredAt":`, s.RegisteredAt},
+		timeField{`,"startedAt":`, s.StartedAt}, timeField{`,"stageStartedAt":`, s.StageStartedAt})
+	if err != nil {
+		return b, err
 	}
 	b = append(b, `,"fieldInstances":`...)
 	if s.FieldInstances == nil {
@@ -108,19 +103,34 @@ func (s State) AppendJSON(b []byte) ([]byte, error) {
 	b = strconv.AppendUint(b, uint64(s.StageState.Attempts), 10)
 	b = append(b, `},"completedEmitted":`...)
 	b = strconv.AppendBool(b, s.CompletedEmitted)
-	for _, f := range []struct {
-		name string
-		t    time.Time
-	}{{`,"registrationEndsAt":`, s.RegistrationEndsAt}, {`,"runEndsAt":`, s.RunEndsAt}, {`,"stageEndsAt":`, s.StageEndsAt}} {
-		if f.t.IsZero() { // omitzero
+	b, err = appendTimes(b, true, timeField{`,"registrationEndsAt":`, s.RegistrationEndsAt},
+		timeField{`,"runEndsAt":`, s.RunEndsAt}, timeField{`,"stageEndsAt":`, s.StageEndsAt})
+	if err != nil {
+		return b, err
+	}
+	return append(b, '}'), nil
+}
+
+// timeField is a time member: its `,"name":` prefix and its value.
+type timeField struct {
+	prefix string
+	t      time.Time
+}
+
+// appendTimes appends each member; omitZero leaves zero times out, as the
+// omitzero tag does.
+func appendTimes(b []byte, omitZero bool, fields ...timeField) ([]byte, error) {
+	var err error
+	for _, f := range fields {
+		if omitZero && f.t.IsZero() {
 			continue
 		}
-		b = append(b, f.name...)
+		b = append(b, f.prefix...)
 		if b, err = appendTime(b, f.t); err != nil {
 			return b, err
 		}
 	}
-	return append(b, '}'), nil
+	return b, nil
 }
 
 // appendTime writes t as time.Time's MarshalJSON does (RFC 3339 with
