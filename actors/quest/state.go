@@ -77,6 +77,7 @@ func definitionRef(d definition.Definition) (string, error) {
 func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 	if a.m.Done() {
 		r, _ := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), nil)
+		a.recorded = nil // the snapshot is then a copy of the ended state, not the last live one
 		return append(recs, r)
 	}
 	st := a.m.View()
