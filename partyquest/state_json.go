@@ -36,28 +36,7 @@ func (s State) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, `,"affinityId":`...)
 	b = strconv.AppendUint(b, uint64(s.AffinityID), 10)
 	b = append(b, `,"characters":`...)
-	if s.Characters == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, c := range s.Characters {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = append(b, `{"characterId":`...)
-			b = strconv.AppendUint(b, uint64(c.ID), 10)
-			b = append(b, `,"worldId":`...)
-			b = strconv.AppendUint(b, uint64(c.WorldID), 10)
-			b = append(b, `,"channelId":`...)
-			b = strconv.AppendUint(b, uint64(c.ChannelID), 10)
-			if c.Level != 0 {
-				b = append(b, `,"level":`...)
-				b = strconv.AppendUint(b, uint64(c.Level), 10)
-			}
-			b = append(b, '}')
-		}
-		b = append(b, ']')
-	}
+	b = appendArray(b, s.Characters, appendCharacter)
 	b = append(b, `,"state":`...)
 	b = jsonbytes.AppendString(b, string(s.State))
 	b = append(b, `,"destroyed":`...)
@@ -70,35 +49,13 @@ func (s State) AppendJSON(b []byte) ([]byte, error) {
 		return b, err
 	}
 	b = append(b, `,"fieldInstances":`...)
-	if s.FieldInstances == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, id := range s.FieldInstances {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = jsonbytes.AppendQuotedUUID(b, id)
-		}
-		b = append(b, ']')
-	}
+	b = appendArray(b, s.FieldInstances, jsonbytes.AppendQuotedUUID)
 	b = append(b, `,"stageState":{"itemCounts":`...)
 	b = appendCounts(b, s.StageState.ItemCounts)
 	b = append(b, `,"monsterKills":`...)
 	b = appendCounts(b, s.StageState.MonsterKills)
 	b = append(b, `,"combination":`...)
-	if s.StageState.Combination == nil {
-		b = append(b, "null"...)
-	} else {
-		b = append(b, '[')
-		for i, v := range s.StageState.Combination {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = strconv.AppendUint(b, uint64(v), 10)
-		}
-		b = append(b, ']')
-	}
+	b = appendArray(b, s.StageState.Combination, func(b []byte, v uint32) []byte { return strconv.AppendUint(b, uint64(v), 10) })
 	b = append(b, `,"attempts":`...)
 	b = strconv.AppendUint(b, uint64(s.StageState.Attempts), 10)
 	b = append(b, `},"completedEmitted":`...)
@@ -109,6 +66,37 @@ func (s State) AppendJSON(b []byte) ([]byte, error) {
 		return b, err
 	}
 	return append(b, '}'), nil
+}
+
+// appendArray appends xs as a JSON array (nil as null, as encoding/json
+// writes a nil slice), each element by appendOne.
+func appendArray[T any](b []byte, xs []T, appendOne func([]byte, T) []byte) []byte {
+	if xs == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendOne(b, x)
+	}
+	return append(b, ']')
+}
+
+// appendCharacter appends one member as Character's JSON tags say.
+func appendCharacter(b []byte, c Character) []byte {
+	b = append(b, `{"characterId":`...)
+	b = strconv.AppendUint(b, uint64(c.ID), 10)
+	b = append(b, `,"worldId":`...)
+	b = strconv.AppendUint(b, uint64(c.WorldID), 10)
+	b = append(b, `,"channelId":`...)
+	b = strconv.AppendUint(b, uint64(c.ChannelID), 10)
+	if c.Level != 0 { // omitempty
+		b = append(b, `,"level":`...)
+		b = strconv.AppendUint(b, uint64(c.Level), 10)
+	}
+	return append(b, '}')
 }
 
 // timeField is a time member: its `,"name":` prefix and its value.
