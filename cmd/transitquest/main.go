@@ -73,7 +73,7 @@ func run(log *zap.Logger, embedded, withDemo bool) error {
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 	if addr := os.Getenv("PPROF_ADDR"); addr != "" {
-		stopPprof, err := servePprof(addr, log)
+		_, stopPprof, err := servePprof(addr, log)
 		if err != nil {
 			return err
 		}

@@ -15,10 +15,11 @@ import (
 // servePprof serves the runtime profiles on addr until ctx ends. It is
 // opt-in (PPROF_ADDR) and on its own listener, never on the REST port: the
 // profiles reveal internals and cost CPU while taken.
-func servePprof(addr string, log *zap.Logger) (stop func(), err error) {
+// It returns the address it listens on.
+func servePprof(addr string, log *zap.Logger) (bound string, stop func(), err error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return nil, fmt.Errorf("PPROF_ADDR %q: %w", addr, err)
+		return "", nil, fmt.Errorf("PPROF_ADDR %q: %w", addr, err)
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
@@ -35,7 +36,7 @@ func servePprof(addr string, log *zap.Logger) (stop func(), err error) {
 		}
 	}()
 	log.Info("pprof listening", zap.String("addr", ln.Addr().String()))
-	return func() {
+	return ln.Addr().String(), func() {
 		sctx, cancel := context.WithTimeout(context.Background(), time.Second)
 		defer cancel()
 		_ = srv.Shutdown(sctx)
