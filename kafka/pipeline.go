@@ -65,9 +65,10 @@ const (
 	defaultTransactionTimeoutMs = 6000
 )
 
-// Defaults of the clients' settings that KAFKA_EXTRA_CONFIG may override.
-var (
-	producerDefaults = ck.ConfigMap{
+// producerDefaults are the producer settings KAFKA_EXTRA_CONFIG may
+// override (a function: a fresh map each time, nothing shared).
+func producerDefaults() ck.ConfigMap {
+	return ck.ConfigMap{
 		"transaction.timeout.ms": defaultTransactionTimeoutMs,
 		// The Go client allocates both channels at their full size up
 		// front: 1,000,000 entries each by default, about 24 MiB per
@@ -76,7 +77,11 @@ var (
 		"go.events.channel.size":  10_000,
 		"go.produce.channel.size": 1_000,
 	}
-	consumerDefaults = ck.ConfigMap{
+}
+
+// consumerDefaults are the consumer settings KAFKA_EXTRA_CONFIG may override.
+func consumerDefaults() ck.ConfigMap {
+	return ck.ConfigMap{
 		"session.timeout.ms":    defaultSessionTimeoutMs,
 		"heartbeat.interval.ms": defaultHeartbeatIntervalMs,
 		// Prefetch at most 8 MiB per consumer (librdkafka's default is
@@ -84,7 +89,7 @@ var (
 		// and GOMEMLIMIT, in each of the service's four consumers.
 		"queued.max.messages.kbytes": 8192,
 	}
-)
+}
 
 // setDefaults sets each default that extra does not name.
 func setDefaults(m, extra, defaults ck.ConfigMap) {
@@ -166,7 +171,7 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	}) {
 		pc[k] = v
 	}
-	setDefaults(pc, cfg.Extra, producerDefaults)
+	setDefaults(pc, cfg.Extra, producerDefaults())
 	p, err := newTransactionalProducer(ctx, pc, cfg.TransactionalID)
 	if err != nil {
 		return nil, err
@@ -185,7 +190,7 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	if cfg.GroupInstanceID != "" {
 		cc["group.instance.id"] = cfg.GroupInstanceID
 	}
-	setDefaults(cc, cfg.Extra, consumerDefaults)
+	setDefaults(cc, cfg.Extra, consumerDefaults())
 	c, err := ck.NewConsumer(&cc)
 	if err != nil {
 		p.Close()
