@@ -123,6 +123,19 @@ func (d *directory) change(character uint32, next riderEntry) (messages.Record, 
 	return rec, store, err
 }
 
+// commit records the character's next entry with the input o, then keeps
+// it; a change that cannot be recorded refuses the input (false).
+func (d *directory) commit(o actors.Origin, character uint32, next riderEntry) bool {
+	rec, store, err := d.change(character, next)
+	if err != nil {
+		o.Reject(d.env, err)
+		return false
+	}
+	o.Emit(d.env, []messages.Record{rec})
+	store()
+	return true
+}
+
 func (d *directory) Handle(_ actor.Context, msg any) {
 	switch m := msg.(type) {
 	case dirStart:
@@ -268,14 +281,9 @@ func (d *directory) boarded(m dirBoarded) {
 		next = cur.without(b.Claim)
 		next.Instance = b.Instance
 	}
-	rec, store, err := d.change(m.character, next)
-	if err != nil {
-		m.o.Reject(d.env, err)
-		return
+	if d.commit(m.o, m.character, next) {
+		d.answer(m.character, b.Route, b.Claim, nil)
 	}
-	m.o.Emit(d.env, []messages.Record{rec})
-	store()
-	d.answer(m.character, b.Route, b.Claim, nil)
 }
 
 // refused drops a claim the ride refused and dead-letters the answer with
@@ -310,13 +318,7 @@ func (d *directory) ended(m dirEnded) {
 	}
 	next := cur
 	next.Instance = uuid.Nil
-	rec, store, err := d.change(m.character, next)
-	if err != nil {
-		m.o.Reject(d.env, err)
-		return
-	}
-	m.o.Emit(d.env, []messages.Record{rec})
-	store()
+	d.commit(m.o, m.character, next)
 }
 
 func (d *directory) GiveUp(_ actor.Context, msg any, cause any) {
