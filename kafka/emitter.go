@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"go.uber.org/zap"
@@ -102,8 +103,8 @@ func EncodeValue(v any) ([]byte, error) {
 // Emit commits records in one transaction together with the input that
 // caused them (in may be nil for timer-driven effects). An input is always
 // committed by the pipeline that read it: an emitter of another pipeline
-// hands it over. done, when not nil,
-// runs after the commit.
+// hands it over. done, when not nil, runs after the commit. The records
+// carry the instant of the call as their timestamp.
 func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *Input, done func()) error {
 	if in != nil && in.via != nil && in.via != e {
 		return in.via.Emit(t, tr, recs, in, done)
@@ -128,7 +129,9 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 			}
 		}
 	}
-	b := Batch{Records: out, Committed: done}
+	// Stamped with the wall clock, not an actor's injected one: a test
+	// clock's instant would be meaningless (or expired) to a broker.
+	b := Batch{Records: out, Committed: done, At: time.Now()}
 	if in != nil {
 		b.Source = &in.Source
 		b.Owner = &in.Source

@@ -42,6 +42,12 @@ type Batch struct {
 	// Once the partition has moved, its new owner restores the state as of
 	// the last commit and decides again, so committing would double it.
 	Owner *Source
+	// At, when set, is the records' timestamp: the instant their operation
+	// decided them (event time), so a timer's effect says when it fired,
+	// not when the transaction that carries it began, and a retried
+	// transaction produces the same timestamps again. Zero: the produce
+	// instant.
+	At time.Time
 }
 
 // OutboxConfig tunes transaction batching.
@@ -448,7 +454,7 @@ func (o *Outbox) transact(ctx context.Context, batches []Batch, offsets []Source
 	}()
 	for _, b := range batches {
 		for i := range b.Records {
-			if err := o.produce(ctx, &b.Records[i]); err != nil {
+			if err := o.produce(ctx, &b.Records[i], b.At); err != nil {
 				return err
 			}
 		}
@@ -517,11 +523,11 @@ func (o *Outbox) retrying(ctx context.Context, what string, call func(context.Co
 	}
 }
 
-func (o *Outbox) produce(ctx context.Context, r *Out) error {
+func (o *Outbox) produce(ctx context.Context, r *Out, at time.Time) error {
 	topic := r.Topic
 	msg := &ck.Message{
 		TopicPartition: ck.TopicPartition{Topic: &topic, Partition: r.Partition},
-		Key:            r.Key, Value: r.Value, Headers: r.Headers,
+		Key:            r.Key, Value: r.Value, Headers: r.Headers, Timestamp: at,
 	}
 	for {
 		err := o.p.Produce(msg, nil)

@@ -51,3 +51,34 @@ func TestOutboxWithTheBrokerGoneEndsByItsDeadline(t *testing.T) {
 	o.Abort()
 	assert.ErrorIs(t, o.Submit(kafka.Batch{}), kafka.ErrClosed)
 }
+
+// A batch's records carry the instant its operation decided them (At), not
+// the instant a transaction produced them, and the same At again when the
+// batch is retried.
+func TestOutboxStampsRecordsWithTheBatchInstant(t *testing.T) {
+	b := kafkatest.StartBroker(t)
+	p, err := ck.NewProducer(&ck.ConfigMap{"bootstrap.servers": b.Bootstrap(), "transactional.id": "outbox-stamp",
+		"enable.metrics.push": false, "go.delivery.reports": false})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	require.NoError(t, p.InitTransactions(ctx))
+	o := kafka.NewOutbox(p, nil, nil, kafka.OutboxConfig{}, zap.NewNop(), metrics.New())
+	go func() { _ = o.Run(ctx) }()
+	defer p.Close()
+
+	r := b.NewReader(t, false, "COMMAND_TOPIC_CHARACTER")
+	at := time.Now().Add(-90 * time.Second).Truncate(time.Millisecond)
+	topic := b.Names.Name("COMMAND_TOPIC_CHARACTER")
+	require.NoError(t, o.Submit(kafka.Batch{At: at, Records: []kafka.Out{
+		{Topic: topic, Partition: ck.PartitionAny, Key: []byte("a"), Value: []byte("{}")},
+		{Topic: topic, Partition: ck.PartitionAny, Key: []byte("b"), Value: []byte("{}")}}}))
+	require.NoError(t, o.Flush(ctx))
+	recs := r.WaitCount(20*time.Second, 2)
+	require.Len(t, recs, 2)
+	for _, rec := range recs {
+		assert.True(t, rec.Timestamp.Equal(at), "timestamp %v, want the batch's %v", rec.Timestamp, at)
+	}
+	o.Close()
+	<-o.Done()
+}

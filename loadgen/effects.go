@@ -20,7 +20,7 @@ type Effect struct {
 	PartyID    uint32
 	StageIndex uint32
 	Reason     string    // CANCELLED reason, FAILED reason, or the dead-letter reason
-	Stamp      time.Time // the record's timestamp (set when the service produced it)
+	Stamp      time.Time // the record's timestamp: the instant the service decided it
 	Seen       time.Time // when the loadgen's read_committed consumer got it
 }
 

@@ -109,7 +109,8 @@ func (r Report) Format(w io.Writer) {
 	}
 	if len(r.RecordLateness) > 0 {
 		p("  (record-based lateness: the effect record's timestamp, 1 ms resolution, minus the due instant derived from")
-		p("   the timetable or from the STARTED record's timestamp; it includes the outbox's produce delay)")
+		p("   the timetable or from the STARTED record's timestamp; the service stamps a record with the instant it")
+		p("   decided it, so this is the timer's own lateness: the transaction that delivers it is in the latency above)")
 	}
 	p("")
 	p("errors")

@@ -184,7 +184,8 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 //     effects committed and trimmed from the broker), per route;
 //   - timer-p50-ms / timer-p99-ms: TimerLateness{kind=route} over 20 s;
 //   - departed-p50-ms / departed-p99-ms: DEPARTED record timestamp minus the
-//     timetable's departure instant (includes the outbox's produce delay).
+//     timetable's departure instant (records carry the instant their
+//     transition was decided, so this is the timer's lateness).
 //
 // Run it with:
 //
@@ -249,7 +250,8 @@ func BenchmarkScheduledRoutes(b *testing.B) {
 //   - B/ride: Go heap growth per live ride once all are aboard (the
 //     broker's copy of the records trimmed first);
 //   - arrival-p50-ms / arrival-p99-ms: COMPLETED record timestamp minus the
-//     instance's ArrivalAt (timer lateness plus the outbox's produce delay);
+//     instance's ArrivalAt (the timer's lateness: records carry the
+//     instant their transition was decided);
 //   - timer-p50-ms / timer-p99-ms: TimerLateness{kind=instance-route} over
 //     the arrivals (boarding-close and arrival fires).
 //
