@@ -51,11 +51,18 @@ func TestPersistedEncodesAsEncodingJSONDoes(t *testing.T) {
 	p := persisted{State: st, DefinitionRef: "kerning_city_pq@0123abcd"}
 	want, err := json.Marshal(p)
 	require.NoError(t, err)
-	got, ok := p.encode().(json.RawMessage)
+	got, ok := p.encode(0).(json.RawMessage)
 	require.True(t, ok)
 	require.Equal(t, string(want), string(got))
+	// Sized from the previous record, the same bytes in a buffer that wastes
+	// little (it stays alive as the instance's snapshot).
+	sized, ok := p.encode(len(got) + 64).(json.RawMessage)
+	require.True(t, ok)
+	require.Equal(t, string(got), string(sized))
+	require.LessOrEqual(t, cap(sized), len(got)+64)
+	t.Logf("one-member state record: %d bytes (default buffer %d)", len(got), cap(got))
 
-	rec, err := changelog.Record(messages.ChangelogTopicPartyQuest, tn, changelogKind, st.ID.String(), p.encode())
+	rec, err := changelog.Record(messages.ChangelogTopicPartyQuest, tn, changelogKind, st.ID.String(), p.encode(0))
 	require.NoError(t, err)
 	viaJSON, err := changelog.Record(messages.ChangelogTopicPartyQuest, tn, changelogKind, st.ID.String(), p)
 	require.NoError(t, err)

@@ -83,13 +83,12 @@ func (s *Subsystem) registrar(t tenant.Tenant, initial []partyquest.Tracked) (*a
 // new one (initial nil) waiting for its create.
 func (s *Subsystem) spawnInstance(t tenant.Tenant, id uuid.UUID, initial *partyquest.State) (*actor.PID, error) {
 	key := instanceKey(t, id)
-	tmpl := instanceActor{env: s.env, deps: s.deps, tenant: t, id: id, key: key, parts: s.parts,
-		rnd: s.deps.random(), initial: initial}
-	// The shell makes a fresh behaviour from the template at every first
-	// start and restores it from its snapshot after a restart.
+	shared, rnd := s.instances, s.deps.random()
+	// The shell makes a fresh behaviour at every first start (a template
+	// copied would stay alive beside the actor, 576 bytes each) and
+	// restores it from its snapshot after a restart.
 	return s.parts.Spawn(key, actors.Props(s.env.Shell(kindInstance), func() actors.Actor {
-		a := tmpl
-		return &a
+		return &instanceActor{instanceEnv: shared, tenant: t, id: id, key: key, rnd: rnd, initial: initial}
 	}))
 }
 

@@ -48,8 +48,16 @@ type persisted struct {
 // embedded state's fields, then definitionRef), through the state's own
 // encoder; a state that does not encode is given to encoding/json, which
 // reports it.
-func (p persisted) encode() any {
-	b, err := p.State.AppendJSON(nil)
+//
+// size is the buffer to start with (0: the encoder's default). The record
+// stays alive as the instance's snapshot, so a buffer sized from the
+// previous record wastes little; the default fits three members.
+func (p persisted) encode(size int) any {
+	var buf []byte
+	if size > 0 {
+		buf = make([]byte, 0, size)
+	}
+	b, err := p.State.AppendJSON(buf)
 	if err != nil || len(b) == 0 || b[len(b)-1] != '}' {
 		return p
 	}
@@ -106,7 +114,13 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 		recs = append(recs, d)
 	}
 	st.Definition = definition.Definition{}
-	enc := persisted{State: st, DefinitionRef: a.defRef}.encode()
+	// The previous record and a little room: a member joining or a stage's
+	// counters growing rarely take more.
+	size := 0
+	if a.recorded != nil {
+		size = len(a.recorded) + 64
+	}
+	enc := persisted{State: st, DefinitionRef: a.defRef}.encode(size)
 	r, err := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), enc)
 	if err != nil {
 		a.env.Log.Error("party-quest state not recorded", zap.Stringer("instance", a.id), zap.Error(err))

@@ -31,6 +31,8 @@ type Subsystem struct {
 	parts *actors.Partitions
 	// defs interns the definitions creates carry.
 	defs *definitions
+	// instances is what every instance actor shares (set by Start).
+	instances *instanceEnv
 
 	mu sync.Mutex
 	// known are the catalogs of the tenants this subsystem serves: the
@@ -88,6 +90,7 @@ func (s *Subsystem) Topology() kafka.Topology {
 // record.
 func (s *Subsystem) Start(fx actors.Effects) error {
 	s.env = s.deps.env(fx)
+	s.instances = &instanceEnv{env: s.env, deps: s.deps, parts: s.parts}
 	return nil
 }
 
