@@ -1,6 +1,7 @@
 package tenant
 
 import (
+	"encoding/json"
 	"testing"
 
 	"github.com/google/uuid"
@@ -13,6 +14,22 @@ func TestKeyNamesIDRegionAndVersion(t *testing.T) {
 	}
 	if got, want := (Tenant{}).Key(), "00000000-0000-0000-0000-000000000000//0.0"; got != want {
 		t.Fatalf("zero Key() = %q, want %q", got, want)
+	}
+}
+
+func TestAppendJSONWritesWhatEncodingJSONWrites(t *testing.T) {
+	for _, tn := range []Tenant{
+		{ID: uuid.MustParse("083839c6-c47c-42a6-9585-76492795d123"), Region: "GMS", MajorVersion: 83, MinorVersion: 1},
+		{},
+		{ID: uuid.New(), Region: `a "quoted" <region> \ é`, MajorVersion: 65535, MinorVersion: 65535},
+	} {
+		want, err := json.Marshal(tn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := tn.AppendJSON([]byte("x")); string(got) != "x"+string(want) {
+			t.Fatalf("AppendJSON = %s, want x%s", got, want)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package quest
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -126,7 +127,13 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 		a.env.Log.Error("party-quest state not recorded", zap.Stringer("instance", a.id), zap.Error(err))
 		return recs
 	}
-	a.recorded, _ = enc.(json.RawMessage) // the snapshot: nil falls back to a copy
+	// The record stays alive as the snapshot (nil falls back to a copy):
+	// without room to spare, since there is one per live instance.
+	raw, _ := enc.(json.RawMessage)
+	if cap(raw)-len(raw) > 64 {
+		raw = bytes.Clone(raw)
+	}
+	a.recorded = raw
 	return append(recs, r)
 }
 
