@@ -17,7 +17,7 @@ type Tenants[T any] struct {
 
 	startMu sync.Mutex // serialises starts, so a tenant starts once
 	mu      sync.RWMutex
-	byKey   map[string]tenantEntry[T]
+	byKey   map[tenant.Tenant]tenantEntry[T]
 }
 
 type tenantEntry[T any] struct {
@@ -27,14 +27,14 @@ type tenantEntry[T any] struct {
 
 // NewTenants returns an empty registry; kind prefixes the actors' names.
 func NewTenants[T any](sys *actor.ActorSystem, kind string) *Tenants[T] {
-	return &Tenants[T]{sys: sys, kind: kind, byKey: map[string]tenantEntry[T]{}}
+	return &Tenants[T]{sys: sys, kind: kind, byKey: map[tenant.Tenant]tenantEntry[T]{}}
 }
 
 // Get returns a started tenant's actors.
 func (ts *Tenants[T]) Get(t tenant.Tenant) (T, bool) {
 	ts.mu.RLock()
 	defer ts.mu.RUnlock()
-	e, ok := ts.byKey[t.Key()]
+	e, ok := ts.byKey[t]
 	return e.v, ok
 }
 
@@ -58,7 +58,7 @@ func (ts *Tenants[T]) GetOrStart(t tenant.Tenant, start func(sup *Supervisor) (T
 		return zero, err
 	}
 	ts.mu.Lock()
-	ts.byKey[t.Key()] = tenantEntry[T]{sup: sup, v: v}
+	ts.byKey[t] = tenantEntry[T]{sup: sup, v: v}
 	ts.mu.Unlock()
 	return v, nil
 }
@@ -93,12 +93,12 @@ func (ts *Tenants[T]) HaltAll() {
 	wg.Wait()
 }
 
-func (ts *Tenants[T]) takeAll() map[string]tenantEntry[T] {
+func (ts *Tenants[T]) takeAll() map[tenant.Tenant]tenantEntry[T] {
 	ts.startMu.Lock()
 	defer ts.startMu.Unlock()
 	ts.mu.Lock()
 	entries := ts.byKey
-	ts.byKey = map[string]tenantEntry[T]{}
+	ts.byKey = map[tenant.Tenant]tenantEntry[T]{}
 	ts.mu.Unlock()
 	return entries
 }

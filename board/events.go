@@ -22,7 +22,7 @@ type Events struct {
 	now  func() time.Time
 
 	mu       sync.Mutex
-	byTenant map[string]*ring
+	byTenant map[tenant.Tenant]*ring // by value: a key string per record was an allocation
 }
 
 type ring struct {
@@ -43,7 +43,7 @@ func NewEvents(size int) *Events {
 	if size < 1 {
 		size = DefaultEventsKept
 	}
-	return &Events{size: size, now: func() time.Time { return time.Now().UTC() }, byTenant: map[string]*ring{}}
+	return &Events{size: size, now: func() time.Time { return time.Now().UTC() }, byTenant: map[tenant.Tenant]*ring{}}
 }
 
 // Observe records one committed record. It only stores references: key and
@@ -55,10 +55,10 @@ func (e *Events) Observe(t tenant.Tenant, topic messages.Topic, key, value []byt
 	rec := observed{at: e.now(), topic: topic, key: key, value: value}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	r, ok := e.byTenant[t.Key()]
+	r, ok := e.byTenant[t]
 	if !ok {
 		r = &ring{recs: make([]observed, 0, e.size)}
-		e.byTenant[t.Key()] = r
+		e.byTenant[t] = r
 	}
 	if !r.full && len(r.recs) < e.size {
 		r.recs = append(r.recs, rec)
@@ -90,7 +90,7 @@ func (e *Events) Latest(t tenant.Tenant) []Event {
 	}
 	e.mu.Lock()
 	var recs []observed
-	if r, ok := e.byTenant[t.Key()]; ok {
+	if r, ok := e.byTenant[t]; ok {
 		recs = make([]observed, 0, len(r.recs))
 		// Oldest first: from next to the end, then the start.
 		recs = append(recs, r.recs[r.next:]...)

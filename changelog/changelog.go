@@ -24,7 +24,11 @@ type Entry struct {
 
 // Key is the record key of an actor identity.
 func Key(t tenant.Tenant, kind, id string) []byte {
-	return []byte(t.Key() + "|" + kind + "|" + id)
+	b := t.AppendKey(make([]byte, 0, 36+len(t.Region)+13+2+len(kind)+len(id)))
+	b = append(b, '|')
+	b = append(b, kind...)
+	b = append(b, '|')
+	return append(b, id...)
 }
 
 // Record is the state record of one actor; a nil state is a tombstone

@@ -108,6 +108,8 @@ type Outbox struct {
 	// every transactional call must have returned: see SetDeadline.
 	limit atomic.Int64
 	err   error // Run's result, set before done is closed
+	// scratch is the batches slice gather fills, reused by Run's loop.
+	scratch []Batch
 }
 
 // errDeadline ends a transactional call that would run past SetDeadline's
@@ -262,6 +264,10 @@ func (o *Outbox) Run(ctx context.Context) (err error) {
 		if err := o.commit(ctx, batches); err != nil {
 			return err
 		}
+		// The next transaction reuses the slice (it grew to thousands of
+		// batches at load), without keeping this one's records alive.
+		clear(batches[:cap(batches)])
+		o.scratch = batches[:0]
 		if !open {
 			return nil
 		}
@@ -271,7 +277,7 @@ func (o *Outbox) Run(ctx context.Context) (err error) {
 // gather collects queued batches up to MaxRecords; it reports false once the
 // queue is closed and empty.
 func (o *Outbox) gather(ctx context.Context, first Batch) ([]Batch, bool) {
-	batches := []Batch{first}
+	batches := append(o.scratch[:0], first)
 	n := len(first.Records)
 	var linger <-chan time.Time
 	if o.cfg.Linger > 0 {

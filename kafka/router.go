@@ -4,6 +4,7 @@ import (
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/tenant"
@@ -45,12 +46,15 @@ type Router struct {
 	logical  map[string]messages.Topic
 	emitter  *Emitter
 	maxBytes int
+	// consumed counts each routed topic's records, resolved once rather
+	// than looked up by label for every record.
+	consumed map[string]prometheus.Counter
 }
 
 // NewRouter returns a router that rejects records larger than maxBytes.
 func NewRouter(names messages.TopicNames, emitter *Emitter, maxBytes int) *Router {
 	return &Router{names: names, handlers: map[string]Handler{}, logical: map[string]messages.Topic{},
-		emitter: emitter, maxBytes: maxBytes}
+		emitter: emitter, maxBytes: maxBytes, consumed: map[string]prometheus.Counter{}}
 }
 
 // Handle registers the handler of a logical topic.
@@ -58,6 +62,7 @@ func (r *Router) Handle(topic messages.Topic, h Handler) {
 	name := r.names.Name(topic)
 	r.handlers[name] = h
 	r.logical[name] = topic
+	r.consumed[name] = r.emitter.m.Consumed.WithLabelValues(name)
 }
 
 // Topics lists the real names of every routed topic.
@@ -79,8 +84,12 @@ func (r *Router) Dispatch(msg *ck.Message, src Source) {
 	// record causes names it as parent (the trace id never changes).
 	span, tc := tracing.StartConsume(tracing.Context(TraceFromHeaders(msg.Headers)), name, in.Partition, in.Offset)
 	in.Trace, in.span = Trace(tc), span
-	r.emitter.m.Consumed.WithLabelValues(name).Inc()
 	h, ok := r.handlers[name]
+	if c, counted := r.consumed[name]; counted {
+		c.Inc()
+	} else {
+		r.emitter.m.Consumed.WithLabelValues(name).Inc()
+	}
 	if !ok {
 		r.emitter.Reject(in, messages.Reject(messages.ReasonUnknownTopic, "no handler for topic %s", name))
 		return

@@ -25,15 +25,18 @@ type Tenant struct {
 // It is built on every actor identity, so it is appended by hand rather
 // than formatted (fmt.Sprintf cost 5 % of the service's CPU under load).
 func (t Tenant) Key() string {
-	b := make([]byte, 0, 36+1+len(t.Region)+1+5+1+5)
+	return string(t.AppendKey(make([]byte, 0, 36+1+len(t.Region)+1+5+1+5)))
+}
+
+// AppendKey appends Key to b (an actor identity built in one buffer).
+func (t Tenant) AppendKey(b []byte) []byte {
 	b = jsonbytes.AppendUUID(b, t.ID)
 	b = append(b, '/')
 	b = append(b, t.Region...)
 	b = append(b, '/')
 	b = strconv.AppendUint(b, uint64(t.MajorVersion), 10)
 	b = append(b, '.')
-	b = strconv.AppendUint(b, uint64(t.MinorVersion), 10)
-	return string(b)
+	return strconv.AppendUint(b, uint64(t.MinorVersion), 10)
 }
 
 // AppendJSON appends the tenant as encoding/json encodes it (the same

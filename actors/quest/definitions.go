@@ -28,16 +28,16 @@ func (s *Subsystem) Validate(files [][]byte) []ValidationResult {
 func (s *Subsystem) catalogOf(t tenant.Tenant) *definition.TenantCatalog {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c, ok := s.known[t.Key()]; ok {
+	if c, ok := s.known[t]; ok {
 		return c
 	}
 	if len(s.deps.DefaultDefinitions) == 0 {
 		return nil
 	}
-	c, ok := s.defaultCatalogs[t.Key()]
+	c, ok := s.defaultCatalogs[t]
 	if !ok {
 		c, _ = definition.NewTenantCatalog(t, s.deps.DefaultDefinitions) // problems are logged when the tenant is seen
-		s.defaultCatalogs[t.Key()] = c
+		s.defaultCatalogs[t] = c
 	}
 	return c
 }

@@ -21,7 +21,7 @@ type interned struct {
 	ref string
 
 	mu     sync.Mutex
-	record map[string]json.RawMessage // changelog value by tenant key
+	record map[tenant.Tenant]json.RawMessage // changelog value by tenant
 }
 
 // definitions interns the definitions that creates carry. Every create
@@ -54,7 +54,7 @@ func (d *definitions) decode(raw json.RawMessage) (*interned, error) {
 	if len(d.byRaw) >= maxInterned {
 		clear(d.byRaw)
 	}
-	in := &interned{def: def, ref: ref, record: map[string]json.RawMessage{}}
+	in := &interned{def: def, ref: ref, record: map[tenant.Tenant]json.RawMessage{}}
 	d.byRaw[string(raw)] = in
 	return in, nil
 }
@@ -64,14 +64,14 @@ func (d *definitions) decode(raw json.RawMessage) (*interned, error) {
 func (in *interned) changelogRecord(t tenant.Tenant, owner []byte) (messages.Record, error) {
 	in.mu.Lock()
 	defer in.mu.Unlock()
-	v, ok := in.record[t.Key()]
+	v, ok := in.record[t]
 	if !ok {
 		r, err := changelog.Record(messages.ChangelogTopicPartyQuest, t, definitionKind, in.ref, in.def)
 		if err != nil {
 			return r, err
 		}
 		v, _ = r.Value.(json.RawMessage) // changelog.Record encodes to RawMessage
-		in.record[t.Key()] = v
+		in.record[t] = v
 	}
 	return messages.Record{Topic: messages.ChangelogTopicPartyQuest, Key: changelog.Key(t, definitionKind, in.ref), Value: v, Owner: owner}, nil
 }

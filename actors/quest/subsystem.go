@@ -37,11 +37,11 @@ type Subsystem struct {
 	mu sync.Mutex
 	// known are the catalogs of the tenants this subsystem serves: the
 	// configured ones, and those seen in a record or in restored state.
-	known map[string]*definition.TenantCatalog
+	known map[tenant.Tenant]*definition.TenantCatalog
 	// defaultCatalogs are the default definitions' catalogs of tenants not
 	// seen yet, for the read API, built once per tenant (ids derive from
 	// the tenant).
-	defaultCatalogs map[string]*definition.TenantCatalog
+	defaultCatalogs map[tenant.Tenant]*definition.TenantCatalog
 }
 
 // New prepares the party-quest subsystem of the configured tenants (their
@@ -52,9 +52,9 @@ func New(sys *actor.ActorSystem, deps Deps, tenants []config.Tenant) *Subsystem 
 		deps.Log = zap.NewNop()
 	}
 	s := &Subsystem{sys: sys, deps: deps, lookups: newLookups(), parts: actors.NewPartitions(sys, "quest"), defs: newDefinitions(),
-		known: map[string]*definition.TenantCatalog{}, defaultCatalogs: map[string]*definition.TenantCatalog{}}
+		known: map[tenant.Tenant]*definition.TenantCatalog{}, defaultCatalogs: map[tenant.Tenant]*definition.TenantCatalog{}}
 	for _, tc := range tenants {
-		s.known[tc.Tenant.Key()] = s.catalog(tc.Tenant, tc.QuestDefinitions)
+		s.known[tc.Tenant] = s.catalog(tc.Tenant, tc.QuestDefinitions)
 	}
 	return s
 }
@@ -102,15 +102,15 @@ func (s *Subsystem) Start(fx actors.Effects) error {
 func (s *Subsystem) see(t tenant.Tenant, force bool) (*definition.TenantCatalog, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c, ok := s.known[t.Key()]; ok {
+	if c, ok := s.known[t]; ok {
 		return c, true
 	}
 	if len(s.deps.DefaultDefinitions) == 0 && !force {
 		return nil, false
 	}
-	delete(s.defaultCatalogs, t.Key())
+	delete(s.defaultCatalogs, t)
 	c := s.catalog(t, s.deps.DefaultDefinitions)
-	s.known[t.Key()] = c
+	s.known[t] = c
 	s.deps.Log.Info("party-quest tenant started", zap.Stringer("tenant", t), zap.Int("definitions", c.Len()))
 	return c, true
 }

@@ -23,6 +23,6 @@ func (s *Subsystem) Tenants() []tenant.Tenant {
 func (s *Subsystem) Known(t tenant.Tenant) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.known[t.Key()]
+	_, ok := s.known[t]
 	return ok
 }

@@ -168,7 +168,7 @@ func riderMessage(o actors.Origin, c uint32, env messages.Envelope) (any, error)
 
 // shardID is a directory shard: one per tenant and owned partition.
 type shardID struct {
-	tenant    string
+	tenant    tenant.Tenant
 	partition int32
 }
 
@@ -178,7 +178,7 @@ type shardID struct {
 // alone, so the shard's name is chosen to land on the partition whose
 // riders it holds (about count tries, once per shard: cached).
 func (s *Subsystem) shardKey(t tenant.Tenant, p, count int32) []byte {
-	id := shardID{t.Key(), p}
+	id := shardID{t, p}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if k, ok := s.shards[id]; ok {

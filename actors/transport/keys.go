@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -46,11 +47,18 @@ func riderKey(t tenant.Tenant, character uint32) []byte {
 // splitKey reads an actor key of tenant t: its kind and id. It fails for a
 // key of another tenant or of no known shape.
 func splitKey(t tenant.Tenant, key []byte) (kind, id string, err error) {
-	parts := strings.SplitN(string(key), "|", 3)
-	if len(parts) != 3 || parts[0] != t.Key() {
+	// Compared in place: it runs for every internal record.
+	var buf [128]byte
+	prefix := t.AppendKey(buf[:0])
+	rest, ok := bytes.CutPrefix(key, prefix)
+	if ok {
+		rest, ok = bytes.CutPrefix(rest, []byte("|"))
+	}
+	k, i, found := bytes.Cut(rest, []byte("|"))
+	if !ok || !found {
 		return "", "", fmt.Errorf("key %q is not an actor of tenant %s", key, t)
 	}
-	return parts[1], parts[2], nil
+	return string(k), string(i), nil
 }
 
 // parseCharacter reads a rider key's id.

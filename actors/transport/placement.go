@@ -28,9 +28,9 @@ func (s *Subsystem) Assign(a kafka.Assignment) error {
 		s.env.Log.Warn("state record skipped", zap.Error(err))
 	}
 	s.parts.Assign(a.Count, a.Partitions)
-	for key, tc := range s.tenants {
-		ts := byTenant[key]
-		delete(byTenant, key)
+	for t, tc := range s.tenants {
+		ts := byTenant[t.Key()]
+		delete(byTenant, t.Key())
 		if ts == nil {
 			ts = &changelog.TenantState{Tenant: tc.cfg.Tenant}
 		}

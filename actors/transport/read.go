@@ -35,7 +35,7 @@ func (s *Subsystem) StartRide(ctx context.Context, t tenant.Tenant, routeID uuid
 	if character == 0 {
 		return false, messages.Reject(messages.ReasonMissingField, "characterId is missing or zero")
 	}
-	if !s.hasRide(s.tenants[t.Key()], routeID) {
+	if !s.hasRide(s.tenants[t], routeID) {
 		return false, messages.Reject(messages.ReasonUnknownTarget, "instance route %s not found", routeID)
 	}
 	key := riderKey(t, character)
@@ -78,7 +78,7 @@ type RouteView struct {
 // and today's trips. They come from the timetable, which every replica has,
 // so any replica answers for every route.
 func (s *Subsystem) Routes(ctx context.Context, t tenant.Tenant) ([]RouteView, error) {
-	tc := s.tenants[t.Key()]
+	tc := s.tenants[t]
 	if tc == nil {
 		return nil, nil
 	}
@@ -98,7 +98,7 @@ func (s *Subsystem) Routes(ctx context.Context, t tenant.Tenant) ([]RouteView, e
 // The state depends only on the timetable and the time, not on how far the
 // route's actor has ticked.
 func (s *Subsystem) Route(_ context.Context, t tenant.Tenant, id uuid.UUID) (RouteView, error) {
-	tc := s.tenants[t.Key()]
+	tc := s.tenants[t]
 	if tc == nil {
 		return RouteView{}, ErrNotFound
 	}
@@ -113,7 +113,7 @@ func (s *Subsystem) Route(_ context.Context, t tenant.Tenant, id uuid.UUID) (Rou
 
 // InstanceRoutes lists a tenant's instance routes, sorted by name.
 func (s *Subsystem) InstanceRoutes(t tenant.Tenant) []ride.Route {
-	tc := s.tenants[t.Key()]
+	tc := s.tenants[t]
 	if tc == nil {
 		return nil
 	}
@@ -124,7 +124,7 @@ func (s *Subsystem) InstanceRoutes(t tenant.Tenant) []ride.Route {
 
 // InstanceRoute returns one instance route.
 func (s *Subsystem) InstanceRoute(t tenant.Tenant, id uuid.UUID) (ride.Route, bool) {
-	tc := s.tenants[t.Key()]
+	tc := s.tenants[t]
 	if tc == nil {
 		return ride.Route{}, false
 	}
@@ -135,7 +135,7 @@ func (s *Subsystem) InstanceRoute(t tenant.Tenant, id uuid.UUID) (ride.Route, bo
 // Instances returns the live transport instances of an instance route, if
 // this replica runs it (ErrNotLocal otherwise).
 func (s *Subsystem) Instances(ctx context.Context, t tenant.Tenant, id uuid.UUID) ([]ride.Instance, error) {
-	if !s.hasRide(s.tenants[t.Key()], id) {
+	if !s.hasRide(s.tenants[t], id) {
 		return nil, ErrNotFound
 	}
 	pid := s.local(rideKey(t, id))
@@ -168,7 +168,7 @@ func (s *Subsystem) RouteRiders(ctx context.Context, t tenant.Tenant) (map[uuid.
 		return nil, ErrNotFound
 	}
 	out := map[uuid.UUID]RouteRiders{}
-	tc := s.tenants[t.Key()]
+	tc := s.tenants[t]
 	if tc == nil {
 		return out, nil
 	}

@@ -77,11 +77,11 @@ type Subsystem struct {
 	sys     *actor.ActorSystem
 	deps    Deps
 	env     actors.Env
-	tenants map[string]*tenantConfig // configured tenants, by key
+	tenants map[tenant.Tenant]*tenantConfig // configured tenants
 	parts   *actors.Partitions
 
 	mu     sync.Mutex
-	seen   map[string]tenant.Tenant // unconfigured tenants this replica saw in record headers
+	seen   map[tenant.Tenant]tenant.Tenant // unconfigured tenants this replica saw in record headers
 	shards map[shardID][]byte       // directory shard keys, see shardKey
 }
 
@@ -94,10 +94,10 @@ func New(sys *actor.ActorSystem, deps Deps, tenants []config.Tenant) *Subsystem 
 	if deps.Log == nil {
 		deps.Log = zap.NewNop()
 	}
-	s := &Subsystem{sys: sys, deps: deps, tenants: map[string]*tenantConfig{},
-		parts: actors.NewPartitions(sys, "transport"), seen: map[string]tenant.Tenant{}, shards: map[shardID][]byte{}}
+	s := &Subsystem{sys: sys, deps: deps, tenants: map[tenant.Tenant]*tenantConfig{},
+		parts: actors.NewPartitions(sys, "transport"), seen: map[tenant.Tenant]tenant.Tenant{}, shards: map[shardID][]byte{}}
 	for _, t := range tenants {
-		s.tenants[t.Tenant.Key()] = newTenantConfig(t, deps.Log)
+		s.tenants[t.Tenant] = newTenantConfig(t, deps.Log)
 	}
 	return s
 }
@@ -136,11 +136,11 @@ func (s *Subsystem) Start(fx actors.Effects) error {
 // config is a configured tenant's configuration, or nil; an unconfigured
 // tenant is remembered as seen (Known, Tenants).
 func (s *Subsystem) config(t tenant.Tenant) *tenantConfig {
-	if tc, ok := s.tenants[t.Key()]; ok {
+	if tc, ok := s.tenants[t]; ok {
 		return tc
 	}
 	s.mu.Lock()
-	s.seen[t.Key()] = t
+	s.seen[t] = t
 	s.mu.Unlock()
 	return nil
 }

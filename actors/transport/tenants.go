@@ -30,7 +30,7 @@ func (s *Subsystem) Tenants() []tenant.Tenant {
 // after the given instant, possibly on a later day; false when the tenant
 // or route is unknown or the route has no trip.
 func (s *Subsystem) NextTransition(t tenant.Tenant, routeID uuid.UUID, after time.Time) (schedule.Transition, bool) {
-	tc := s.tenants[t.Key()]
+	tc := s.tenants[t]
 	if tc == nil {
 		return schedule.Transition{}, false
 	}
@@ -41,11 +41,11 @@ func (s *Subsystem) NextTransition(t tenant.Tenant, routeID uuid.UUID, after tim
 // this replica's ingress read. A tenant without configuration has no
 // actors: its records are completed by ingress alone.
 func (s *Subsystem) Known(t tenant.Tenant) bool {
-	if _, ok := s.tenants[t.Key()]; ok {
+	if _, ok := s.tenants[t]; ok {
 		return true
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, ok := s.seen[t.Key()]
+	_, ok := s.seen[t]
 	return ok
 }
