@@ -3,6 +3,7 @@ package messages
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 
 	"github.com/google/uuid"
 )
@@ -62,19 +63,24 @@ func envelope(b []byte, known ...string) (rawEnvelope, error) {
 	if r := decodeJSON(b, &env); r != nil {
 		return env, r
 	}
+	return env, checkEnvelope(b, env.Type, known)
+}
+
+// checkEnvelope checks a decoded record is an object of a known type.
+func checkEnvelope(b []byte, typ string, known []string) error {
 	// json.Unmarshal accepts a bare null as an empty struct; a record must be an object.
 	if t := bytes.TrimLeft(b, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return env, Reject(ReasonBadJSON, "record is not a JSON object")
+		return Reject(ReasonBadJSON, "record is not a JSON object")
 	}
-	if env.Type == "" {
-		return env, Reject(ReasonMissingField, "type is missing")
+	if typ == "" {
+		return Reject(ReasonMissingField, "type is missing")
 	}
 	for _, k := range known {
-		if env.Type == k {
-			return env, nil
+		if typ == k {
+			return nil
 		}
 	}
-	return env, Reject(ReasonUnknownType, "type %q", env.Type)
+	return Reject(ReasonUnknownType, "type %q", typ)
 }
 
 // decodeFull decodes the whole record into v and checks the body is present.
@@ -164,15 +170,29 @@ func (c PartyQuestCommand) InstanceID() uuid.UUID {
 	return uuid.Nil
 }
 
+// pqCommandTypes are the types of COMMAND_TOPIC_PARTY_QUEST.
+var pqCommandTypes = []string{TypeRegister, TypeStart, TypeStageClearAttempt, TypeStageAdvance, TypeForfeit, TypeUpdateStageState}
+
 // DecodePartyQuestCommand decodes a COMMAND_TOPIC_PARTY_QUEST record.
 func DecodePartyQuestCommand(b []byte) (PartyQuestCommand, error) {
+	// One pass over the record for the envelope and its header fields (a
+	// command is decoded at ingress and again by its actor). encoding/json
+	// goes on past a field of the wrong type and reports the first one, so
+	// the type is known, and checked first, before a header field's error
+	// is reported; only the type itself being of the wrong kind, or broken
+	// JSON, stops it.
 	var head Command[json.RawMessage]
-	env, err := envelope(b, TypeRegister, TypeStart, TypeStageClearAttempt, TypeStageAdvance, TypeForfeit, TypeUpdateStageState)
-	if err != nil {
-		return PartyQuestCommand{}, err
+	err := json.Unmarshal(b, &head)
+	var typeErr *json.UnmarshalTypeError
+	if err != nil && (!errors.As(err, &typeErr) || typeErr.Field == "type") {
+		return PartyQuestCommand{}, Reject(ReasonBadJSON, "%v", err)
 	}
-	if r := decodeJSON(b, &head); r != nil {
-		return PartyQuestCommand{}, Reject(ReasonBadBody, "%s: %s", env.Type, r.Detail)
+	if r := checkEnvelope(b, head.Type, pqCommandTypes); r != nil {
+		return PartyQuestCommand{}, r
+	}
+	env := rawEnvelope{Type: head.Type, Body: head.Body}
+	if err != nil {
+		return PartyQuestCommand{}, Reject(ReasonBadBody, "%s: %v", env.Type, err)
 	}
 	cmd := PartyQuestCommand{WorldID: head.WorldID, CharacterID: head.CharacterID, Type: env.Type}
 	if r := requireCharacter(env.Type, head.CharacterID); r != nil {
