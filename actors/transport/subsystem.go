@@ -82,7 +82,7 @@ type Subsystem struct {
 
 	mu     sync.Mutex
 	seen   map[tenant.Tenant]tenant.Tenant // unconfigured tenants this replica saw in record headers
-	shards map[shardID][]byte       // directory shard keys, see shardKey
+	shards map[shardID][]byte              // directory shard keys, see shardKey
 }
 
 // New prepares the transport subsystem of the configured tenants; nothing
