@@ -41,7 +41,7 @@ func TestHaltStopsEveryActorAndTimer(t *testing.T) {
 	var ticks, handled atomic.Int64
 	pids := make([]*actor.PID, n)
 	for i := range pids {
-		pid, err := sup.Spawn(fmt.Sprint(i), actors.Props(cfg, func() actors.Actor { return ticker{ticks: &ticks} }))
+		pid, err := sup.Spawn(fmt.Sprint(i), cfg, func() actors.Actor { return ticker{ticks: &ticks} })
 		require.NoError(t, err)
 		pids[i] = pid
 	}
@@ -59,7 +59,7 @@ func TestHaltStopsEveryActorAndTimer(t *testing.T) {
 	after := ticks.Load()
 	time.Sleep(2 * tickPeriod) // an absence: every timer would have fired twice
 	assert.Equal(t, after, ticks.Load(), "no timer fires after Halt")
-	_, err := sup.Spawn("late", actors.Props(cfg, func() actors.Actor { return ticker{ticks: &ticks} }))
+	_, err := sup.Spawn("late", cfg, func() actors.Actor { return ticker{ticks: &ticks} })
 	require.ErrorIs(t, err, actors.ErrStopped)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()

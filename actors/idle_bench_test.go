@@ -49,7 +49,7 @@ func BenchmarkIdleArmedTimers(b *testing.B) {
 		runtime.ReadMemStats(&before)
 		due := time.Now().Add(time.Hour)
 		for i := range n {
-			pid, err := sup.Spawn(fmt.Sprint(i), actors.Props(cfg, func() actors.Actor { return &sleeper{due: due} }))
+			pid, err := sup.Spawn(fmt.Sprint(i), cfg, func() actors.Actor { return &sleeper{due: due} })
 			if err != nil {
 				b.Fatal(err)
 			}

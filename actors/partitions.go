@@ -23,9 +23,10 @@ type Partitions struct {
 	owned map[int32]*partition
 }
 
+// partition is one owned partition: its supervisor is also the registry of
+// its actors, by key.
 type partition struct {
-	sup  *Supervisor
-	pids map[string]*actor.PID
+	sup *Supervisor
 }
 
 // NewPartitions returns an empty placement for actors of one subsystem.
@@ -41,7 +42,7 @@ func (ps *Partitions) Assign(count int32, ids []int32) {
 	ps.count = count
 	for _, id := range ids {
 		if _, ok := ps.owned[id]; !ok {
-			ps.owned[id] = &partition{sup: NewSupervisor(ps.sys, fmt.Sprintf("%s/p%d", ps.kind, id)), pids: map[string]*actor.PID{}}
+			ps.owned[id] = &partition{sup: NewSupervisor(ps.sys, fmt.Sprintf("%s/p%d", ps.kind, id))}
 		}
 	}
 }
@@ -69,9 +70,10 @@ func (ps *Partitions) ofLocked(key []byte) (int32, bool) {
 	return id, ok
 }
 
-// Spawn starts the actor of key under its partition's supervisor and
-// registers it; it fails when this replica does not own the partition.
-func (ps *Partitions) Spawn(key []byte, props *actor.Props) (*actor.PID, error) {
+// Spawn starts the actor of key (see Supervisor.Spawn) under its
+// partition's supervisor and registers it; it fails when this replica does
+// not own the partition.
+func (ps *Partitions) Spawn(key []byte, cfg ShellConfig, newActor func() Actor) (*actor.PID, error) {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	id, ok := ps.ofLocked(key)
@@ -79,15 +81,10 @@ func (ps *Partitions) Spawn(key []byte, props *actor.Props) (*actor.PID, error) 
 		return nil, fmt.Errorf("%s actor %q: partition %d is not owned here", ps.kind, key, id)
 	}
 	p := ps.owned[id]
-	if pid, ok := p.pids[string(key)]; ok {
+	if pid, ok := p.sup.Get(key); ok {
 		return pid, nil
 	}
-	pid, err := p.sup.Spawn(string(key), props)
-	if err != nil {
-		return nil, err
-	}
-	p.pids[string(key)] = pid
-	return pid, nil
+	return p.sup.Spawn(string(key), cfg, newActor)
 }
 
 // Get is the running actor of key, if this replica runs it.
@@ -98,8 +95,7 @@ func (ps *Partitions) Get(key []byte) (*actor.PID, bool) {
 	if !ok {
 		return nil, false
 	}
-	pid, ok := ps.owned[id].pids[string(key)]
-	return pid, ok
+	return ps.owned[id].sup.Get(key)
 }
 
 // Stop stops the actor of key once its mailbox is drained (an actor that
@@ -107,37 +103,26 @@ func (ps *Partitions) Get(key []byte) (*actor.PID, bool) {
 func (ps *Partitions) Stop(key []byte) {
 	ps.mu.Lock()
 	id, ok := ps.ofLocked(key)
-	var pid *actor.PID
 	var sup *Supervisor
 	if ok {
-		p := ps.owned[id]
-		pid, sup = p.pids[string(key)], p.sup
-		delete(p.pids, string(key))
+		sup = ps.owned[id].sup
 	}
 	ps.mu.Unlock()
-	if pid != nil {
-		sup.Stop(pid)
+	if sup != nil {
+		sup.Stop(key)
 	}
 }
 
 // Each calls f with every running actor's key and PID (queries).
 func (ps *Partitions) Each(f func(key string, pid *actor.PID)) {
 	ps.mu.Lock()
-	var all []struct {
-		k string
-		p *actor.PID
-	}
+	sups := make([]*Supervisor, 0, len(ps.owned))
 	for _, p := range ps.owned {
-		for k, pid := range p.pids {
-			all = append(all, struct {
-				k string
-				p *actor.PID
-			}{k, pid})
-		}
+		sups = append(sups, p.sup)
 	}
 	ps.mu.Unlock()
-	for _, a := range all {
-		f(a.k, a.p)
+	for _, s := range sups {
+		s.Each(f)
 	}
 }
 

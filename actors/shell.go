@@ -4,13 +4,16 @@ import (
 	"fmt"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/gamehost/transitquest/clock"
 	"github.com/gamehost/transitquest/metrics"
 )
 
-// ShellConfig configures the shells of one actor kind.
+// ShellConfig configures the shells of one actor kind. A supervisor keeps
+// the first configuration it is given for a kind: every actor of the kind
+// shares it, and one protoactor Props.
 type ShellConfig struct {
 	Kind        string
 	Clock       clock.Clock
@@ -20,11 +23,46 @@ type ShellConfig struct {
 	Dispatcher  actor.Dispatcher // nil: protoactor's default
 }
 
+// kindShell is what the actors of one kind share under one supervisor:
+// their configuration, their protoactor Props and their metrics, resolved
+// once. A Props per actor was about 250 bytes of each of 100,000 actors.
+type kindShell struct {
+	cfg      ShellConfig
+	props    *actor.Props
+	live     prometheus.Gauge
+	restarts prometheus.Counter
+	lateness prometheus.Observer
+}
+
+func newKindShell(cfg ShellConfig, sup *Supervisor) *kindShell {
+	if cfg.MaxAttempts <= 0 {
+		cfg.MaxAttempts = 3
+	}
+	opts := []actor.PropsOption{actor.WithGuardian(sup.strategy)}
+	if cfg.Dispatcher != nil {
+		opts = append(opts, actor.WithDispatcher(cfg.Dispatcher))
+	}
+	return &kindShell{
+		cfg: cfg,
+		// A shell finds its cell when it starts (see Supervisor.cellOf):
+		// protoactor's producer knows nothing of the actor it makes.
+		props:    actor.PropsFromProducer(func() actor.Actor { return &shell{sup: sup} }, opts...),
+		live:     cfg.Metrics.LiveActors.WithLabelValues(cfg.Kind),
+		restarts: cfg.Metrics.ActorRestarts.WithLabelValues(cfg.Kind),
+		lateness: cfg.Metrics.TimerLateness.WithLabelValues(cfg.Kind),
+	}
+}
+
 // cell is what survives a restart of one actor: the domain actor itself,
 // its last good snapshot, the message it was handling when it panicked, and
 // its timer (whose generation counter must keep growing across restarts so
 // stale fires stay stale).
 type cell struct {
+	kind *kindShell
+	// newActor makes the domain actor at the first start, and again only
+	// if that Start panicked; dropped once a start succeeded, with what it
+	// holds.
+	newActor func() Actor
 	a        Actor // nil until a first Start completed
 	snapshot any
 	counted  bool // counted in the live-actors gauge
@@ -35,47 +73,40 @@ type cell struct {
 	parked   bool // a timer fire was given up: wait for the next message before re-arming
 }
 
-// Props returns the props of one supervised domain actor. Each call makes a
-// new cell, so call it once per actor identity. newActor is called for the
-// first start, and again only if that first Start panicked.
-func Props(cfg ShellConfig, newActor func() Actor) *actor.Props {
-	if cfg.MaxAttempts <= 0 {
-		cfg.MaxAttempts = 3
-	}
-	c := &cell{}
-	var opts []actor.PropsOption
-	if cfg.Dispatcher != nil {
-		opts = append(opts, actor.WithDispatcher(cfg.Dispatcher))
-	}
-	return actor.PropsFromProducer(func() actor.Actor {
-		return &shell{cfg: cfg, cell: c, newActor: newActor}
-	}, opts...)
-}
-
 // shell is the protoactor actor around a domain actor: it owns supervision
-// (retry, give up), the timer and the snapshot.
+// (retry, give up), the timer and the snapshot. protoactor makes a new one
+// at every restart; the cell is what they share.
 type shell struct {
-	cfg      ShellConfig
-	cell     *cell
-	newActor func() Actor
+	sup  *Supervisor
+	cell *cell
+	cfg  *ShellConfig // the cell's kind's
 }
 
 // Receive implements actor.Actor.
 func (s *shell) Receive(ctx actor.Context) {
+	if s.cell == nil {
+		// Started is every incarnation's first message.
+		c := s.sup.cellOf(ctx.Self().Id)
+		if c == nil {
+			return // not spawned by Spawn: nothing to run
+		}
+		s.cell, s.cfg = c, &c.kind.cfg
+	}
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
 		s.started(ctx)
 	case *actor.Restarting:
 		s.cell.timer.Stop()
-		s.cfg.Metrics.ActorRestarts.WithLabelValues(s.cfg.Kind).Inc()
+		s.cell.kind.restarts.Inc()
 	case *actor.Stopping:
 		s.cell.timer.Stop()
 	case *actor.Stopped:
-		s.cfg.Metrics.LiveActors.WithLabelValues(s.cfg.Kind).Dec()
+		s.cell.kind.live.Dec()
+		s.sup.forget(ctx.Self().Id, s.cell)
 	case actor.SystemMessage, actor.AutoReceiveMessage:
 	case TimerFired:
 		if s.cell.timer.Accept(m) {
-			s.cfg.Metrics.TimerLateness.WithLabelValues(s.cfg.Kind).Observe(s.cfg.Clock.Now().Sub(m.Due).Seconds())
+			s.cell.kind.lateness.Observe(s.cfg.Clock.Now().Sub(m.Due).Seconds())
 			s.run(ctx, m)
 		}
 	default:
@@ -90,17 +121,17 @@ func (s *shell) started(ctx actor.Context) {
 		s.cell.timer = NewTimer(s.cfg.Clock, func(f TimerFired) { root.Send(self, f) })
 	}
 	if !s.cell.counted {
-		s.cfg.Metrics.LiveActors.WithLabelValues(s.cfg.Kind).Inc()
+		s.cell.kind.live.Inc()
 		s.cell.counted = true
 	}
 	if s.cell.a == nil {
 		// A first start, or a first Start that panicked: nothing to restore
 		// yet, so start afresh.
-		a := s.newActor()
+		a := s.cell.newActor()
 		if st, ok := a.(Starter); ok {
 			st.Start(ctx)
 		}
-		s.cell.a = a
+		s.cell.a, s.cell.newActor = a, nil
 		s.snapshot()
 	} else if sn, ok := s.cell.a.(Snapshotter); ok {
 		sn.Restore(s.cell.snapshot)

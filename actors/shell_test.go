@@ -100,9 +100,9 @@ func newFixture(t *testing.T) *fixture {
 func (f *fixture) spawn(t *testing.T, name string) (*actor.PID, *events) {
 	ev := &events{}
 	cfg := actors.ShellConfig{Kind: "counter", Clock: f.clk, Log: zaptest.NewLogger(t), Metrics: f.m}
-	pid, err := f.sup.Spawn(name, actors.Props(cfg, func() actors.Actor {
+	pid, err := f.sup.Spawn(name, cfg, func() actors.Actor {
 		return &counter{attempts: map[*boom]int{}, log: ev}
-	}))
+	})
 	require.NoError(t, err)
 	return pid, ev
 }
@@ -188,9 +188,9 @@ func TestPanicInFirstStartIsRetriedAsAFirstStart(t *testing.T) {
 	ev := &events{}
 	fails := 2
 	cfg := actors.ShellConfig{Kind: "counter", Clock: f.clk, Log: zaptest.NewLogger(t), Metrics: f.m}
-	pid, err := f.sup.Spawn("flaky", actors.Props(cfg, func() actors.Actor {
+	pid, err := f.sup.Spawn("flaky", cfg, func() actors.Actor {
 		return &counter{attempts: map[*boom]int{}, log: ev, failStarts: &fails}
-	}))
+	})
 	require.NoError(t, err)
 	f.sys.Root.Send(pid, inc{})
 	assert.Equal(t, 1, f.count(t, pid))
@@ -198,4 +198,28 @@ func TestPanicInFirstStartIsRetriedAsAFirstStart(t *testing.T) {
 	defer ev.mu.Unlock()
 	assert.Equal(t, []bool{false, false, false}, ev.started, "never a restore of a state that was never made")
 	assert.Equal(t, 1.0, testutil.ToFloat64(f.m.LiveActors.WithLabelValues("counter")))
+}
+
+// An actor told to stop drains its mailbox; a message that panics during
+// the drain restarts it from its snapshot as anywhere else (the new
+// incarnation finds its cell among the stopping ones), and the rest of
+// the mailbox is still handled.
+func TestPanicWhileStoppingRestartsAndDrains(t *testing.T) {
+	f := newFixture(t)
+	a, ev := f.spawn(t, "a")
+	reply := make(chan int, 1)
+	f.sys.Root.Send(a, inc{})
+	f.sys.Root.Send(a, inc{})
+	f.sys.Root.Send(a, &boom{times: 1})
+	f.sys.Root.Send(a, get{reply: reply})
+	f.sup.Stop([]byte("a"))
+	select {
+	case n := <-reply:
+		assert.Equal(t, 2+1, n)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stopping actor did not drain its mailbox after a restart")
+	}
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	assert.Equal(t, []bool{false, true}, ev.started, "first start, then one restart while stopping")
 }

@@ -28,6 +28,11 @@ func (echo) Handle(_ actor.Context, msg any) {
 	}
 }
 
+// handler is a domain actor made of one function.
+type handler func(actor.Context, any)
+
+func (h handler) Handle(ctx actor.Context, msg any) { h(ctx, msg) }
+
 // An actor can start another from its own mailbox without waiting on any
 // other mailbox, and StopAll stops everything the supervisor started.
 func TestSupervisorSpawnsFromAMailboxAndStopsAll(t *testing.T) {
@@ -36,13 +41,15 @@ func TestSupervisorSpawnsFromAMailboxAndStopsAll(t *testing.T) {
 	env := actortest.NewEnv(t)
 	sup := actors.NewSupervisor(sys, "t")
 	spawned := make(chan *actor.PID, 1)
-	parent, err := sup.Spawn("parent", actor.PropsFromFunc(func(ctx actor.Context) {
-		if _, ok := ctx.Message().(string); ok {
-			pid, err := sup.Spawn("child", actors.Props(env.Shell("echo"), func() actors.Actor { return echo{} }))
-			require.NoError(t, err)
-			spawned <- pid
-		}
-	}))
+	parent, err := sup.Spawn("parent", env.Shell("parent"), func() actors.Actor {
+		return handler(func(_ actor.Context, msg any) {
+			if _, ok := msg.(string); ok {
+				pid, err := sup.Spawn("child", env.Shell("echo"), func() actors.Actor { return echo{} })
+				require.NoError(t, err)
+				spawned <- pid
+			}
+		})
+	})
 	require.NoError(t, err)
 	sys.Root.Send(parent, "spawn")
 	child := <-spawned
@@ -51,7 +58,7 @@ func TestSupervisorSpawnsFromAMailboxAndStopsAll(t *testing.T) {
 	assert.Equal(t, "pong", got)
 
 	sup.StopAll()
-	_, err = sup.Spawn("late", actors.Props(env.Shell("echo"), func() actors.Actor { return echo{} }))
+	_, err = sup.Spawn("late", env.Shell("echo"), func() actors.Actor { return echo{} })
 	require.ErrorIs(t, err, actors.ErrStopped)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()

@@ -73,10 +73,10 @@ func (s *Subsystem) registrar(t tenant.Tenant, initial []partyquest.Tracked) (*a
 	}
 	cat, _ := s.see(t, true)
 	tmpl := registrar{env: s.env, deps: s.deps, tenant: t, catalog: cat, lookups: s.lookups, initial: initial}
-	return s.parts.Spawn(key, actors.Props(s.env.Shell(kindRegistrar), func() actors.Actor {
+	return s.parts.Spawn(key, s.env.Shell(kindRegistrar), func() actors.Actor {
 		r := tmpl
 		return &r
-	}))
+	})
 }
 
 // spawnInstance starts an instance actor: a restored one from initial, a
@@ -87,9 +87,9 @@ func (s *Subsystem) spawnInstance(t tenant.Tenant, id uuid.UUID, initial *partyq
 	// The shell makes a fresh behaviour at every first start (a template
 	// copied would stay alive beside the actor, 576 bytes each) and
 	// restores it from its snapshot after a restart.
-	return s.parts.Spawn(key, actors.Props(s.env.Shell(kindInstance), func() actors.Actor {
+	return s.parts.Spawn(key, s.env.Shell(kindInstance), func() actors.Actor {
 		return &instanceActor{instanceEnv: shared, tenant: t, id: id, key: key, rnd: rnd, initial: initial}
-	}))
+	})
 }
 
 // restoredRegistrations decodes a registrar's entries, oldest first.

@@ -62,9 +62,9 @@ func (s *Subsystem) startTenant(a kafka.Assignment, tc *tenantConfig, ts *change
 		}
 		restored := routes[id]
 		delete(routes, id)
-		if _, err := s.parts.Spawn(key, actors.Props(s.env.Shell(kindRoute), func() actors.Actor {
+		if _, err := s.parts.Spawn(key, s.env.Shell(kindRoute), func() actors.Actor {
 			return &routeActor{env: s.env, tenant: t, tt: tc.timetable, id: id, portals: tc.cfg.SpawnPortals, restored: restored}
-		})); err != nil {
+		}); err != nil {
 			return err
 		}
 		started++
@@ -79,9 +79,9 @@ func (s *Subsystem) startTenant(a kafka.Assignment, tc *tenantConfig, ts *change
 			initial = &st
 			delete(rides, r.ID)
 		}
-		if _, err := s.parts.Spawn(key, actors.Props(s.env.Shell(kindRide), func() actors.Actor {
+		if _, err := s.parts.Spawn(key, s.env.Shell(kindRide), func() actors.Actor {
 			return &rideActor{env: s.env, newID: s.deps.NewID, tenant: t, route: r, initial: initial}
-		})); err != nil {
+		}); err != nil {
 			return err
 		}
 		started++
@@ -96,9 +96,9 @@ func (s *Subsystem) startTenant(a kafka.Assignment, tc *tenantConfig, ts *change
 	}
 	for _, p := range a.Partitions {
 		restored := shards[p]
-		if _, err := s.parts.Spawn(s.shardKey(t, p, a.Count), actors.Props(s.env.Shell(kindDirectory), func() actors.Actor {
+		if _, err := s.parts.Spawn(s.shardKey(t, p, a.Count), s.env.Shell(kindDirectory), func() actors.Actor {
 			return newDirectory(s.env, t, tc, restored)
-		})); err != nil {
+		}); err != nil {
 			return err
 		}
 	}
