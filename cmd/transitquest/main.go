@@ -65,7 +65,9 @@ func main() {
 }
 
 func run(log *zap.Logger, embedded, withDemo bool) error {
-	setGCDefaults(os.Getenv)
+	if limit := setGCDefaults(os.Getenv, os.ReadFile); limit > 0 {
+		log.Info("Go heap limit set from the container's memory limit (GOMEMLIMIT not set)", zap.Int64("bytes", limit))
+	}
 	cfg, err := service.ConfigFromEnv(os.Getenv)
 	if err != nil {
 		return err

@@ -2,8 +2,11 @@ package main
 
 import (
 	"io"
+	"math"
 	"net/http"
+	"os"
 	"runtime/debug"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -14,7 +17,7 @@ func TestGOGCDefaultsTo200UnlessSet(t *testing.T) {
 	prev := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(prev)
 
-	setGCDefaults(func(string) string { return "" })
+	setGCDefaults(func(string) string { return "" }, noCgroup)
 	require.Equal(t, defaultGOGC, debug.SetGCPercent(100), "unset: the service's default")
 
 	setGCDefaults(func(k string) string {
@@ -22,8 +25,44 @@ func TestGOGCDefaultsTo200UnlessSet(t *testing.T) {
 			return "50"
 		}
 		return ""
-	})
+	}, noCgroup)
 	require.Equal(t, 100, debug.SetGCPercent(100), "set: the runtime's reading of GOGC stands")
+}
+
+func noCgroup(string) ([]byte, error) { return nil, os.ErrNotExist }
+
+func TestMemoryLimitFollowsTheContainerUnlessSet(t *testing.T) {
+	prev := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(prev)
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	unset := func(string) string { return "" }
+	cgroup := func(v1, v2 string) func(string) ([]byte, error) {
+		return func(f string) ([]byte, error) {
+			switch {
+			case strings.HasSuffix(f, "memory.max") && v2 != "":
+				return []byte(v2 + "\n"), nil
+			case strings.HasSuffix(f, "memory.limit_in_bytes") && v1 != "":
+				return []byte(v1 + "\n"), nil
+			}
+			return nil, os.ErrNotExist
+		}
+	}
+
+	require.Equal(t, int64(800<<20), setGCDefaults(unset, cgroup("", "1048576000")), "cgroup v2: 80 % of the limit")
+	require.Equal(t, int64(800<<20), debug.SetMemoryLimit(-1))
+	require.Equal(t, int64(400<<20), setGCDefaults(unset, cgroup("524288000", "")), "cgroup v1")
+	debug.SetMemoryLimit(math.MaxInt64)
+	require.Zero(t, setGCDefaults(unset, cgroup("", "max")), "no container limit")
+	require.Zero(t, setGCDefaults(unset, cgroup("9223372036854771712", "")), "v1's unlimited")
+	require.Zero(t, setGCDefaults(unset, noCgroup), "not in a cgroup")
+	require.Equal(t, int64(math.MaxInt64), debug.SetMemoryLimit(-1), "no limit set in any of these")
+	require.Zero(t, setGCDefaults(func(k string) string {
+		if k == "GOMEMLIMIT" {
+			return "2GiB"
+		}
+		return ""
+	}, cgroup("", "1048576000")), "GOMEMLIMIT set: the operator's value stands")
+	require.Equal(t, int64(math.MaxInt64), debug.SetMemoryLimit(-1))
 }
 
 func TestPprofServesProfilesUntilStopped(t *testing.T) {
