@@ -130,8 +130,8 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 	// The record stays alive as the snapshot (nil falls back to a copy):
 	// without room to spare, since there is one per live instance.
 	raw, _ := enc.(json.RawMessage)
-	if cap(raw)-len(raw) > 64 {
-		raw = bytes.Clone(raw)
+	if cap(raw)-len(raw) > len(raw)/4 {
+		raw = bytes.Clone(raw) // the first record's buffer: sized for three members
 	}
 	a.recorded = raw
 	return append(recs, r)
