@@ -20,12 +20,7 @@ import (
 // and reports the batch uncommitted; after Abort, Submit fails at once.
 func TestOutboxWithTheBrokerGoneEndsByItsDeadline(t *testing.T) {
 	b := kafkatest.StartPersistentBroker(t)
-	p, err := ck.NewProducer(&ck.ConfigMap{"bootstrap.servers": b.Bootstrap(), "transactional.id": "outbox-deadline",
-		"enable.metrics.push": false, "go.delivery.reports": false})
-	require.NoError(t, err)
-	ictx, icancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer icancel()
-	require.NoError(t, p.InitTransactions(ictx))
+	p := txnProducer(t, b, "outbox-deadline")
 	// The producer outlives the test when its call is abandoned: log nowhere.
 	o := kafka.NewOutbox(p, nil, nil, kafka.OutboxConfig{TxnTimeout: 30 * time.Second}, zap.NewNop(), metrics.New())
 	go func() { _ = o.Run(context.Background()) }()
@@ -52,17 +47,26 @@ func TestOutboxWithTheBrokerGoneEndsByItsDeadline(t *testing.T) {
 	assert.ErrorIs(t, o.Submit(kafka.Batch{}), kafka.ErrClosed)
 }
 
-// A batch's records carry the instant its operation decided them (At), not
-// the instant a transaction produced them, and the same At again when the
-// batch is retried.
-func TestOutboxStampsRecordsWithTheBatchInstant(t *testing.T) {
-	b := kafkatest.StartBroker(t)
-	p, err := ck.NewProducer(&ck.ConfigMap{"bootstrap.servers": b.Bootstrap(), "transactional.id": "outbox-stamp",
+// txnProducer is a transactional producer on b, transactions initialised.
+func txnProducer(t *testing.T, b *kafkatest.Broker, id string) *ck.Producer {
+	t.Helper()
+	p, err := ck.NewProducer(&ck.ConfigMap{"bootstrap.servers": b.Bootstrap(), "transactional.id": id,
 		"enable.metrics.push": false, "go.delivery.reports": false})
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	require.NoError(t, p.InitTransactions(ctx))
+	return p
+}
+
+// A batch's records carry the instant its operation decided them (At), not
+// the instant a transaction produced them (a retried transaction produces
+// the same batches, so the same stamps).
+func TestOutboxStampsRecordsWithTheBatchInstant(t *testing.T) {
+	b := kafkatest.StartBroker(t)
+	p := txnProducer(t, b, "outbox-stamp")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
 	o := kafka.NewOutbox(p, nil, nil, kafka.OutboxConfig{}, zap.NewNop(), metrics.New())
 	go func() { _ = o.Run(ctx) }()
 	defer p.Close()
