@@ -79,8 +79,10 @@ type cell struct {
 type shell struct {
 	sup  *Supervisor
 	cell *cell
-	cfg  *ShellConfig // the cell's kind's
 }
+
+// cfg is the configuration of the shell's kind.
+func (s *shell) cfg() *ShellConfig { return &s.cell.kind.cfg }
 
 // Receive implements actor.Actor.
 func (s *shell) Receive(ctx actor.Context) {
@@ -90,7 +92,7 @@ func (s *shell) Receive(ctx actor.Context) {
 		if c == nil {
 			return // not spawned by Spawn: nothing to run
 		}
-		s.cell, s.cfg = c, &c.kind.cfg
+		s.cell = c
 	}
 	switch m := ctx.Message().(type) {
 	case *actor.Started:
@@ -106,7 +108,7 @@ func (s *shell) Receive(ctx actor.Context) {
 	case actor.SystemMessage, actor.AutoReceiveMessage:
 	case TimerFired:
 		if s.cell.timer.Accept(m) {
-			s.cell.kind.lateness.Observe(s.cfg.Clock.Now().Sub(m.Due).Seconds())
+			s.cell.kind.lateness.Observe(s.cfg().Clock.Now().Sub(m.Due).Seconds())
 			s.run(ctx, m)
 		}
 	default:
@@ -118,7 +120,7 @@ func (s *shell) Receive(ctx actor.Context) {
 func (s *shell) started(ctx actor.Context) {
 	if s.cell.timer == nil {
 		self, root := ctx.Self(), ctx.ActorSystem().Root
-		s.cell.timer = NewTimer(s.cfg.Clock, func(f TimerFired) { root.Send(self, f) })
+		s.cell.timer = NewTimer(s.cfg().Clock, func(f TimerFired) { root.Send(self, f) })
 	}
 	if !s.cell.counted {
 		s.cell.kind.live.Inc()
@@ -137,7 +139,7 @@ func (s *shell) started(ctx actor.Context) {
 		sn.Restore(s.cell.snapshot)
 	}
 	if msg := s.cell.inflight; msg != nil {
-		if s.cell.attempts < s.cfg.MaxAttempts {
+		if s.cell.attempts < s.cfg().MaxAttempts {
 			s.run(ctx, msg)
 			return
 		}
@@ -150,8 +152,8 @@ func (s *shell) started(ctx actor.Context) {
 // given up parks the timer until the next message, so a deadline that
 // always panics cannot loop.
 func (s *shell) giveUp(ctx actor.Context, msg any) {
-	s.cfg.Log.Error("giving up on a message that keeps crashing the actor",
-		zap.String("kind", s.cfg.Kind), zap.String("actor", ctx.Self().Id),
+	s.cfg().Log.Error("giving up on a message that keeps crashing the actor",
+		zap.String("kind", s.cfg().Kind), zap.String("actor", ctx.Self().Id),
 		zap.String("message", fmt.Sprintf("%T", msg)), zap.Int("attempts", s.cell.attempts),
 		zap.Any("panic", s.cell.cause))
 	cause := s.cell.cause
@@ -175,8 +177,8 @@ func (s *shell) run(ctx actor.Context, msg any) {
 	defer func() {
 		if r := recover(); r != nil {
 			s.cell.cause = r
-			s.cfg.Log.Error("actor panicked; restarting it",
-				zap.String("kind", s.cfg.Kind), zap.String("actor", ctx.Self().Id),
+			s.cfg().Log.Error("actor panicked; restarting it",
+				zap.String("kind", s.cfg().Kind), zap.String("actor", ctx.Self().Id),
 				zap.String("message", fmt.Sprintf("%T", msg)), zap.Int("attempt", s.cell.attempts),
 				zap.Any("panic", r), zap.Stack("stack"))
 			panic(r)
@@ -184,7 +186,7 @@ func (s *shell) run(ctx actor.Context, msg any) {
 	}()
 	if _, ok := msg.(TimerFired); ok {
 		if t, ok := s.cell.a.(Timed); ok {
-			t.Tick(ctx, s.cfg.Clock.Now())
+			t.Tick(ctx, s.cfg().Clock.Now())
 		}
 	} else {
 		s.cell.a.Handle(ctx, msg)

@@ -80,12 +80,10 @@ func (s *Supervisor) Spawn(name string, cfg ShellConfig, newActor func() Actor) 
 		s.kinds[cfg.Kind] = k
 	}
 	c := &cell{kind: k, newActor: newActor}
-	// The cell is registered before the spawn: the shell looks it up when
-	// it starts, on its own goroutine, and waits for this lock to do so.
-	s.live[name] = child{cell: c}
+	// The shell looks its cell up when it starts, on its own goroutine,
+	// and waits for this lock to do so: registered below, it is there.
 	pid, err := s.root.SpawnNamed(k.props, id)
 	if err != nil {
-		delete(s.live, name)
 		return nil, fmt.Errorf("spawn %s: %w", id, err)
 	}
 	s.spawned++
@@ -98,7 +96,7 @@ func (s *Supervisor) Get(name []byte) (*actor.PID, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.live[string(name)]
-	return c.pid, ok && c.pid != nil
+	return c.pid, ok
 }
 
 // nameOf is the name an actor was spawned under, from its protoactor id.
@@ -151,7 +149,7 @@ func (s *Supervisor) Stop(name []byte) {
 		s.stopping[string(name)] = c.cell
 	}
 	s.mu.Unlock()
-	if ok && c.pid != nil {
+	if ok {
 		s.root.Poison(c.pid)
 	}
 }
@@ -165,9 +163,7 @@ func (s *Supervisor) Each(f func(name string, pid *actor.PID)) {
 	}
 	all := make([]entry, 0, len(s.live))
 	for name, c := range s.live {
-		if c.pid != nil {
-			all = append(all, entry{name, c.pid})
-		}
+		all = append(all, entry{name, c.pid})
 	}
 	s.mu.Unlock()
 	for _, e := range all {
@@ -205,9 +201,7 @@ func (s *Supervisor) takeAll() []child {
 	s.stopped = true
 	children := make([]child, 0, len(s.live))
 	for name, c := range s.live {
-		if c.pid != nil {
-			children = append(children, c)
-		}
+		children = append(children, c)
 		s.stopping[name] = c.cell
 	}
 	s.live = map[string]child{}

@@ -114,24 +114,25 @@ func truncate(b []byte) string {
 
 // TenantHeaders encodes a tenant as the four Kafka headers.
 func TenantHeaders(t tenant.Tenant) []ck.Header {
-	return appendTenantHeaders(make([]ck.Header, 0, 4), make([]byte, 0, 36+len(t.Region)+4), t)
+	return appendTenantHeaders(make([]ck.Header, 0, 4), t)
 }
 
 // appendTenantHeaders appends the four tenant headers to hs, their values
-// written into buf: two allocations per record set instead of seven.
-// Header values are never modified once built.
-func appendTenantHeaders(hs []ck.Header, buf []byte, t tenant.Tenant) []ck.Header {
-	start, r := len(buf), len(t.Region)
+// written into one buffer: two allocations per record set instead of
+// seven. Header values are never modified once built.
+func appendTenantHeaders(hs []ck.Header, t tenant.Tenant) []ck.Header {
+	r := len(t.Region)
+	buf := make([]byte, 0, 36+r+4)
 	buf = jsonbytes.AppendUUID(buf, t.ID)
 	buf = append(buf, t.Region...)
 	buf = binary.BigEndian.AppendUint16(buf, t.MajorVersion)
 	buf = binary.BigEndian.AppendUint16(buf, t.MinorVersion)
-	v := buf[start:] // sliced once everything is written: no append moves it after
+	// Sliced once everything is written, so no append moves a value.
 	return append(hs,
-		ck.Header{Key: HeaderTenantID, Value: v[:36:36]},
-		ck.Header{Key: HeaderRegion, Value: v[36 : 36+r : 36+r]},
-		ck.Header{Key: HeaderMajorVersion, Value: v[36+r : 38+r : 38+r]},
-		ck.Header{Key: HeaderMinorVersion, Value: v[38+r : 40+r : 40+r]})
+		ck.Header{Key: HeaderTenantID, Value: buf[:36:36]},
+		ck.Header{Key: HeaderRegion, Value: buf[36 : 36+r : 36+r]},
+		ck.Header{Key: HeaderMajorVersion, Value: buf[36+r : 38+r : 38+r]},
+		ck.Header{Key: HeaderMinorVersion, Value: buf[38+r : 40+r : 40+r]})
 }
 
 // TraceFromHeaders extracts the W3C trace context; a malformed traceparent is
@@ -152,7 +153,7 @@ func Headers(t tenant.Tenant, tr Trace) []ck.Header {
 	if tr.Parent == "" {
 		return TenantHeaders(t)
 	}
-	hs := appendTenantHeaders(make([]ck.Header, 0, 6), make([]byte, 0, 36+len(t.Region)+4), t)
+	hs := appendTenantHeaders(make([]ck.Header, 0, 6), t)
 	hs = append(hs, ck.Header{Key: HeaderTraceparent, Value: []byte(tr.Parent)})
 	if tr.State != "" {
 		hs = append(hs, ck.Header{Key: HeaderTracestate, Value: []byte(tr.State)})

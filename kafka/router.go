@@ -42,33 +42,35 @@ type Handler func(in *Input) error
 // valid tenant and a sane size before any handler sees it.
 type Router struct {
 	names    messages.TopicNames
-	handlers map[string]Handler
-	logical  map[string]messages.Topic
+	routes   map[string]route // by real topic name
 	emitter  *Emitter
 	maxBytes int
-	// consumed counts each routed topic's records, resolved once rather
-	// than looked up by label for every record.
-	consumed map[string]prometheus.Counter
+}
+
+// route is what the router knows of one routed topic.
+type route struct {
+	topic   messages.Topic
+	handler Handler
+	// consumed counts the topic's records, resolved once rather than
+	// looked up by label for every record.
+	consumed prometheus.Counter
 }
 
 // NewRouter returns a router that rejects records larger than maxBytes.
 func NewRouter(names messages.TopicNames, emitter *Emitter, maxBytes int) *Router {
-	return &Router{names: names, handlers: map[string]Handler{}, logical: map[string]messages.Topic{},
-		emitter: emitter, maxBytes: maxBytes, consumed: map[string]prometheus.Counter{}}
+	return &Router{names: names, routes: map[string]route{}, emitter: emitter, maxBytes: maxBytes}
 }
 
 // Handle registers the handler of a logical topic.
 func (r *Router) Handle(topic messages.Topic, h Handler) {
 	name := r.names.Name(topic)
-	r.handlers[name] = h
-	r.logical[name] = topic
-	r.consumed[name] = r.emitter.m.Consumed.WithLabelValues(name)
+	r.routes[name] = route{topic: topic, handler: h, consumed: r.emitter.m.Consumed.WithLabelValues(name)}
 }
 
 // Topics lists the real names of every routed topic.
 func (r *Router) Topics() []string {
-	out := make([]string, 0, len(r.handlers))
-	for name := range r.handlers {
+	out := make([]string, 0, len(r.routes))
+	for name := range r.routes {
 		out = append(out, name)
 	}
 	return out
@@ -77,16 +79,16 @@ func (r *Router) Topics() []string {
 // Dispatch routes one record. It never blocks on an actor.
 func (r *Router) Dispatch(msg *ck.Message, src Source) {
 	name := *msg.TopicPartition.Topic
-	in := &Input{Topic: r.logical[name], topicName: name, Partition: msg.TopicPartition.Partition,
+	rt, ok := r.routes[name]
+	in := &Input{Topic: rt.topic, topicName: name, Partition: msg.TopicPartition.Partition,
 		Offset: int64(msg.TopicPartition.Offset), Key: msg.Key, Value: msg.Value, Headers: msg.Headers,
 		Timestamp: msg.Timestamp, Source: src, via: r.emitter}
 	// The span is this replica's part of the record's trace: what the
 	// record causes names it as parent (the trace id never changes).
 	span, tc := tracing.StartConsume(tracing.Context(TraceFromHeaders(msg.Headers)), name, in.Partition, in.Offset)
 	in.Trace, in.span = Trace(tc), span
-	h, ok := r.handlers[name]
-	if c, counted := r.consumed[name]; counted {
-		c.Inc()
+	if ok {
+		rt.consumed.Inc()
 	} else {
 		r.emitter.m.Consumed.WithLabelValues(name).Inc()
 	}
@@ -104,7 +106,7 @@ func (r *Router) Dispatch(msg *ck.Message, src Source) {
 		return
 	}
 	in.Tenant = t
-	if err := h(in); err != nil {
+	if err := rt.handler(in); err != nil {
 		r.emitter.Reject(in, err)
 	}
 }
