@@ -45,6 +45,18 @@ type Snapshotter interface {
 	Restore(snapshot any)
 }
 
+// Rester is a Snapshotter that may leave memory while idle (passivation).
+// When its supervisor's sweep finds it told nothing for a sweep period,
+// Rest drops the state Restore rebuilds from the last snapshot (after a
+// message that completed) and reports whether it did; its process then
+// stops, its timer stays armed, and the next message or timer fire wakes
+// it with Restore. Rest runs in the mailbox, under the supervisor's lock:
+// it must only let go of memory.
+type Rester interface {
+	Snapshotter
+	Rest() bool
+}
+
 // GiveUpper is an actor that must settle a message that made it panic on
 // every attempt, e.g. dead-letter the input it carries or answer its asker.
 // Without it the message is logged and dropped.

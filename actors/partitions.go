@@ -3,9 +3,11 @@ package actors
 import (
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 
+	"github.com/gamehost/transitquest/clock"
 	"github.com/gamehost/transitquest/kafka"
 )
 
@@ -21,6 +23,10 @@ type Partitions struct {
 	mu    sync.Mutex
 	count int32
 	owned map[int32]*partition
+	// sweeps is the timer of the next Sweep (nil: none); closed once
+	// StopAll or HaltAll ran, after which none is armed.
+	sweeps clock.Timer
+	closed bool
 }
 
 // partition is one owned partition: its supervisor is also the registry of
@@ -71,59 +77,114 @@ func (ps *Partitions) ofLocked(key []byte) (int32, bool) {
 }
 
 // Spawn starts the actor of key (see Supervisor.Spawn) under its
-// partition's supervisor and registers it; it fails when this replica does
-// not own the partition.
-func (ps *Partitions) Spawn(key []byte, cfg ShellConfig, newActor func() Actor) (*actor.PID, error) {
+// partition's supervisor and registers it, unless it is registered
+// already; it fails when this replica does not own the partition.
+func (ps *Partitions) Spawn(key []byte, cfg ShellConfig, newActor func() Actor) error {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	id, ok := ps.ofLocked(key)
 	if !ok {
-		return nil, fmt.Errorf("%s actor %q: partition %d is not owned here", ps.kind, key, id)
+		return fmt.Errorf("%s actor %q: partition %d is not owned here", ps.kind, key, id)
 	}
 	p := ps.owned[id]
-	if pid, ok := p.sup.Get(key); ok {
-		return pid, nil
+	if p.sup.Has(key) {
+		return nil
 	}
-	return p.sup.Spawn(string(key), cfg, newActor)
+	_, err := p.sup.Spawn(string(key), cfg, newActor)
+	return err
 }
 
-// Get is the running actor of key, if this replica runs it.
-func (ps *Partitions) Get(key []byte) (*actor.PID, bool) {
+// supOf is the supervisor of key's partition, if this replica owns it.
+func (ps *Partitions) supOf(key []byte) *Supervisor {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	id, ok := ps.ofLocked(key)
 	if !ok {
-		return nil, false
+		return nil
 	}
-	return ps.owned[id].sup.Get(key)
+	return ps.owned[id].sup
 }
+
+// Has reports whether this replica runs the actor of key (awake or
+// resting).
+func (ps *Partitions) Has(key []byte) bool {
+	sup := ps.supOf(key)
+	return sup != nil && sup.Has(key)
+}
+
+// Tell puts msg in the mailbox of key's actor, waking it if it rests
+// (see Supervisor.Tell); false when this replica does not run it.
+func (ps *Partitions) Tell(key []byte, msg any) bool {
+	sup := ps.supOf(key)
+	return sup != nil && sup.Tell(key, msg)
+}
+
+// Mailbox addresses key's actor (see Tell).
+func (ps *Partitions) Mailbox(key []byte) Mailbox { return partMailbox{ps, key} }
+
+type partMailbox struct {
+	ps  *Partitions
+	key []byte
+}
+
+func (m partMailbox) Tell(msg any) bool { return m.ps.Tell(m.key, msg) }
+func (m partMailbox) String() string    { return m.ps.kind + " actor " + string(m.key) }
 
 // Stop stops the actor of key once its mailbox is drained (an actor that
 // ended itself) and forgets it.
 func (ps *Partitions) Stop(key []byte) {
-	ps.mu.Lock()
-	id, ok := ps.ofLocked(key)
-	var sup *Supervisor
-	if ok {
-		sup = ps.owned[id].sup
-	}
-	ps.mu.Unlock()
-	if sup != nil {
+	if sup := ps.supOf(key); sup != nil {
 		sup.Stop(key)
 	}
 }
 
-// Each calls f with every running actor's key and PID (queries).
-func (ps *Partitions) Each(f func(key string, pid *actor.PID)) {
+// Each calls f with every key whose actor runs here, resting ones
+// included (queries, shutdown).
+func (ps *Partitions) Each(f func(key string)) {
+	for _, s := range ps.supervisors() {
+		s.Each(f)
+	}
+}
+
+// RestIdle sweeps every period (see Sweep), so an actor that can rest
+// does so after between one and two periods without a message; until
+// StopAll or HaltAll. A period of 0 never sweeps.
+func (ps *Partitions) RestIdle(clk clock.Clock, period time.Duration) {
+	if period <= 0 {
+		return
+	}
+	var sweep func()
+	sweep = func() {
+		ps.Sweep()
+		ps.mu.Lock()
+		defer ps.mu.Unlock()
+		if !ps.closed {
+			ps.sweeps = clk.AfterFunc(period, sweep)
+		}
+	}
 	ps.mu.Lock()
+	defer ps.mu.Unlock()
+	if !ps.closed && ps.sweeps == nil {
+		ps.sweeps = clk.AfterFunc(period, sweep)
+	}
+}
+
+// Sweep asks the actors of every owned partition that were told nothing
+// since the previous sweep to rest (see Supervisor.Sweep).
+func (ps *Partitions) Sweep() {
+	for _, s := range ps.supervisors() {
+		s.Sweep()
+	}
+}
+
+func (ps *Partitions) supervisors() []*Supervisor {
+	ps.mu.Lock()
+	defer ps.mu.Unlock()
 	sups := make([]*Supervisor, 0, len(ps.owned))
 	for _, p := range ps.owned {
 		sups = append(sups, p.sup)
 	}
-	ps.mu.Unlock()
-	for _, s := range sups {
-		s.Each(f)
-	}
+	return sups
 }
 
 // Revoke stops the actors of partitions, each once its mailbox is
@@ -149,11 +210,16 @@ func (ps *Partitions) StopAll() {
 	}
 }
 
-// take removes partitions (every one when ids is nil) from ownership.
+// take removes partitions (every one when ids is nil, which also ends the
+// sweeps) from ownership.
 func (ps *Partitions) take(ids []int32) []*partition {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	if ids == nil {
+		ps.closed = true
+		if ps.sweeps != nil {
+			ps.sweeps.Stop()
+		}
 		for id := range ps.owned {
 			ids = append(ids, id)
 		}

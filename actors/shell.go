@@ -30,6 +30,8 @@ type kindShell struct {
 	cfg      ShellConfig
 	props    *actor.Props
 	live     prometheus.Gauge
+	resting  prometheus.Gauge
+	wakes    prometheus.Counter
 	restarts prometheus.Counter
 	lateness prometheus.Observer
 }
@@ -48,17 +50,21 @@ func newKindShell(cfg ShellConfig, sup *Supervisor) *kindShell {
 		// protoactor's producer knows nothing of the actor it makes.
 		props:    actor.PropsFromProducer(func() actor.Actor { return &shell{sup: sup} }, opts...),
 		live:     cfg.Metrics.LiveActors.WithLabelValues(cfg.Kind),
+		resting:  cfg.Metrics.RestingActors.WithLabelValues(cfg.Kind),
+		wakes:    cfg.Metrics.ActorWakes.WithLabelValues(cfg.Kind),
 		restarts: cfg.Metrics.ActorRestarts.WithLabelValues(cfg.Kind),
 		lateness: cfg.Metrics.TimerLateness.WithLabelValues(cfg.Kind),
 	}
 }
 
-// cell is what survives a restart of one actor: the domain actor itself,
-// its last good snapshot, the message it was handling when it panicked, and
-// its timer (whose generation counter must keep growing across restarts so
-// stale fires stay stale).
+// cell is what survives a restart, and a rest, of one actor: the domain
+// actor itself, its last good snapshot, the message it was handling when
+// it panicked, and its timer (whose generation counter must keep growing
+// across restarts so stale fires stay stale, and which stays armed while
+// the actor rests). One protoactor process at a time runs it.
 type cell struct {
 	kind *kindShell
+	name string // in its supervisor
 	// newActor makes the domain actor at the first start, and again only
 	// if that Start panicked; dropped once a start succeeded, with what it
 	// holds.
@@ -75,10 +81,12 @@ type cell struct {
 
 // shell is the protoactor actor around a domain actor: it owns supervision
 // (retry, give up), the timer and the snapshot. protoactor makes a new one
-// at every restart; the cell is what they share.
+// at every restart; the cell is what they share. A shell whose actor went
+// to rest lets go of the cell (nil again): the next incarnation owns it.
 type shell struct {
-	sup  *Supervisor
-	cell *cell
+	sup     *Supervisor
+	cell    *cell
+	retired bool // its actor rests: nothing of the cell is its own any more
 }
 
 // cfg is the configuration of the shell's kind.
@@ -86,6 +94,9 @@ func (s *shell) cfg() *ShellConfig { return &s.cell.kind.cfg }
 
 // Receive implements actor.Actor.
 func (s *shell) Receive(ctx actor.Context) {
+	if s.retired {
+		return
+	}
 	if s.cell == nil {
 		// Started is every incarnation's first message.
 		c := s.sup.cellOf(ctx.Self().Id)
@@ -106,6 +117,8 @@ func (s *shell) Receive(ctx actor.Context) {
 		s.cell.kind.live.Dec()
 		s.sup.forget(ctx.Self().Id, s.cell)
 	case actor.SystemMessage, actor.AutoReceiveMessage:
+	case restNow:
+		s.rest(ctx)
 	case TimerFired:
 		if s.cell.timer.Accept(m) {
 			s.cell.kind.lateness.Observe(s.cfg().Clock.Now().Sub(m.Due).Seconds())
@@ -119,8 +132,9 @@ func (s *shell) Receive(ctx actor.Context) {
 
 func (s *shell) started(ctx actor.Context) {
 	if s.cell.timer == nil {
-		self, root := ctx.Self(), ctx.ActorSystem().Root
-		s.cell.timer = NewTimer(s.cfg().Clock, func(f TimerFired) { root.Send(self, f) })
+		// Fires go through the supervisor, which wakes a resting actor.
+		sup, name := s.sup, s.cell.name
+		s.cell.timer = NewTimer(s.cfg().Clock, func(f TimerFired) { sup.tell(name, f) })
 	}
 	if !s.cell.counted {
 		s.cell.kind.live.Inc()
@@ -146,6 +160,27 @@ func (s *shell) started(ctx actor.Context) {
 		s.giveUp(ctx, msg)
 	}
 	s.rearm()
+}
+
+// rest answers the supervisor's sweep: a Rester idle since it was asked
+// drops its live state and this process stops; the cell keeps the
+// snapshot and the armed timer for the next incarnation.
+func (s *shell) rest(ctx actor.Context) {
+	a := s.cell.a
+	rested := s.sup.settleRest(s.cell, ctx.Self(), func() (bool, bool) {
+		if a == nil || s.cell.inflight != nil {
+			return false, true // not started, or retrying: not now
+		}
+		r, ok := a.(Rester)
+		if !ok {
+			return false, false
+		}
+		return r.Rest(), true
+	})
+	if rested {
+		s.cell, s.retired = nil, true
+		ctx.Stop(ctx.Self())
+	}
 }
 
 // giveUp settles a message that panicked on every attempt. A timer fire

@@ -4,11 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
+	"go.uber.org/zap"
 )
 
 // ErrStopped is returned by Spawn once the supervisor has stopped.
@@ -24,6 +26,11 @@ var ErrStopped = errors.New("supervisor stopped")
 // Spawn is a plain call that never waits on any mailbox: an actor can start
 // others from its own mailbox without blocking it. It also keeps the PIDs
 // of its live actors, because a guardian does not, so StopAll can stop them.
+//
+// It is the registry actors are found in, by name, and the one way to put a
+// message in their mailboxes (Tell), because an actor may rest: a Rester
+// idle for a sweep period leaves memory but stays registered, and the next
+// message wakes it (see Sweep).
 type Supervisor struct {
 	root     *actor.RootContext
 	name     string
@@ -31,20 +38,36 @@ type Supervisor struct {
 
 	mu      sync.Mutex
 	stopped bool
-	live    map[string]child // by name: the registry callers find actors in
+	live    map[string]*child // by name, resting actors included
 	// stopping are the cells of actors told to stop that have not stopped
 	// yet: a panic while draining restarts them, and the new shell must
 	// find its cell.
-	stopping map[string]*cell
+	stopping map[string]*child
 	kinds    map[string]*kindShell
 	spawned  uint64 // spawn counter: StopAll stops in spawn order
 }
 
+// child is what the supervisor keeps of an actor; every field is guarded
+// by the supervisor's lock.
 type child struct {
-	pid  *actor.PID
+	pid  *actor.PID // nil while the actor rests
 	seq  uint64
 	cell *cell
+	// incarnation numbers the protoactor processes the actor has had: a
+	// woken actor must not wait for its resting predecessor to leave
+	// protoactor's registry, so each gets a name of its own.
+	incarnation uint32
+	// touched: a message was told since the last sweep.
+	touched bool
+	// closing: the actor was asked to rest and nothing was told since; a
+	// message told clears it, and the actor then stays.
+	closing bool
+	// restless: the actor cannot rest (not a Rester); sweeps skip it.
+	restless bool
 }
+
+// restNow asks an actor to rest (see Supervisor.Sweep).
+type restNow struct{}
 
 // NewSupervisor returns the supervisor of the actors named name/... .
 func NewSupervisor(sys *actor.ActorSystem, name string) *Supervisor {
@@ -54,8 +77,8 @@ func NewSupervisor(sys *actor.ActorSystem, name string) *Supervisor {
 		strategy: actor.NewOneForOneStrategy(1<<30, time.Second, func(any) actor.Directive {
 			return actor.RestartDirective
 		}),
-		live:     map[string]child{},
-		stopping: map[string]*cell{},
+		live:     map[string]*child{},
+		stopping: map[string]*child{},
 		kinds:    map[string]*kindShell{},
 	}
 }
@@ -70,42 +93,150 @@ func (s *Supervisor) Spawn(name string, cfg ShellConfig, newActor func() Actor) 
 	if s.stopped {
 		return nil, fmt.Errorf("spawn %s/%s: %w", s.name, name, ErrStopped)
 	}
-	id := s.name + "/" + name
 	if _, dup := s.live[name]; dup {
-		return nil, fmt.Errorf("spawn %s: %w", id, actor.ErrNameExists)
+		return nil, fmt.Errorf("spawn %s/%s: %w", s.name, name, actor.ErrNameExists)
 	}
 	k, ok := s.kinds[cfg.Kind]
 	if !ok {
 		k = newKindShell(cfg, s)
 		s.kinds[cfg.Kind] = k
 	}
-	c := &cell{kind: k, newActor: newActor}
-	// The shell looks its cell up when it starts, on its own goroutine,
-	// and waits for this lock to do so: registered below, it is there.
-	pid, err := s.root.SpawnNamed(k.props, id)
-	if err != nil {
-		return nil, fmt.Errorf("spawn %s: %w", id, err)
-	}
 	s.spawned++
-	s.live[name] = child{pid: pid, seq: s.spawned, cell: c}
-	return pid, nil
+	ch := &child{seq: s.spawned, cell: &cell{kind: k, name: name, newActor: newActor}}
+	if err := s.startLocked(ch); err != nil {
+		return nil, err
+	}
+	s.live[name] = ch
+	return ch.pid, nil
 }
 
-// Get is the live actor named name, if any.
-func (s *Supervisor) Get(name []byte) (*actor.PID, bool) {
+// startLocked starts a protoactor process for ch: its first, or a woken
+// one. The shell looks its cell up when it starts, on its own goroutine,
+// and waits for this lock to do so: registered by the caller, it is there.
+func (s *Supervisor) startLocked(ch *child) error {
+	ch.incarnation++
+	id := s.name + "/" + ch.cell.name + "~" + strconv.FormatUint(uint64(ch.incarnation), 10)
+	pid, err := s.root.SpawnNamed(ch.cell.kind.props, id)
+	if err != nil {
+		return fmt.Errorf("spawn %s: %w", id, err)
+	}
+	ch.pid, ch.touched, ch.closing = pid, true, false
+	return nil
+}
+
+// Tell puts msg in the mailbox of the actor named name, waking it if it
+// rests, and reports whether there is such an actor. Messages told from
+// one goroutine arrive in order.
+func (s *Supervisor) Tell(name []byte, msg any) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, ok := s.live[string(name)]
-	return c.pid, ok
+	return s.deliverLocked(s.live[string(name)], msg)
+}
+
+// tell is Tell by a name held as a string (an actor's timer).
+func (s *Supervisor) tell(name string, msg any) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.deliverLocked(s.live[name], msg)
+}
+
+func (s *Supervisor) deliverLocked(ch *child, msg any) bool {
+	if ch == nil || s.stopped {
+		return false
+	}
+	if ch.pid == nil {
+		if err := s.startLocked(ch); err != nil {
+			// Only if protoactor's registry held the name: never for the
+			// unique names startLocked makes.
+			ch.cell.kind.cfg.Log.Error("resting actor not woken", zap.Error(err))
+			return false
+		}
+		ch.cell.kind.resting.Dec()
+		ch.cell.kind.wakes.Inc()
+	}
+	ch.touched, ch.closing = true, false
+	s.root.Send(ch.pid, msg)
+	return true
+}
+
+// Mailbox addresses the actor named name (see Tell).
+func (s *Supervisor) Mailbox(name string) Mailbox { return supMailbox{s, name} }
+
+type supMailbox struct {
+	s    *Supervisor
+	name string
+}
+
+func (m supMailbox) Tell(msg any) bool { return m.s.Tell([]byte(m.name), msg) }
+func (m supMailbox) String() string    { return m.s.name + "/" + m.name }
+
+// Has reports whether an actor named name is registered, running or
+// resting.
+func (s *Supervisor) Has(name []byte) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.live[string(name)]
+	return ok
+}
+
+// Sweep asks every actor that was told nothing since the previous sweep
+// to rest. A Rester then leaves memory (its process stops, its cell stays
+// with its snapshot and its armed timer) unless a message was told to it
+// meanwhile; the next message, or its timer, wakes it. Called every period
+// P, it rests actors idle for between P and 2P.
+func (s *Supervisor) Sweep() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, ch := range s.live {
+		switch {
+		case ch.pid == nil || ch.restless || ch.closing:
+		case ch.touched:
+			ch.touched = false
+		default:
+			ch.closing = true
+			s.root.Send(ch.pid, restNow{})
+		}
+	}
+}
+
+// settleRest is the actor's answer to restNow, from its mailbox: it rests
+// (rest is called, under the lock, and returns whether the actor dropped
+// its state) only if nothing was told to it since it was asked. It
+// reports whether the actor now rests; its process must then stop without
+// touching its cell again.
+func (s *Supervisor) settleRest(c *cell, self *actor.PID, rest func() (bool, bool)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ch, ok := s.live[c.name]
+	if !ok || ch.cell != c || ch.pid != self || !ch.closing {
+		return false
+	}
+	ch.closing = false
+	rested, able := rest()
+	if !able {
+		ch.restless = true
+	}
+	if !rested {
+		return false
+	}
+	ch.pid = nil
+	c.kind.live.Dec()
+	c.counted = false
+	c.kind.resting.Inc()
+	return true
 }
 
 // nameOf is the name an actor was spawned under, from its protoactor id.
 func (s *Supervisor) nameOf(id string) (string, bool) {
-	rest, ok := strings.CutPrefix(id, s.name)
+	rest, ok := strings.CutPrefix(id, s.name+"/")
 	if !ok {
 		return "", false
 	}
-	return strings.CutPrefix(rest, "/")
+	i := strings.LastIndexByte(rest, '~')
+	if i < 0 {
+		return "", false
+	}
+	return rest[:i], true
 }
 
 // cellOf is the cell of the actor with protoactor id id (nil if none).
@@ -116,13 +247,16 @@ func (s *Supervisor) cellOf(id string) *cell {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c, ok := s.live[name]; ok {
-		return c.cell
+	if ch, ok := s.live[name]; ok && ch.pid != nil && ch.pid.Id == id {
+		return ch.cell
 	}
-	return s.stopping[name]
+	if ch, ok := s.stopping[name]; ok && ch.pid.Id == id {
+		return ch.cell
+	}
+	return nil
 }
 
-// forget drops the cell of an actor that has stopped.
+// forget drops the cell of an actor whose process has stopped.
 func (s *Supervisor) forget(id string, c *cell) {
 	name, ok := s.nameOf(id)
 	if !ok {
@@ -130,50 +264,57 @@ func (s *Supervisor) forget(id string, c *cell) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.stopping[name] == c {
+	if ch, ok := s.stopping[name]; ok && ch.cell == c && ch.pid.Id == id {
 		delete(s.stopping, name)
 	}
-	if ch, ok := s.live[name]; ok && ch.cell == c {
+	if ch, ok := s.live[name]; ok && ch.cell == c && ch.pid != nil && ch.pid.Id == id {
 		delete(s.live, name) // stopped by protoactor itself (the system shutting down)
 	}
 }
 
 // Stop stops the actor named name once it has handled everything already
 // in its mailbox (Poison, not Stop, which would drop them), without
-// waiting.
+// waiting. A resting actor is dropped at once, with its timer.
 func (s *Supervisor) Stop(name []byte) {
 	s.mu.Lock()
-	c, ok := s.live[string(name)]
+	ch, ok := s.live[string(name)]
 	if ok {
 		delete(s.live, string(name))
-		s.stopping[string(name)] = c.cell
+		if ch.pid == nil {
+			s.dropRestingLocked(ch)
+		} else {
+			s.stopping[string(name)] = ch
+		}
 	}
 	s.mu.Unlock()
-	if ok {
-		s.root.Poison(c.pid)
+	if ok && ch.pid != nil {
+		s.root.Poison(ch.pid)
 	}
 }
 
-// Each calls f with every live actor's name and PID.
-func (s *Supervisor) Each(f func(name string, pid *actor.PID)) {
+// dropRestingLocked forgets a resting actor. No mailbox runs for it, so
+// its timer is stopped here; a fire racing this finds nothing to wake.
+func (s *Supervisor) dropRestingLocked(ch *child) {
+	ch.cell.timer.Stop()
+	ch.cell.kind.resting.Dec()
+}
+
+// Each calls f with every registered actor's name, resting ones included.
+func (s *Supervisor) Each(f func(name string)) {
 	s.mu.Lock()
-	type entry struct {
-		name string
-		pid  *actor.PID
-	}
-	all := make([]entry, 0, len(s.live))
-	for name, c := range s.live {
-		all = append(all, entry{name, c.pid})
+	all := make([]string, 0, len(s.live))
+	for name := range s.live {
+		all = append(all, name)
 	}
 	s.mu.Unlock()
-	for _, e := range all {
-		f(e.name, e.pid)
+	for _, name := range all {
+		f(name)
 	}
 }
 
 // StopAll stops every live actor, in the order they were started, each
-// after it has drained its mailbox, and waits for them. Spawn fails
-// afterwards.
+// after it has drained its mailbox, and waits for them. Resting actors are
+// dropped. Spawn fails afterwards.
 func (s *Supervisor) StopAll() {
 	for _, c := range s.takeAll() {
 		_ = s.root.PoisonFuture(c.pid).Wait()
@@ -195,16 +336,21 @@ func (s *Supervisor) Halt() {
 	}
 }
 
-// takeAll ends spawning and returns the live actors in spawn order.
-func (s *Supervisor) takeAll() []child {
+// takeAll ends spawning, drops the resting actors and returns the running
+// ones in spawn order.
+func (s *Supervisor) takeAll() []*child {
 	s.mu.Lock()
 	s.stopped = true
-	children := make([]child, 0, len(s.live))
-	for name, c := range s.live {
-		children = append(children, c)
-		s.stopping[name] = c.cell
+	children := make([]*child, 0, len(s.live))
+	for name, ch := range s.live {
+		if ch.pid == nil {
+			s.dropRestingLocked(ch)
+			continue
+		}
+		children = append(children, ch)
+		s.stopping[name] = ch
 	}
-	s.live = map[string]child{}
+	s.live = map[string]*child{}
 	s.mu.Unlock()
 	sort.Slice(children, func(i, j int) bool { return children[i].seq < children[j].seq })
 	return children

@@ -20,6 +20,8 @@ type Metrics struct {
 	InFlight       *prometheus.GaugeVec     // group
 	ActorRestarts  *prometheus.CounterVec   // kind
 	LiveActors     *prometheus.GaugeVec     // kind
+	RestingActors  *prometheus.GaugeVec     // kind
+	ActorWakes     *prometheus.CounterVec   // kind
 	TimerLateness  *prometheus.HistogramVec // kind; seconds between due and handled
 	ConsumerLag    *LagCollector            // group, topic, partition; read at scrape time
 	RestoreSeconds prometheus.Histogram
@@ -61,6 +63,12 @@ func New() *Metrics {
 		LiveActors: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "transitquest_live_actors", Help: "Running actors, by kind.",
 		}, []string{"kind"}),
+		RestingActors: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "transitquest_resting_actors", Help: "Actors resting out of memory (passivated) until their next message or timer, by kind.",
+		}, []string{"kind"}),
+		ActorWakes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "transitquest_actor_wakes_total", Help: "Resting actors woken by a message or their timer, by kind.",
+		}, []string{"kind"}),
 		TimerLateness: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "transitquest_timer_lateness_seconds", Help: "Delay between a timer's due instant and its handling, by actor kind.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
@@ -83,7 +91,7 @@ func New() *Metrics {
 		}, []string{"topic"}),
 	}
 	m.Registry.MustRegister(m.Owned, m.Dropped, m.Consumed, m.Produced, m.Rejected, m.DeadLettered, m.TxnDuration,
-		m.TxnFailures, m.InFlight, m.ActorRestarts, m.LiveActors, m.TimerLateness, m.ConsumerLag,
+		m.TxnFailures, m.InFlight, m.ActorRestarts, m.LiveActors, m.RestingActors, m.ActorWakes, m.TimerLateness, m.ConsumerLag,
 		m.RestoreSeconds, m.Rebalances, m.Assigned, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

@@ -26,6 +26,11 @@ type Config struct {
 	Transport       bool   // SUBSYSTEMS contains "transport"
 	PartyQuests     bool   // SUBSYSTEMS contains "partyquest"
 	ShutdownTimeout time.Duration
+	// PassivateAfter (PASSIVATE_AFTER, default 10s; 0 never) is how long a
+	// party-quest instance may go without an input before it rests out of
+	// memory (between once and twice this), kept as its last state record
+	// and its armed timer until the next input or deadline wakes it.
+	PassivateAfter time.Duration
 	// RESTToken (REST_TOKEN), when set, is the bearer token that POST
 	// …/instance-routes/{id}/start and the board require (rest.Deps.Token);
 	// unset leaves them open, as make run needs.
@@ -52,6 +57,9 @@ type Config struct {
 	Drain bool
 }
 
+// defaultPassivateAfter is PASSIVATE_AFTER's default.
+const defaultPassivateAfter = 10 * time.Second
+
 // ConfigFromEnv reads the configuration; getenv is os.Getenv outside tests.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {
 	c := Config{
@@ -63,6 +71,7 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		TxnIDPrefix:         getenv("TRANSACTIONAL_ID_PREFIX"),
 		RESTToken:           getenv("REST_TOKEN"),
 		ShutdownTimeout:     30 * time.Second,
+		PassivateAfter:      defaultPassivateAfter,
 		ChangelogPartitions: 12,
 		Topics:              messages.TopicNamesFromEnv(getenv),
 	}
@@ -138,6 +147,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("SHUTDOWN_TIMEOUT %q is not a positive duration", v)
 		}
 		c.ShutdownTimeout = d
+	}
+	if v := getenv("PASSIVATE_AFTER"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 {
+			return c, fmt.Errorf("PASSIVATE_AFTER %q is not a duration (0 never passivates)", v)
+		}
+		c.PassivateAfter = d
 	}
 	return c, nil
 }

@@ -33,6 +33,11 @@ type Deps struct {
 	// LookupTimeout bounds one REGISTER's lookups as a whole (default 5s;
 	// each HTTP call also has its client's own timeout).
 	LookupTimeout time.Duration
+	// PassivateAfter, when positive, lets an instance that got no input
+	// for between once and twice this rest out of memory (see
+	// actors.Rester): only its last state record and its armed timer stay
+	// until its next input or deadline wakes it.
+	PassivateAfter time.Duration
 	// NewRandom gives each registrar and instance its random source
 	// (partyquest.NewRandom when nil).
 	NewRandom func() partyquest.Random

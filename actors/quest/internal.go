@@ -149,11 +149,9 @@ func (s *Subsystem) HandleInternal(in *kafka.Input) error {
 		if cmd.Type == messages.TypeRegister {
 			return s.toRegistrar(t, command{o: o, cmd: cmd})
 		}
-		pid, ok := s.parts.Get(in.Key)
-		if !ok {
+		if !s.parts.Tell(in.Key, command{o: o, cmd: cmd}) {
 			return messages.Reject(messages.ReasonUnknownTarget, "%s: instance %s is not live", cmd.Type, cmd.InstanceID())
 		}
-		s.sys.Root.Send(pid, command{o: o, cmd: cmd})
 		return nil
 	case msgCreate:
 		var b createWire
@@ -177,14 +175,11 @@ func (s *Subsystem) HandleInternal(in *kafka.Input) error {
 			in.Value = b.Command
 		}
 		o := actors.FromInput(in)
-		pid, ok := s.parts.Get(in.Key)
-		if !ok {
+		if !s.parts.Tell(in.Key, join{o: o, req: b.Request.request(), attempt: b.Attempt}) {
 			// Ended before the join reached it: as if it refused the join.
 			id, _ := instanceIDOf(in.Key)
 			o.Emit(s.env, s.refusedJoin(t, id, b, messages.Reject(messages.ReasonWrongState, "instance %s is not live", id)))
-			return nil
 		}
-		s.sys.Root.Send(pid, join{o: o, req: b.Request.request(), attempt: b.Attempt})
 		return nil
 	case msgStarted, msgEnded, msgUnjoin:
 		var b reportBody
@@ -231,11 +226,13 @@ func (s *Subsystem) refusedJoin(t tenant.Tenant, id uuid.UUID, b joinBody, err *
 // empty index: had it entries, Assign would have started it) when this
 // replica owns its partition and it is not running yet.
 func (s *Subsystem) toRegistrar(t tenant.Tenant, msg any) error {
-	pid, err := s.registrar(t, nil)
+	key, err := s.registrar(t, nil)
+	if err == nil && !s.parts.Tell(key, msg) {
+		err = actors.ErrNotFound // revoked meanwhile
+	}
 	if err != nil {
 		return messages.Reject(messages.ReasonUnknownTarget, "party-quest registrar of %s: %v", t, err)
 	}
-	s.sys.Root.Send(pid, msg)
 	return nil
 }
 
@@ -243,16 +240,18 @@ func (s *Subsystem) toRegistrar(t tenant.Tenant, msg any) error {
 // already (a duplicate create: ignored, its input completed).
 func (s *Subsystem) create(in *kafka.Input, id uuid.UUID, def *interned, reg partyquest.Registration) error {
 	o := actors.FromInput(in)
-	if _, ok := s.parts.Get(in.Key); ok {
+	if s.parts.Has(in.Key) {
 		s.env.Log.Warn("duplicate party-quest create ignored", zap.Stringer("instance", id))
 		o.Emit(s.env, nil)
 		return nil
 	}
-	pid, err := s.spawnInstance(in.Tenant, id, nil)
+	err := s.spawnInstance(in.Tenant, id, nil)
+	if err == nil && !s.parts.Tell(in.Key, create{o: o, def: def, reg: reg}) {
+		err = actors.ErrNotFound // revoked meanwhile
+	}
 	if err != nil {
 		return messages.Reject(messages.ReasonUnknownTarget, "create instance %s: %v", id, err)
 	}
-	s.sys.Root.Send(pid, create{o: o, def: def, reg: reg})
 	return nil
 }
 

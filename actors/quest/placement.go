@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
 	"go.uber.org/zap"
 
@@ -40,7 +39,7 @@ func (s *Subsystem) Assign(a kafka.Assignment) error {
 			s.env.Log.Warn("party-quest instance not restored", zap.Stringer("tenant", t), zap.Error(err))
 		}
 		for _, st := range states {
-			if _, err := s.spawnInstance(t, st.ID, &st); err != nil {
+			if err := s.spawnInstance(t, st.ID, &st); err != nil {
 				return fmt.Errorf("resume party-quest instance %s: %w", st.ID, err)
 			}
 		}
@@ -63,17 +62,17 @@ func (s *Subsystem) Assign(a kafka.Assignment) error {
 // drained; their state stays in the changelog for the next owner.
 func (s *Subsystem) Revoke(partitions []int32) { s.parts.Revoke(partitions) }
 
-// registrar returns the tenant's registrar, starting it with the given
-// index when it does not run yet. It fails when this replica does not own
-// the registrar's partition.
-func (s *Subsystem) registrar(t tenant.Tenant, initial []partyquest.Tracked) (*actor.PID, error) {
+// registrar returns the key of the tenant's registrar, starting it with
+// the given index when it does not run yet. It fails when this replica
+// does not own the registrar's partition.
+func (s *Subsystem) registrar(t tenant.Tenant, initial []partyquest.Tracked) ([]byte, error) {
 	key := registrarKey(t)
-	if pid, ok := s.parts.Get(key); ok {
-		return pid, nil
+	if s.parts.Has(key) {
+		return key, nil
 	}
 	cat, _ := s.see(t, true)
 	tmpl := registrar{env: s.env, deps: s.deps, tenant: t, catalog: cat, lookups: s.lookups, initial: initial}
-	return s.parts.Spawn(key, s.env.Shell(kindRegistrar), func() actors.Actor {
+	return key, s.parts.Spawn(key, s.env.Shell(kindRegistrar), func() actors.Actor {
 		r := tmpl
 		return &r
 	})
@@ -81,7 +80,7 @@ func (s *Subsystem) registrar(t tenant.Tenant, initial []partyquest.Tracked) (*a
 
 // spawnInstance starts an instance actor: a restored one from initial, a
 // new one (initial nil) waiting for its create.
-func (s *Subsystem) spawnInstance(t tenant.Tenant, id uuid.UUID, initial *partyquest.State) (*actor.PID, error) {
+func (s *Subsystem) spawnInstance(t tenant.Tenant, id uuid.UUID, initial *partyquest.State) error {
 	key := instanceKey(t, id)
 	shared, rnd := s.instances, s.deps.random()
 	// The shell makes a fresh behaviour at every first start (a template

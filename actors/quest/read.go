@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
 
 	"github.com/gamehost/transitquest/actors"
@@ -29,22 +28,18 @@ var ErrNotFound = actors.ErrNotFound
 func (s *Subsystem) Instances(ctx context.Context, t tenant.Tenant) ([]partyquest.State, error) {
 	prefix := string(instanceKey(t, uuid.Nil))
 	prefix = prefix[:strings.LastIndexByte(prefix, '|')+1]
-	var pids []*actor.PID
-	s.parts.Each(func(key string, pid *actor.PID) {
+	var keys [][]byte
+	s.parts.Each(func(key string) {
 		if strings.HasPrefix(key, prefix) {
-			pids = append(pids, pid)
+			keys = append(keys, []byte(key))
 		}
 	})
-	return s.ask(ctx, t, pids)
+	return s.ask(ctx, t, keys)
 }
 
 // Instance returns one live instance run here.
 func (s *Subsystem) Instance(ctx context.Context, t tenant.Tenant, id uuid.UUID) (partyquest.State, error) {
-	pid, ok := s.parts.Get(instanceKey(t, id))
-	if !ok {
-		return partyquest.State{}, ErrNotFound
-	}
-	states, err := s.ask(ctx, t, []*actor.PID{pid})
+	states, err := s.ask(ctx, t, [][]byte{instanceKey(t, id)})
 	if err != nil {
 		return partyquest.State{}, err
 	}
@@ -72,22 +67,23 @@ func (s *Subsystem) InstanceOfCharacter(ctx context.Context, t tenant.Tenant, ch
 	return partyquest.State{}, ErrNotFound
 }
 
-// ask asks instance actors for their state, all at once.
-func (s *Subsystem) ask(ctx context.Context, t tenant.Tenant, pids []*actor.PID) ([]partyquest.State, error) {
-	if len(pids) == 0 {
-		return nil, nil
-	}
+// ask asks instance actors for their state, all at once; one that has
+// ended meanwhile is left out. A resting instance is woken to answer.
+func (s *Subsystem) ask(ctx context.Context, t tenant.Tenant, keys [][]byte) ([]partyquest.State, error) {
 	if _, has := ctx.Deadline(); !has {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, actors.DefaultAskTimeout)
 		defer cancel()
 	}
-	replies := make(chan partyquest.State, len(pids))
-	for _, pid := range pids {
-		s.sys.Root.Send(pid, stateQuery{reply: replies})
+	replies := make(chan partyquest.State, len(keys))
+	asked := 0
+	for _, key := range keys {
+		if s.parts.Tell(key, stateQuery{reply: replies}) {
+			asked++
+		}
 	}
-	out := make([]partyquest.State, 0, len(pids))
-	for range pids {
+	out := make([]partyquest.State, 0, asked)
+	for range asked {
 		select {
 		case st := <-replies:
 			if st.ID != uuid.Nil && !st.Destroyed { // an instance that could not answer, or just ended

@@ -2,10 +2,9 @@ package quest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/asynkron/protoactor-go/actor"
 
 	"github.com/gamehost/transitquest/actors"
 )
@@ -23,26 +22,28 @@ import (
 // for its lookup afterwards is left uncommitted for the partition's next
 // owner rather than creating an instance nobody will shut down.
 func (s *Subsystem) Shutdown(ctx context.Context) error {
-	var registrars, instances []*actor.PID
-	s.parts.Each(func(key string, pid *actor.PID) {
+	var registrars, instances []string
+	s.parts.Each(func(key string) {
 		if strings.HasSuffix(key, "|"+registrarKind+"|") {
-			registrars = append(registrars, pid)
+			registrars = append(registrars, key)
 		} else {
-			instances = append(instances, pid)
+			instances = append(instances, key)
 		}
 	})
-	for _, pid := range registrars {
-		if _, err := actors.Ask(ctx, s.sys.Root, pid, func(reply chan<- struct{}) any {
+	for _, key := range registrars {
+		if _, err := actors.Ask(ctx, s.parts.Mailbox([]byte(key)), func(reply chan<- struct{}) any {
 			return stopRegistering{reply: reply}
-		}); err != nil {
+		}); err != nil && !errors.Is(err, actors.ErrNotFound) {
 			return fmt.Errorf("party-quest shutdown: %w", err)
 		}
 	}
+	// Resting instances are woken: each ends as a running one does.
 	waits := make([]chan struct{}, 0, len(instances))
-	for _, pid := range instances {
+	for _, key := range instances {
 		done := make(chan struct{})
-		s.sys.Root.Send(pid, shutdown{done: done})
-		waits = append(waits, done)
+		if s.parts.Tell([]byte(key), shutdown{done: done}) {
+			waits = append(waits, done)
+		}
 	}
 	for _, w := range waits {
 		select {

@@ -91,6 +91,7 @@ func (s *Subsystem) Topology() kafka.Topology {
 func (s *Subsystem) Start(fx actors.Effects) error {
 	s.env = s.deps.env(fx)
 	s.instances = &instanceEnv{env: s.env, deps: s.deps, parts: s.parts}
+	s.parts.RestIdle(s.env.Clock, s.deps.PassivateAfter)
 	return nil
 }
 

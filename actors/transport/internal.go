@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 
-	"github.com/asynkron/protoactor-go/actor"
-
 	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/messages"
@@ -39,19 +37,17 @@ func (s *Subsystem) HandleInternal(in *kafka.Input) error {
 	}
 	o := actors.FromInput(in)
 	var msg any
-	var pid *actor.PID
+	to := in.Key
 	switch kind {
 	case keyRoute:
 		msg, err = routeMessage(o, env)
-		pid = s.local(in.Key)
 	case keyRide:
 		msg, err = rideMessage(o, env)
-		pid = s.local(in.Key)
 	case keyRider:
 		var c uint32
 		if c, err = parseCharacter(id); err == nil {
 			msg, err = riderMessage(o, c, env)
-			pid = s.shardOf(in.Tenant, in.Key)
+			to = s.shardOf(in.Tenant, in.Key)
 		}
 	default:
 		err = messages.Reject(messages.ReasonUnknownTarget, "no %s actors in transport", kind)
@@ -59,20 +55,10 @@ func (s *Subsystem) HandleInternal(in *kafka.Input) error {
 	if err != nil {
 		return err
 	}
-	if pid == nil {
+	if to == nil || !s.parts.Tell(to, msg) {
 		return messages.Reject(messages.ReasonUnknownTarget, "no actor %s on this replica", in.Key)
 	}
-	s.sys.Root.Send(pid, msg)
 	return nil
-}
-
-// local is the PID of the local actor of key, or nil.
-func (s *Subsystem) local(key []byte) *actor.PID {
-	pid, ok := s.parts.Get(key)
-	if !ok {
-		return nil
-	}
-	return pid
 }
 
 func unknownType(env messages.Envelope, to string) error {
@@ -193,11 +179,12 @@ func (s *Subsystem) shardKey(t tenant.Tenant, p, count int32) []byte {
 	}
 }
 
-// shardOf is the local directory shard holding the rider key, or nil.
-func (s *Subsystem) shardOf(t tenant.Tenant, rider []byte) *actor.PID {
+// shardOf is the key of the directory shard holding the rider key, or nil
+// when another replica runs it.
+func (s *Subsystem) shardOf(t tenant.Tenant, rider []byte) []byte {
 	p, owned := s.parts.Of(rider)
 	if !owned {
 		return nil
 	}
-	return s.local(s.shardKey(t, p, s.parts.Count()))
+	return s.shardKey(t, p, s.parts.Count())
 }

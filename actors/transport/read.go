@@ -39,8 +39,8 @@ func (s *Subsystem) StartRide(ctx context.Context, t tenant.Tenant, routeID uuid
 		return false, messages.Reject(messages.ReasonUnknownTarget, "instance route %s not found", routeID)
 	}
 	key := riderKey(t, character)
-	if pid := s.shardOf(t, key); pid != nil {
-		refusal, err := actors.Ask(ctx, s.sys.Root, pid, func(reply chan<- error) any {
+	if shard := s.shardOf(t, key); shard != nil {
+		refusal, err := actors.Ask(ctx, s.parts.Mailbox(shard), func(reply chan<- error) any {
 			return dirStart{o: actors.Origin{Tenant: t, Reply: reply}, world: world, character: character,
 				channel: channel, route: routeID}
 		})
@@ -138,11 +138,11 @@ func (s *Subsystem) Instances(ctx context.Context, t tenant.Tenant, id uuid.UUID
 	if !s.hasRide(s.tenants[t], id) {
 		return nil, ErrNotFound
 	}
-	pid := s.local(rideKey(t, id))
-	if pid == nil {
+	key := rideKey(t, id)
+	if !s.parts.Has(key) {
 		return nil, fmt.Errorf("instance route %s: %w", id, ErrNotLocal)
 	}
-	ins, err := actors.Ask(ctx, s.sys.Root, pid, func(reply chan<- []ride.Instance) any {
+	ins, err := actors.Ask(ctx, s.parts.Mailbox(key), func(reply chan<- []ride.Instance) any {
 		return instancesQuery{reply: reply}
 	})
 	if err != nil {
@@ -173,11 +173,11 @@ func (s *Subsystem) RouteRiders(ctx context.Context, t tenant.Tenant) (map[uuid.
 		return out, nil
 	}
 	for _, id := range tc.routeIDs {
-		pid := s.local(routeKey(t, id))
-		if pid == nil {
+		key := routeKey(t, id)
+		if !s.parts.Has(key) {
 			continue
 		}
-		n, err := actors.Ask(ctx, s.sys.Root, pid, func(reply chan<- RouteRiders) any { return ridersQuery{reply: reply} })
+		n, err := actors.Ask(ctx, s.parts.Mailbox(key), func(reply chan<- RouteRiders) any { return ridersQuery{reply: reply} })
 		if err != nil {
 			return nil, fmt.Errorf("route riders of %s: %w", id, err)
 		}

@@ -3,8 +3,6 @@ package transport
 import (
 	"context"
 	"fmt"
-
-	"github.com/asynkron/protoactor-go/actor"
 )
 
 // Shutdown runs the end-of-service behaviour: every rider of every instance
@@ -15,13 +13,14 @@ import (
 // whole service is drained.
 func (s *Subsystem) Shutdown(ctx context.Context) error {
 	var waits []chan struct{}
-	s.parts.Each(func(key string, pid *actor.PID) {
+	s.parts.Each(func(key string) {
 		if _, kind, _ := keyParts(key); kind != keyRide {
 			return
 		}
 		done := make(chan struct{})
-		s.sys.Root.Send(pid, shutdown{done: done})
-		waits = append(waits, done)
+		if s.parts.Tell([]byte(key), shutdown{done: done}) {
+			waits = append(waits, done)
+		}
 	})
 	for _, w := range waits {
 		select {

@@ -1,0 +1,89 @@
+package quest
+
+import (
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/partyquest"
+)
+
+// An instance that rests between its inputs plays exactly as one that
+// stays in memory: its timers wake it (the registration window's end, the
+// global limit), a query wakes it with its state, and its events and
+// warps are the same. Rests are seen in the gauge, wakes in the counter.
+func TestRestingInstancePlaysLikeARunningOne(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opts []option
+	}{
+		{"recorder", nil},
+		{"broker", []option{throughBroker()}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const period = 10 * time.Second
+			h := start(t, append(tc.opts, withDeps(func(d *Deps) { d.PassivateAfter = period }))...)
+			resting := func() float64 { return testutil.ToFloat64(h.m.RestingActors.WithLabelValues(kindInstance)) }
+			wakes := func() float64 { return testutil.ToFloat64(h.m.ActorWakes.WithLabelValues(kindInstance)) }
+			restNow := func() {
+				t.Helper()
+				h.be.quiet()
+				h.clk.Advance(2 * period)
+				h.eventually("the instance resting", func() bool { return resting() == 1 })
+			}
+
+			h.register(201, kerning, 9, 1)
+			id := h.created(1, kerning)
+			h.waitType(id, messages.TypeRegistrationOpened)
+			restNow()
+			for _, c := range []uint32{202, 203} {
+				h.register(c, kerning, 9, 1) // a join wakes it
+				h.waitEvent(1, func(e event) bool {
+					return e.Instance == id && e.Type == messages.TypeCharacterRegistered && e.Body == body(t, messages.CharacterRegisteredBody{CharacterID: c})
+				})
+				restNow()
+			}
+			require.Equal(t, 2.0, wakes())
+
+			// The window's end, 180 s after the first REGISTER, wakes it.
+			h.clk.Set(t0.Add(180 * time.Second))
+			h.waitType(id, messages.TypeStarted)
+			st := h.settle(id)
+			require.Equal(t, partyquest.StateActive, st.State)
+			require.Len(t, st.Characters, 3, "woken with every member it had")
+			restNow()
+			woken := wakes()
+
+			h.clk.Advance(1800 * time.Second) // the global limit
+			h.waitType(id, messages.TypeInstanceDestroyed)
+			assert.Greater(t, wakes(), woken, "the limit woke it")
+			var got []string
+			for _, e := range h.events(id) {
+				got = append(got, e.String())
+			}
+			assert.Equal(t, []string{
+				`INSTANCE_CREATED {"partyId":9,"channelId":1}`,
+				`REGISTRATION_OPENED {"duration":180}`,
+				`CHARACTER_REGISTERED {"characterId":202}`,
+				`CHARACTER_REGISTERED {"characterId":203}`,
+				`STARTED {"stageIndex":0,"mapIds":[103000800]}`,
+				`FAILED {"reason":"time_expired"}`,
+				`INSTANCE_DESTROYED {}`,
+			}, got)
+			for _, c := range []uint32{201, 202, 203} {
+				assert.Equal(t, []warp{
+					{Character: c, Channel: 1, Map: 103000800},
+					{Character: c, Channel: 1, Map: 103000890},
+				}, h.waitWarps(c, 2))
+			}
+			assert.Empty(t, h.allDead())
+			h.eventually("nothing left running or resting", func() bool {
+				return resting() == 0 && testutil.ToFloat64(h.m.LiveActors.WithLabelValues(kindInstance)) == 0
+			})
+		})
+	}
+}
