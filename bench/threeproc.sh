@@ -30,7 +30,7 @@ if [ -n "${IDLE_AFTER:-}" ]; then
 	sleep "$IDLE_AFTER"
 	t1=$(ticks)
 	hz=$(getconf CLK_TCK)
-	curl -s "http://127.0.0.1:${REST_PORT:-18080}/metrics" | grep -E '^transitquest_live_actors' || true
+	curl -s "http://127.0.0.1:${REST_PORT:-18080}/metrics" | grep -E '^transitquest_(live|resting)_actors' || true
 	echo "idle: service CPU over ${IDLE_AFTER}s after the load: $(awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$IDLE_AFTER" 'BEGIN{printf "%.2f%% of a core", 100*d/hz/s}')"
 fi
 kill -TERM $svc
