@@ -52,9 +52,14 @@ type Snapshotter interface {
 // stops, its timer stays armed, and the next message or timer fire wakes
 // it with Restore. Rest runs in the mailbox, under the supervisor's lock:
 // it must only let go of memory.
+//
+// Peek may answer a message told to the resting actor from its snapshot,
+// without waking it (a query), and reports whether it did; it runs on the
+// teller's goroutine under the supervisor's lock, and must change nothing.
 type Rester interface {
 	Snapshotter
 	Rest() bool
+	Peek(snapshot any, msg any) bool
 }
 
 // GiveUpper is an actor that must settle a message that made it panic on

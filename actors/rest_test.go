@@ -1,6 +1,7 @@
 package actors_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -20,6 +21,18 @@ type resting struct{ counter }
 func (r *resting) Rest() bool {
 	r.n = -1000
 	return true
+}
+
+// peekCount asks for the count; a resting actor answers it from its
+// snapshot.
+type peekCount struct{ reply chan<- int }
+
+func (r *resting) Peek(snapshot any, msg any) bool {
+	q, ok := msg.(peekCount)
+	if ok {
+		q.reply <- snapshot.(counter).n
+	}
+	return ok
 }
 
 // block holds the actor's mailbox until its channel closes.
@@ -158,4 +171,20 @@ func TestStoppingRestingActorsStopsTheirTimers(t *testing.T) {
 	_, rest := f.gauge("resting")
 	assert.Zero(t, rest)
 	assert.False(t, f.sup.Tell([]byte("b"), inc{}), "gone with its supervisor")
+}
+
+// A resting actor answers what Peek accepts from its snapshot and stays
+// resting; anything else wakes it.
+func TestRestingActorAnswersAPeekWithoutWaking(t *testing.T) {
+	f := newFixture(t)
+	f.spawnResting(t, "a")
+	f.tell(t, "a", inc{})
+	f.tell(t, "a", inc{})
+	f.rest(t, "resting", 1)
+	n, err := actors.Ask(context.Background(), f.sup.Mailbox("a"), func(r chan<- int) any { return peekCount{reply: r} })
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	_, rest := f.gauge("resting")
+	assert.Equal(t, 1.0, rest, "still resting")
+	assert.Zero(t, testutil.ToFloat64(f.m.ActorWakes.WithLabelValues("resting")))
 }

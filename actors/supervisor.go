@@ -145,6 +145,11 @@ func (s *Supervisor) deliverLocked(ch *child, msg any) bool {
 		return false
 	}
 	if ch.pid == nil {
+		// The cell was last written by the mailbox that put the actor to
+		// rest, under this lock: it is safe to read here.
+		if r, ok := ch.cell.a.(Rester); ok && r.Peek(ch.cell.snapshot, msg) {
+			return true
+		}
 		if err := s.startLocked(ch); err != nil {
 			// Only if protoactor's registry held the name: never for the
 			// unique names startLocked makes.

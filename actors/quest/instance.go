@@ -93,23 +93,30 @@ func (a *instanceActor) Snapshot() any {
 
 // Restore implements actors.Snapshotter.
 func (a *instanceActor) Restore(s any) {
+	m, recorded, err := a.fromSnapshot(s)
+	if err != nil {
+		// Never for bytes this actor encoded; the instance is lost.
+		a.env.Log.Error("party-quest instance snapshot unreadable", zap.Stringer("instance", a.id), zap.Error(err))
+	}
+	a.m, a.recorded = m, recorded
+}
+
+// fromSnapshot rebuilds the machine a snapshot holds (nil for none) and
+// the record it was read from.
+func (a *instanceActor) fromSnapshot(s any) (*partyquest.Machine, json.RawMessage, error) {
 	snap, ok := s.(instanceSnapshot)
 	switch {
 	case !ok:
-		a.m = nil
+		return nil, nil, nil
 	case snap.state != nil:
-		a.m, a.recorded = partyquest.Restore(*snap.state, a.rnd), nil
-	default:
-		var p persisted
-		if err := json.Unmarshal(snap.recorded, &p); err != nil {
-			// Never for bytes this actor encoded; the instance is lost.
-			a.env.Log.Error("party-quest instance snapshot unreadable", zap.Stringer("instance", a.id), zap.Error(err))
-			a.m, a.recorded = nil, nil
-			return
-		}
-		p.State.Definition = *a.definition
-		a.m, a.recorded = partyquest.Restore(p.State, a.rnd), snap.recorded
+		return partyquest.Restore(*snap.state, a.rnd), nil, nil
 	}
+	var p persisted
+	if err := json.Unmarshal(snap.recorded, &p); err != nil {
+		return nil, nil, err
+	}
+	p.State.Definition = *a.definition
+	return partyquest.Restore(p.State, a.rnd), snap.recorded, nil
 }
 
 // Rest implements actors.Rester. An idle instance keeps its snapshot (the
@@ -120,6 +127,22 @@ func (a *instanceActor) Rest() bool {
 		return false // waiting for its create
 	}
 	a.m = nil
+	return true
+}
+
+// Peek implements actors.Rester: a resting instance answers a state query
+// from its snapshot without waking, so a board that lists every instance
+// does not keep them all in memory.
+func (a *instanceActor) Peek(snapshot any, msg any) bool {
+	q, ok := msg.(stateQuery)
+	if !ok {
+		return false
+	}
+	m, _, err := a.fromSnapshot(snapshot)
+	if err != nil || m == nil {
+		return false // woken, it answers as its restore decides
+	}
+	q.reply <- m.State()
 	return true
 }
 

@@ -48,11 +48,14 @@ func TestRestingInstancePlaysLikeARunningOne(t *testing.T) {
 				restNow()
 			}
 			require.Equal(t, 2.0, wakes())
+			st := h.settle(id)
+			require.Equal(t, []uint32{201, 202, 203}, characterIDs(st), "a query is answered from the record")
+			require.Equal(t, 2.0, wakes(), "without waking it")
 
 			// The window's end, 180 s after the first REGISTER, wakes it.
 			h.clk.Set(t0.Add(180 * time.Second))
 			h.waitType(id, messages.TypeStarted)
-			st := h.settle(id)
+			st = h.settle(id)
 			require.Equal(t, partyquest.StateActive, st.State)
 			require.Len(t, st.Characters, 3, "woken with every member it had")
 			restNow()
@@ -86,4 +89,12 @@ func TestRestingInstancePlaysLikeARunningOne(t *testing.T) {
 			})
 		})
 	}
+}
+
+func characterIDs(st partyquest.State) []uint32 {
+	out := make([]uint32, 0, len(st.Characters))
+	for _, c := range st.Characters {
+		out = append(out, c.ID)
+	}
+	return out
 }
