@@ -117,9 +117,12 @@ type world struct {
 	out      *kafkatest.Reader
 }
 
+// Instances rest after 1–2 s without input, so the window's 5 s
+// registration and the party's 6 s stage end by waking a resting instance,
+// and a kill or a rejoin moves resting instances too.
 func (w *world) start(i int) {
 	w.replicas[i] = startChild(w.t, w.b, w.cfg, fmt.Sprintf("TRANSACTIONAL_ID_PREFIX=replica-%d", i),
-		"STATIC_MEMBERSHIP=true", "PARTIES_SERVICE_URL="+w.parties)
+		"STATIC_MEMBERSHIP=true", "PARTIES_SERVICE_URL="+w.parties, "PASSIVATE_AFTER=1s")
 }
 
 // waitMembers waits until both actors groups (and both contract groups)
