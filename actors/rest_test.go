@@ -188,3 +188,30 @@ func TestRestingActorAnswersAPeekWithoutWaking(t *testing.T) {
 	assert.Equal(t, 1.0, rest, "still resting")
 	assert.Zero(t, testutil.ToFloat64(f.m.ActorWakes.WithLabelValues("resting")))
 }
+
+// An actor woken before a sweep passed was put to rest too soon: it waits
+// twice as many idle sweeps before its next rest, so an actor whose inputs
+// come a little slower than the sweep period does not rest and wake for
+// each one.
+func TestAnActorWokenSoonAfterRestingWaitsLongerNextTime(t *testing.T) {
+	f := newFixture(t)
+	f.spawnResting(t, "a")
+	f.tell(t, "a", inc{})
+	f.rest(t, "resting", 1)
+	assert.Equal(t, 1, f.count(t, "a"), "woken at once")
+
+	f.sup.Sweep() // clears the mark of the count
+	f.sup.Sweep() // one idle sweep: enough before, not now
+	// Asked to rest, the actor would let go of its process before this
+	// reply, sent past the registry so as not to count as a message.
+	reply := make(chan int, 1)
+	f.sys.Root.Send(actors.PIDOf(f.sup, "a"), get{reply: reply})
+	select {
+	case n := <-reply:
+		assert.Equal(t, 1, n)
+	case <-time.After(5 * time.Second):
+		t.Fatal("the actor rested after one idle sweep")
+	}
+	f.sup.Sweep() // the second idle sweep
+	waitFor(t, func() bool { _, r := f.gauge("resting"); return r == 1 })
+}

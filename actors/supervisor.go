@@ -59,6 +59,10 @@ type child struct {
 	incarnation uint32
 	// touched: a message was told since the last sweep.
 	touched bool
+	// idle counts the sweeps since the last message; the actor is asked
+	// to rest once it reaches patience. asleep counts the sweeps it has
+	// rested through (saturating).
+	idle, patience, asleep uint8
 	// closing: the actor was asked to rest and nothing was told since; a
 	// message told clears it, and the actor then stays.
 	closing bool
@@ -68,6 +72,10 @@ type child struct {
 
 // restNow asks an actor to rest (see Supervisor.Sweep).
 type restNow struct{}
+
+// maxPatience bounds how many idle sweeps a busy actor waits before it
+// rests: with a sweep every 10 s, about five minutes.
+const maxPatience = 32
 
 // NewSupervisor returns the supervisor of the actors named name/... .
 func NewSupervisor(sys *actor.ActorSystem, name string) *Supervisor {
@@ -102,7 +110,7 @@ func (s *Supervisor) Spawn(name string, cfg ShellConfig, newActor func() Actor) 
 		s.kinds[cfg.Kind] = k
 	}
 	s.spawned++
-	ch := &child{seq: s.spawned, cell: &cell{kind: k, name: name, newActor: newActor}}
+	ch := &child{seq: s.spawned, patience: 1, cell: &cell{kind: k, name: name, newActor: newActor}}
 	if err := s.startLocked(ch); err != nil {
 		return nil, err
 	}
@@ -120,7 +128,7 @@ func (s *Supervisor) startLocked(ch *child) error {
 	if err != nil {
 		return fmt.Errorf("spawn %s: %w", id, err)
 	}
-	ch.pid, ch.touched, ch.closing = pid, true, false
+	ch.pid, ch.touched, ch.closing, ch.idle = pid, true, false, 0
 	return nil
 }
 
@@ -156,12 +164,29 @@ func (s *Supervisor) deliverLocked(ch *child, msg any) bool {
 			ch.cell.kind.cfg.Log.Error("resting actor not woken", zap.Error(err))
 			return false
 		}
+		ch.adjustPatience()
 		ch.cell.kind.resting.Dec()
 		ch.cell.kind.wakes.Inc()
 	}
 	ch.touched, ch.closing = true, false
 	s.root.Send(ch.pid, msg)
 	return true
+}
+
+// adjustPatience learns from a wake how busy the actor is. Woken before
+// it had rested as long as it had waited to rest, it was put to rest too
+// soon: it waits twice as many idle sweeps next time. Resting four times
+// longer than it waited, it may rest sooner again. So an actor whose
+// inputs come a little slower than the sweep period (a loaded service's
+// latency, a player's pace) stops paying a rest and a wake for each.
+func (ch *child) adjustPatience() {
+	switch {
+	case ch.asleep < ch.patience && ch.patience < maxPatience:
+		ch.patience *= 2
+	case ch.asleep >= 4*ch.patience && ch.patience > 1:
+		ch.patience /= 2
+	}
+	ch.asleep = 0
 }
 
 // Mailbox addresses the actor named name (see Tell).
@@ -184,22 +209,29 @@ func (s *Supervisor) Has(name []byte) bool {
 	return ok
 }
 
-// Sweep asks every actor that was told nothing since the previous sweep
-// to rest. A Rester then leaves memory (its process stops, its cell stays
-// with its snapshot and its armed timer) unless a message was told to it
-// meanwhile; the next message, or its timer, wakes it. Called every period
-// P, it rests actors idle for between P and 2P.
+// Sweep asks every actor that was told nothing for its patience (one
+// sweep at first, see adjustPatience) to rest. A Rester then leaves memory
+// (its process stops, its cell stays with its snapshot and its armed
+// timer) unless a message was told to it meanwhile; the next message, or
+// its timer, wakes it. Called every period P, it rests an actor idle for
+// between P and 2P, or longer for one that proved busy.
 func (s *Supervisor) Sweep() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, ch := range s.live {
 		switch {
-		case ch.pid == nil || ch.restless || ch.closing:
+		case ch.pid == nil:
+			if ch.asleep < 255 {
+				ch.asleep++
+			}
+		case ch.restless || ch.closing:
 		case ch.touched:
-			ch.touched = false
+			ch.touched, ch.idle = false, 0
 		default:
-			ch.closing = true
-			s.root.Send(ch.pid, restNow{})
+			if ch.idle++; ch.idle >= ch.patience {
+				ch.closing = true
+				s.root.Send(ch.pid, restNow{})
+			}
 		}
 	}
 }
@@ -213,7 +245,7 @@ func (s *Supervisor) settleRest(c *cell, self *actor.PID, rest func() (bool, boo
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ch, ok := s.live[c.name]
-	if !ok || ch.cell != c || ch.pid != self || !ch.closing {
+	if !ok || ch.cell != c || ch.pid == nil || ch.pid.Id != self.Id || !ch.closing {
 		return false
 	}
 	ch.closing = false
