@@ -35,8 +35,8 @@ type restingSleeper struct {
 	rested chan<- struct{} // told of every rest, when not nil
 }
 
-func (s *restingSleeper) Snapshot() any          { return s.record }
-func (s *restingSleeper) Restore(any)            {}
+func (s *restingSleeper) Snapshot() any { return s.record }
+func (s *restingSleeper) Restore(any)   {}
 func (s *restingSleeper) Rest() bool {
 	if s.rested != nil {
 		s.rested <- struct{}{}

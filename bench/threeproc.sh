@@ -32,6 +32,7 @@ if [ -n "${IDLE_AFTER:-}" ]; then
 	hz=$(getconf CLK_TCK)
 	curl -s "http://127.0.0.1:${REST_PORT:-18080}/metrics" | grep -E '^transitquest_(live|resting)_actors' || true
 	echo "idle: service CPU over ${IDLE_AFTER}s after the load: $(awk -v d=$((t1 - t0)) -v hz="$hz" -v s="$IDLE_AFTER" 'BEGIN{printf "%.2f%% of a core", 100*d/hz/s}')"
+	echo "idle: service RSS at the end: $(awk '/^VmRSS/{printf "%d MiB", $2/1024}' "/proc/$svc/status")"
 fi
 kill -TERM $svc
 wait $svc

@@ -26,10 +26,11 @@ type Config struct {
 	Transport       bool   // SUBSYSTEMS contains "transport"
 	PartyQuests     bool   // SUBSYSTEMS contains "partyquest"
 	ShutdownTimeout time.Duration
-	// PassivateAfter (PASSIVATE_AFTER, default 10s; 0 never) is how long a
+	// PassivateAfter (PASSIVATE_AFTER, default 30s; 0 never) is how long a
 	// party-quest instance may go without an input before it rests out of
-	// memory (between once and twice this), kept as its last state record
-	// and its armed timer until the next input or deadline wakes it.
+	// memory (between once and twice this, longer for one that keeps being
+	// woken soon after), kept as its last state record and its armed timer
+	// until the next input or deadline wakes it.
 	PassivateAfter time.Duration
 	// RESTToken (REST_TOKEN), when set, is the bearer token that POST
 	// …/instance-routes/{id}/start and the board require (rest.Deps.Token);
@@ -57,8 +58,11 @@ type Config struct {
 	Drain bool
 }
 
-// defaultPassivateAfter is PASSIVATE_AFTER's default.
-const defaultPassivateAfter = 10 * time.Second
+// defaultPassivateAfter is PASSIVATE_AFTER's default: instances waiting
+// for members or for a stage's timer rest, instances in play do not. A
+// shorter period saves more memory under load and costs a restore per
+// input once inputs come slower than it (bench/RESULTS.md, issue 11).
+const defaultPassivateAfter = 30 * time.Second
 
 // ConfigFromEnv reads the configuration; getenv is os.Getenv outside tests.
 func ConfigFromEnv(getenv func(string) string) (Config, error) {

@@ -68,7 +68,7 @@ func environment() []EnvVar {
 		{Name: "TOPIC_CREATION", Default: "auto", ReadBy: ReadByConfig,
 			Doc: "auto: create the service's own topics when missing; never: refuse to start when a topic of the service's own is missing"},
 		{Name: "SHUTDOWN_TIMEOUT", Default: "30s", ReadBy: ReadByConfig, Doc: "bound on the graceful shutdown"},
-		{Name: "PASSIVATE_AFTER", Default: "10s", ReadBy: ReadByConfig,
+		{Name: "PASSIVATE_AFTER", Default: "30s", ReadBy: ReadByConfig,
 			Doc: "a party-quest instance without input for between this and twice this rests out of memory (its last state record and armed timer) until its next input or deadline; 0 keeps every instance in memory"},
 		{Name: "SHUTDOWN_MODE", Default: "handover", ReadBy: ReadByConfig,
 			Doc: "handover: a stopping replica commits and leaves its actors' state for the partitions' next owner (rolling restarts, scale-down); drain: the whole service ends, riders are warped home and live quests destroyed first"},
