@@ -51,41 +51,56 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
+// idleShell is the shell configuration of the idle benchmarks' actors.
+func idleShell(kind string, m *metrics.Metrics) actors.ShellConfig {
+	return actors.ShellConfig{Kind: kind, Clock: clock.Real{}, Log: zap.NewNop(), Metrics: m,
+		Dispatcher: actors.NewWorkers(actors.Throughput)}
+}
+
+// measureIdle runs start, which starts n actors and returns once they
+// wait, then reports the heap per actor it added and the process's CPU
+// over the next 5 s (idle-cores); stop ends them.
+func measureIdle(b *testing.B, n int, start func() (stop func())) {
+	const idle = 5 * time.Second
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	stop := start()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	t0 := cpuTime()
+	time.Sleep(idle) // measuring idleness: nothing to wait for
+	used := cpuTime() - t0
+	b.ReportMetric(used.Seconds()/idle.Seconds(), "idle-cores")
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/float64(n), "heap-B/actor")
+	stop()
+}
+
 // BenchmarkIdleArmedTimers spawns 100,000 supervised actors, each with its
 // timer armed an hour ahead on the real clock, then measures the process's
 // CPU while they wait: the actor runtime's idle cost (idle-cores), and the
 // heap per waiting actor. Run with -benchtime 1x.
 func BenchmarkIdleArmedTimers(b *testing.B) {
 	const n = 100_000
-	const idle = 5 * time.Second
 	for range b.N {
-		sys := actors.NewSystem(zap.NewNop())
-		sup := actors.NewSupervisor(sys, "idle")
-		cfg := actors.ShellConfig{Kind: "idle", Clock: clock.Real{}, Log: zap.NewNop(), Metrics: metrics.New(),
-			Dispatcher: actors.NewWorkers(actors.Throughput)}
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		due := time.Now().Add(time.Hour)
-		for i := range n {
-			pid, err := sup.Spawn(fmt.Sprint(i), cfg, func() actors.Actor { return &sleeper{due: due} })
-			if err != nil {
-				b.Fatal(err)
+		measureIdle(b, n, func() func() {
+			sys := actors.NewSystem(zap.NewNop())
+			sup := actors.NewSupervisor(sys, "idle")
+			cfg := idleShell("idle", metrics.New())
+			due := time.Now().Add(time.Hour)
+			for i := range n {
+				pid, err := sup.Spawn(fmt.Sprint(i), cfg, func() actors.Actor { return &sleeper{due: due} })
+				if err != nil {
+					b.Fatal(err)
+				}
+				if i == n-1 { // mailboxes run in order: the last one answering means all started
+					done := make(chan struct{})
+					sys.Root.Send(pid, done)
+					<-done
+				}
 			}
-			if i == n-1 { // mailboxes run in order: the last one answering means all started
-				done := make(chan struct{})
-				sys.Root.Send(pid, done)
-				<-done
-			}
-		}
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		start := cpuTime()
-		time.Sleep(idle) // measuring idleness: nothing to wait for
-		used := cpuTime() - start
-		b.ReportMetric(used.Seconds()/idle.Seconds(), "idle-cores")
-		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heap-B/actor")
-		sup.StopAll()
+			return sup.StopAll
+		})
 	}
 }
 
@@ -96,42 +111,32 @@ func BenchmarkIdleArmedTimers(b *testing.B) {
 // -benchtime 1x.
 func BenchmarkIdleRestingActors(b *testing.B) {
 	const n = 100_000
-	const idle = 5 * time.Second
 	for range b.N {
-		sys := actors.NewSystem(zap.NewNop())
-		ps := actors.NewPartitions(sys, "idle")
-		ps.Assign(1, []int32{0})
-		m := metrics.New()
-		cfg := actors.ShellConfig{Kind: "idle", Clock: clock.Real{}, Log: zap.NewNop(), Metrics: m,
-			Dispatcher: actors.NewWorkers(actors.Throughput)}
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		due := time.Now().Add(time.Hour)
-		for i := range n {
-			record := make([]byte, 550)
-			if err := ps.Spawn([]byte(fmt.Sprint(i)), cfg, func() actors.Actor {
-				return &restingSleeper{sleeper: sleeper{due: due}, record: record}
-			}); err != nil {
-				b.Fatal(err)
+		measureIdle(b, n, func() func() {
+			sys := actors.NewSystem(zap.NewNop())
+			ps := actors.NewPartitions(sys, "idle")
+			ps.Assign(1, []int32{0})
+			m := metrics.New()
+			cfg := idleShell("idle", m)
+			due := time.Now().Add(time.Hour)
+			for i := range n {
+				record := make([]byte, 550)
+				if err := ps.Spawn([]byte(fmt.Sprint(i)), cfg, func() actors.Actor {
+					return &restingSleeper{sleeper: sleeper{due: due}, record: record}
+				}); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-		ps.Sweep()
-		ps.Sweep()
-		resting := m.RestingActors.WithLabelValues("idle")
-		for testutil.ToFloat64(resting) < n { // a benchmark's setup, not a test: polling is fine
-			time.Sleep(10 * time.Millisecond)
-		}
-		time.Sleep(2 * time.Second) // the rested processes finish stopping
-		ps.RestIdle(clock.Real{}, time.Second)
-		runtime.GC()
-		runtime.ReadMemStats(&after)
-		start := cpuTime()
-		time.Sleep(idle) // measuring idleness: nothing to wait for
-		used := cpuTime() - start
-		b.ReportMetric(used.Seconds()/idle.Seconds(), "idle-cores")
-		b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc)/n, "heap-B/actor")
-		ps.StopAll()
+			ps.Sweep()
+			ps.Sweep()
+			resting := m.RestingActors.WithLabelValues("idle")
+			for testutil.ToFloat64(resting) < n { // a benchmark's setup, not a test: polling is fine
+				time.Sleep(10 * time.Millisecond)
+			}
+			time.Sleep(2 * time.Second) // the rested processes finish stopping
+			ps.RestIdle(clock.Real{}, time.Second)
+			return ps.StopAll
+		})
 	}
 }
 
@@ -143,9 +148,7 @@ func BenchmarkRestAndWake(b *testing.B) {
 	sys := actors.NewSystem(zap.NewNop())
 	defer sys.Shutdown()
 	sup := actors.NewSupervisor(sys, "wake")
-	m := metrics.New()
-	cfg := actors.ShellConfig{Kind: "wake", Clock: clock.Real{}, Log: zap.NewNop(), Metrics: m,
-		Dispatcher: actors.NewWorkers(actors.Throughput)}
+	cfg := idleShell("wake", metrics.New())
 	record, rested := make([]byte, 550), make(chan struct{}, 1)
 	if _, err := sup.Spawn("a", cfg, func() actors.Actor {
 		return &restingSleeper{sleeper: sleeper{due: time.Now().Add(time.Hour)}, record: record, rested: rested}

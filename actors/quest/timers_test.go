@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -44,7 +45,16 @@ func TestAwaitedMembersAutoStartThenGlobalLimitFails(t *testing.T) {
 
 	h.clk.Advance(1800 * time.Second)
 	h.waitType(id, messages.TypeInstanceDestroyed)
+	h.assertAwaitedMembersRun(id)
+}
 
+// assertAwaitedMembersRun checks the effects of a Kerning run by 201, 202
+// and 203 (party 9, channel 1) that opened a window, started at its end
+// and failed at the global limit: its events, each member's two warps, no
+// dead letter.
+func (h *harness) assertAwaitedMembersRun(id uuid.UUID) {
+	t := h.t
+	t.Helper()
 	var got []string
 	for _, e := range h.events(id) {
 		got = append(got, e.String())
