@@ -162,27 +162,6 @@ func (s *shell) started(ctx actor.Context) {
 	s.rearm()
 }
 
-// rest answers the supervisor's sweep: a Rester idle since it was asked
-// drops its live state and this process stops; the cell keeps the
-// snapshot and the armed timer for the next incarnation.
-func (s *shell) rest(ctx actor.Context) {
-	a := s.cell.a
-	rested := s.sup.settleRest(s.cell, ctx.Self(), func() (bool, bool) {
-		if a == nil || s.cell.inflight != nil {
-			return false, true // not started, or retrying: not now
-		}
-		r, ok := a.(Rester)
-		if !ok {
-			return false, false
-		}
-		return r.Rest(), true
-	})
-	if rested {
-		s.cell, s.retired = nil, true
-		ctx.Stop(ctx.Self())
-	}
-}
-
 // giveUp settles a message that panicked on every attempt. A timer fire
 // given up parks the timer until the next message, so a deadline that
 // always panics cannot loop.

@@ -70,13 +70,6 @@ type child struct {
 	restless bool
 }
 
-// restNow asks an actor to rest (see Supervisor.Sweep).
-type restNow struct{}
-
-// maxPatience bounds how many idle sweeps a busy actor waits before it
-// rests: with a sweep every 10 s, about five minutes.
-const maxPatience = 32
-
 // NewSupervisor returns the supervisor of the actors named name/... .
 func NewSupervisor(sys *actor.ActorSystem, name string) *Supervisor {
 	return &Supervisor{
@@ -173,22 +166,6 @@ func (s *Supervisor) deliverLocked(ch *child, msg any) bool {
 	return true
 }
 
-// adjustPatience learns from a wake how busy the actor is. Woken before
-// it had rested as long as it had waited to rest, it was put to rest too
-// soon: it waits twice as many idle sweeps next time. Resting four times
-// longer than it waited, it may rest sooner again. So an actor whose
-// inputs come a little slower than the sweep period (a loaded service's
-// latency, a player's pace) stops paying a rest and a wake for each.
-func (ch *child) adjustPatience() {
-	switch {
-	case ch.asleep < ch.patience && ch.patience < maxPatience:
-		ch.patience *= 2
-	case ch.asleep >= 4*ch.patience && ch.patience > 1:
-		ch.patience /= 2
-	}
-	ch.asleep = 0
-}
-
 // Mailbox addresses the actor named name (see Tell).
 func (s *Supervisor) Mailbox(name string) Mailbox { return supMailbox{s, name} }
 
@@ -207,60 +184,6 @@ func (s *Supervisor) Has(name []byte) bool {
 	defer s.mu.Unlock()
 	_, ok := s.live[string(name)]
 	return ok
-}
-
-// Sweep asks every actor that was told nothing for its patience (one
-// sweep at first, see adjustPatience) to rest. A Rester then leaves memory
-// (its process stops, its cell stays with its snapshot and its armed
-// timer) unless a message was told to it meanwhile; the next message, or
-// its timer, wakes it. Called every period P, it rests an actor idle for
-// between P and 2P, or longer for one that proved busy.
-func (s *Supervisor) Sweep() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, ch := range s.live {
-		switch {
-		case ch.pid == nil:
-			if ch.asleep < 255 {
-				ch.asleep++
-			}
-		case ch.restless || ch.closing:
-		case ch.touched:
-			ch.touched, ch.idle = false, 0
-		default:
-			if ch.idle++; ch.idle >= ch.patience {
-				ch.closing = true
-				s.root.Send(ch.pid, restNow{})
-			}
-		}
-	}
-}
-
-// settleRest is the actor's answer to restNow, from its mailbox: it rests
-// (rest is called, under the lock, and returns whether the actor dropped
-// its state) only if nothing was told to it since it was asked. It
-// reports whether the actor now rests; its process must then stop without
-// touching its cell again.
-func (s *Supervisor) settleRest(c *cell, self *actor.PID, rest func() (bool, bool)) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	ch, ok := s.live[c.name]
-	if !ok || ch.cell != c || ch.pid == nil || ch.pid.Id != self.Id || !ch.closing {
-		return false
-	}
-	ch.closing = false
-	rested, able := rest()
-	if !able {
-		ch.restless = true
-	}
-	if !rested {
-		return false
-	}
-	ch.pid = nil
-	c.kind.live.Dec()
-	c.counted = false
-	c.kind.resting.Inc()
-	return true
 }
 
 // nameOf is the name an actor was spawned under, from its protoactor id.
@@ -327,13 +250,6 @@ func (s *Supervisor) Stop(name []byte) {
 	if ok && ch.pid != nil {
 		s.root.Poison(ch.pid)
 	}
-}
-
-// dropRestingLocked forgets a resting actor. No mailbox runs for it, so
-// its timer is stopped here; a fire racing this finds nothing to wake.
-func (s *Supervisor) dropRestingLocked(ch *child) {
-	ch.cell.timer.Stop()
-	ch.cell.kind.resting.Dec()
 }
 
 // Each calls f with every registered actor's name, resting ones included.
