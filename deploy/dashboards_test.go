@@ -259,7 +259,7 @@ func TestGrafanaDashboardIsWellFormed(t *testing.T) {
 		}
 	}
 	all := strings.ToLower(strings.Join(titles, "\n"))
-	for _, want := range []string{"lag", "dead letters", "rejected", "timer lateness", "restarts", "live actors", "rebalances", "restore"} {
+	for _, want := range []string{"lag", "dead letters", "rejected", "timer lateness", "restarts", "resting actors", "rebalances", "restore"} {
 		assert.Contains(t, all, want)
 	}
 }
