@@ -37,9 +37,14 @@ func (s *Subsystem) Shutdown(ctx context.Context) error {
 			return fmt.Errorf("party-quest shutdown: %w", err)
 		}
 	}
-	// Resting instances are woken: each ends as a running one does.
+	// Resting instances are woken: each ends as a running one does. A
+	// wake restores a machine, so telling 100,000 takes time of its own:
+	// it stops at ctx's end like the waits below.
 	waits := make([]chan struct{}, 0, len(instances))
 	for _, key := range instances {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("party-quest shutdown: %w", err)
+		}
 		done := make(chan struct{})
 		if s.parts.Tell([]byte(key), shutdown{done: done}) {
 			waits = append(waits, done)
