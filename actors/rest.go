@@ -57,12 +57,12 @@ func (s *Supervisor) Sweep() {
 	}
 }
 
-// settleRest is the actor's answer to restNow, from its mailbox: it rests
-// (rest is called, under the lock, and returns whether the actor dropped
-// its state) only if nothing was told to it since it was asked. It
+// settleRest is the actor's answer to restNow, from its mailbox: r rests
+// (r.Rest is called under the lock) only if nothing was told to the actor
+// since it was asked; a nil r cannot rest, and is not asked again. It
 // reports whether the actor now rests; its process must then stop without
 // touching its cell again.
-func (s *Supervisor) settleRest(c *cell, self *actor.PID, rest func() (bool, bool)) bool {
+func (s *Supervisor) settleRest(c *cell, self *actor.PID, r Rester) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	ch, ok := s.live[c.name]
@@ -70,11 +70,11 @@ func (s *Supervisor) settleRest(c *cell, self *actor.PID, rest func() (bool, boo
 		return false
 	}
 	ch.closing = false
-	rested, able := rest()
-	if !able {
+	if r == nil {
 		ch.restless = true
+		return false
 	}
-	if !rested {
+	if !r.Rest() {
 		return false
 	}
 	ch.pid = nil
@@ -93,20 +93,12 @@ func (s *Supervisor) dropRestingLocked(ch *child) {
 
 // rest answers the supervisor's sweep: a Rester idle since it was asked
 // drops its live state and this process stops; the cell keeps the
-// snapshot and the armed timer for the next incarnation.
+// snapshot and the armed timer for the next incarnation. A user message
+// runs only after a start completed, so the domain actor exists and no
+// message is being retried here.
 func (s *shell) rest(ctx actor.Context) {
-	a := s.cell.a
-	rested := s.sup.settleRest(s.cell, ctx.Self(), func() (bool, bool) {
-		if a == nil || s.cell.inflight != nil {
-			return false, true // not started, or retrying: not now
-		}
-		r, ok := a.(Rester)
-		if !ok {
-			return false, false
-		}
-		return r.Rest(), true
-	})
-	if rested {
+	r, _ := s.cell.a.(Rester)
+	if s.sup.settleRest(s.cell, ctx.Self(), r) {
 		s.cell, s.retired = nil, true
 		ctx.Stop(ctx.Self())
 	}

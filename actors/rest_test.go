@@ -139,8 +139,8 @@ func TestMessageToldWhileAskedToRestKeepsItAwake(t *testing.T) {
 	assert.Equal(t, []bool{false}, ev.started, "never restored")
 }
 
-// An actor that is not a Rester keeps running when asked, and is not asked
-// again.
+// An actor that is not a Rester keeps running, however often it is asked
+// to rest.
 func TestActorThatCannotRestKeepsRunning(t *testing.T) {
 	f := newFixture(t)
 	f.spawn(t, "a")

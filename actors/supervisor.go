@@ -134,15 +134,17 @@ func (s *Supervisor) Tell(name []byte, msg any) bool {
 	return s.deliverLocked(s.live[string(name)], msg)
 }
 
-// tell is Tell by a name held as a string (an actor's timer).
+// tell is Tell by a name held as a string (an actor's timer, a Mailbox).
 func (s *Supervisor) tell(name string, msg any) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.deliverLocked(s.live[name], msg)
 }
 
+// deliverLocked tells ch (nil: no such actor; a stopped supervisor has
+// none) msg, waking it if it rests.
 func (s *Supervisor) deliverLocked(ch *child, msg any) bool {
-	if ch == nil || s.stopped {
+	if ch == nil {
 		return false
 	}
 	if ch.pid == nil {
@@ -174,7 +176,7 @@ type supMailbox struct {
 	name string
 }
 
-func (m supMailbox) Tell(msg any) bool { return m.s.Tell([]byte(m.name), msg) }
+func (m supMailbox) Tell(msg any) bool { return m.s.tell(m.name, msg) }
 func (m supMailbox) String() string    { return m.s.name + "/" + m.name }
 
 // Has reports whether an actor named name is registered, running or

@@ -120,8 +120,8 @@ func (a *instanceActor) fromSnapshot(s any) (*partyquest.Machine, json.RawMessag
 }
 
 // Rest implements actors.Rester. An idle instance keeps its snapshot (the
-// bytes of its last state record) and lets go of its machine, about three
-// quarters of its memory; Restore rebuilds the machine when it wakes.
+// bytes of its last state record) and lets go of its machine (its shell
+// stops its process); Restore rebuilds the machine when it wakes.
 func (a *instanceActor) Rest() bool {
 	if a.m == nil {
 		return false // waiting for its create

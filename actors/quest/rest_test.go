@@ -1,6 +1,7 @@
 package quest
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -80,4 +81,31 @@ func characterIDs(st partyquest.State) []uint32 {
 		out = append(out, c.ID)
 	}
 	return out
+}
+
+// The end-of-service drain wakes a resting instance and destroys it as a
+// running one: warp to exit, INSTANCE_DESTROYED, no FAILED.
+func TestShutdownDestroysARestingInstance(t *testing.T) {
+	const period = time.Second
+	h := start(t, withDeps(func(d *Deps) { d.PassivateAfter = period }))
+	h.register(301, kerning, 10, 2)
+	id := h.created(1, kerning)
+	h.waitType(id, messages.TypeRegistrationOpened)
+	h.be.quiet()
+	h.clk.Advance(2 * period)
+	h.eventually("the instance resting", func() bool {
+		return testutil.ToFloat64(h.m.RestingActors.WithLabelValues(kindInstance)) == 1
+	})
+
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	require.NoError(t, h.sub.Shutdown(ctx))
+	h.waitType(id, messages.TypeInstanceDestroyed)
+	var got []string
+	for _, e := range h.events(id) {
+		got = append(got, e.Type)
+	}
+	assert.Equal(t, []string{"INSTANCE_CREATED", "REGISTRATION_OPENED", "INSTANCE_DESTROYED"}, got)
+	assert.Equal(t, []warp{{Character: 301, Channel: 2, Map: 103000890}}, h.waitWarps(301, 1))
+	assert.Equal(t, 1.0, testutil.ToFloat64(h.m.ActorWakes.WithLabelValues(kindInstance)), "woken to end")
 }
