@@ -112,6 +112,9 @@ func TestJoinRaceDecidesAgain(t *testing.T) {
 	close(gate)
 
 	second := h.created(2, kerning)
+	// The tap keeps an internal record once its handler returned, which
+	// may be after what the handler told an actor has run to its end.
+	h.eventually("the refusal's handler returned", func() bool { return len(h.relayed(msgJoinRefused)) > 0 })
 	require.Len(t, h.relayed(msgJoinRefused), 1, "decided again after the refusal")
 	require.NotEqual(t, first, second)
 	h.waitType(first, messages.TypeStarted)
