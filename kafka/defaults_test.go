@@ -21,3 +21,25 @@ func TestClientDefaultsYieldToExtraConfig(t *testing.T) {
 	require.Equal(t, 8192, c["queued.max.messages.kbytes"])
 	require.Equal(t, defaultSessionTimeoutMs, c["session.timeout.ms"])
 }
+
+// TestPollWaitsLongOnlyWhenNothingIsPending: the long Poll is for a quiet
+// loop with nothing it must look at between polls; anything paused,
+// restoring or in flight keeps the short one.
+func TestPollWaitsLongOnlyWhenNothingIsPending(t *testing.T) {
+	pl := &Pipeline{tracker: NewTracker()}
+	require.Equal(t, busyPollMs, pl.pollWait(quietPolls-1), "not quiet long enough")
+	require.Equal(t, idlePollMs, pl.pollWait(quietPolls))
+
+	pl.paused = true
+	require.Equal(t, busyPollMs, pl.pollWait(quietPolls), "a paused partition waits for its resume")
+	pl.paused = false
+
+	pl.restoring = map[int32]bool{3: true}
+	require.Equal(t, busyPollMs, pl.pollWait(quietPolls), "a partition waits for its state")
+	pl.restoring = nil
+
+	pl.tracker.Assign("t", 0)
+	_, ok := pl.tracker.Begin("t", 0, 7)
+	require.True(t, ok)
+	require.Equal(t, busyPollMs, pl.pollWait(quietPolls), "the in-flight gauge is set between polls")
+}

@@ -320,8 +320,23 @@ func (pl *Pipeline) Start(ctx context.Context) error {
 	return nil
 }
 
+// The poll loop waits busyPollMs in a Poll while anything is happening and
+// idlePollMs once it has been quiet for quietPolls empty polls. Every Poll
+// is a cgo call that, once past 10 ms, makes the Go runtime's sysmon take
+// its processor back and poll every 20 µs again: with eight clients at
+// 100 ms that alone was most of an idle replica's CPU. Messages end a Poll
+// at once, so the long wait costs no latency; it bounds how long a stop
+// request waits (no call interrupts a librdkafka poll), which is why
+// StopPolling lets a service ask every pipeline at once.
+const (
+	busyPollMs = 100
+	idlePollMs = 500
+	quietPolls = 10
+)
+
 func (pl *Pipeline) poll(ctx context.Context) {
 	defer close(pl.pollDone)
+	quiet := 0
 	for {
 		select {
 		case <-pl.stopPoll:
@@ -332,7 +347,13 @@ func (pl *Pipeline) poll(ctx context.Context) {
 		}
 		pl.backpressure()
 		pl.retryRestore()
-		switch e := pl.c.Poll(100).(type) {
+		e := pl.c.Poll(pl.pollWait(quiet))
+		if e == nil {
+			quiet++
+		} else {
+			quiet = 0
+		}
+		switch e := e.(type) {
 		case *ck.Message:
 			if e.TopicPartition.Error != nil {
 				pl.log.Warn("consume error", zap.Error(e.TopicPartition.Error))
@@ -353,6 +374,16 @@ func (pl *Pipeline) poll(ctx context.Context) {
 	}
 }
 
+// pollWait is the next Poll's timeout: the long one only when the loop
+// has nothing to look at between polls (no paused partition to resume, no
+// state to restore, nothing in flight whose gauge would go stale).
+func (pl *Pipeline) pollWait(quiet int) int {
+	if quiet < quietPolls || pl.paused || len(pl.restoring) > 0 || pl.tracker.InFlight() > 0 {
+		return busyPollMs
+	}
+	return idlePollMs
+}
+
 // Ping asks the cluster for metadata, bounded by ctx's deadline (1s
 // without one): the readiness probe's "broker reachable".
 func (pl *Pipeline) Ping(ctx context.Context) error {
@@ -369,6 +400,11 @@ func (pl *Pipeline) Ping(ctx context.Context) error {
 // Assigned is the number of partitions this replica currently owns.
 func (pl *Pipeline) Assigned() int { return int(pl.nAssigned.Load()) }
 
+// StopPolling asks the poll loop to end after its current Poll and
+// returns at once; StopConsumingWithin waits for it. A service asks every
+// pipeline first, so their Polls end together.
+func (pl *Pipeline) StopPolling() { pl.stopOnce.Do(func() { close(pl.stopPoll) }) }
+
 // StopConsuming ends the poll loop; records already dispatched keep going.
 func (pl *Pipeline) StopConsuming() { pl.StopConsumingWithin(context.Background()) }
 
@@ -380,13 +416,13 @@ func (pl *Pipeline) StopConsumingWithin(ctx context.Context) bool {
 	if !pl.started {
 		return true
 	}
-	pl.stopOnce.Do(func() { close(pl.stopPoll) })
+	pl.StopPolling()
 	select {
 	case <-pl.pollDone:
 		return true
 	case <-ctx.Done():
 		pl.abandon()
-		<-pl.pollDone // Poll returns within 100 ms once the revoke wait ends
+		<-pl.pollDone // a revocation's Poll returns once the revoke wait ends
 		return false
 	}
 }

@@ -357,6 +357,9 @@ func (s *Service) graceful(ctx context.Context) (errs []error, committed bool) {
 		_ = s.http.Close() // requests still waiting for a commit end now
 	}
 	for _, pl := range s.pipes {
+		pl.StopPolling()
+	}
+	for _, pl := range s.pipes {
 		if !pl.StopConsumingWithin(ctx) {
 			errs = append(errs, errors.New("a revocation did not get its commits before the shutdown deadline"))
 		}
