@@ -80,6 +80,26 @@ func (ps *Partitions) ofLocked(key []byte) (int32, bool) {
 // partition's supervisor and registers it, unless it is registered
 // already; it fails when this replica does not own the partition.
 func (ps *Partitions) Spawn(key []byte, cfg ShellConfig, newActor func() Actor) error {
+	return ps.register(key, func(sup *Supervisor) error {
+		_, err := sup.Spawn(string(key), cfg, newActor)
+		return err
+	})
+}
+
+// SpawnResting registers the actor of key at rest (see
+// Supervisor.SpawnResting) under its partition's supervisor, unless it is
+// registered already; it fails when this replica does not own the
+// partition.
+func (ps *Partitions) SpawnResting(key []byte, cfg ShellConfig, a Actor, snapshot any, deadline time.Time, armed bool) error {
+	return ps.register(key, func(sup *Supervisor) error {
+		return sup.SpawnResting(string(key), cfg, a, snapshot, deadline, armed)
+	})
+}
+
+// register runs spawn with the supervisor of key's partition unless key is
+// registered already; it fails when this replica does not own the
+// partition.
+func (ps *Partitions) register(key []byte, spawn func(*Supervisor) error) error {
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	id, ok := ps.ofLocked(key)
@@ -90,8 +110,7 @@ func (ps *Partitions) Spawn(key []byte, cfg ShellConfig, newActor func() Actor) 
 	if p.sup.Has(key) {
 		return nil
 	}
-	_, err := p.sup.Spawn(string(key), cfg, newActor)
-	return err
+	return spawn(p.sup)
 }
 
 // supOf is the supervisor of key's partition, if this replica owns it.

@@ -215,3 +215,53 @@ func TestAnActorWokenSoonAfterRestingWaitsLongerNextTime(t *testing.T) {
 	f.sup.Sweep() // the second idle sweep
 	waitFor(t, func() bool { _, r := f.gauge("resting"); return r == 1 })
 }
+
+// An actor registered at rest starts no process: a peek reads its
+// snapshot, its timer is armed at the deadline given, and its first
+// message wakes it restored from the snapshot, never started afresh.
+func TestActorSpawnedAtRestWakesFromItsSnapshot(t *testing.T) {
+	f := newFixture(t)
+	ev := &events{}
+	cfg := actors.ShellConfig{Kind: "resting", Clock: f.clk, Log: zaptest.NewLogger(t), Metrics: f.m}
+	due := f.clk.Now().Add(time.Minute)
+	snap := counter{n: 7, deadline: due, attempts: map[*boom]int{}}
+	a := &resting{counter{attempts: map[*boom]int{}, log: ev}}
+	require.NoError(t, f.sup.SpawnResting("a", cfg, a, snap, due, true))
+	require.Error(t, f.sup.SpawnResting("a", cfg, a, snap, due, true), "the name is taken")
+	live, rest := f.gauge("resting")
+	assert.Equal(t, []float64{0, 1}, []float64{live, rest})
+	assert.Nil(t, actors.PIDOf(f.sup, "a"), "no process")
+	require.Equal(t, 1, f.clk.Pending(), "its timer is armed")
+
+	reply := make(chan int, 1)
+	f.tell(t, "a", peekCount{reply: reply})
+	assert.Equal(t, 7, <-reply)
+	assert.Nil(t, actors.PIDOf(f.sup, "a"), "a peek does not wake it")
+
+	assert.Equal(t, 7, f.count(t, "a"))
+	f.clk.Advance(time.Minute)
+	waitFor(t, func() bool { ev.mu.Lock(); defer ev.mu.Unlock(); return len(ev.ticks) == 1 })
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	assert.Equal(t, []bool{true}, ev.started, "restored, not started")
+	assert.Equal(t, []time.Time{due}, ev.ticks)
+}
+
+// Its timer alone wakes an actor registered at rest; one that cannot rest
+// is refused.
+func TestTimerWakesAnActorSpawnedAtRest(t *testing.T) {
+	f := newFixture(t)
+	ev := &events{}
+	cfg := actors.ShellConfig{Kind: "resting", Clock: f.clk, Log: zaptest.NewLogger(t), Metrics: f.m}
+	due := f.clk.Now().Add(time.Second)
+	a := &resting{counter{attempts: map[*boom]int{}, log: ev}}
+	require.NoError(t, f.sup.SpawnResting("a", cfg, a, counter{deadline: due}, due, true))
+	f.clk.Advance(time.Second)
+	waitFor(t, func() bool { ev.mu.Lock(); defer ev.mu.Unlock(); return len(ev.ticks) == 1 })
+	live, rest := f.gauge("resting")
+	assert.Equal(t, []float64{1, 0}, []float64{live, rest})
+
+	err := f.sup.SpawnResting("b", cfg, &counter{}, counter{}, time.Time{}, false)
+	require.ErrorContains(t, err, "cannot rest")
+	assert.False(t, f.sup.Has([]byte("b")))
+}

@@ -132,9 +132,7 @@ func (s *shell) Receive(ctx actor.Context) {
 
 func (s *shell) started(ctx actor.Context) {
 	if s.cell.timer == nil {
-		// Fires go through the supervisor, which wakes a resting actor.
-		sup, name := s.sup, s.cell.name
-		s.cell.timer = NewTimer(s.cfg().Clock, func(f TimerFired) { sup.tell(name, f) })
+		s.cell.timer = s.sup.timerOf(s.cell)
 	}
 	if !s.cell.counted {
 		s.cell.kind.live.Inc()

@@ -91,6 +91,53 @@ func NewSupervisor(sys *actor.ActorSystem, name string) *Supervisor {
 func (s *Supervisor) Spawn(name string, cfg ShellConfig, newActor func() Actor) (*actor.PID, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	k, err := s.admitLocked(name, cfg)
+	if err != nil {
+		return nil, err
+	}
+	ch := &child{seq: s.spawned, patience: 1, cell: &cell{kind: k, name: name, newActor: newActor}}
+	if err := s.startLocked(ch); err != nil {
+		return nil, err
+	}
+	s.live[name] = ch
+	return ch.pid, nil
+}
+
+// SpawnResting registers a, a Rester, named name already at rest, as if it had
+// run and gone to rest with snapshot: no process starts until a message
+// or its timer (armed at deadline when armed is true) wakes it, which
+// then restores it from snapshot. Restoring a partition's many idle
+// actors this way costs their records, not a process each.
+func (s *Supervisor) SpawnResting(name string, cfg ShellConfig, a Actor, snapshot any, deadline time.Time, armed bool) error {
+	if _, ok := a.(Rester); !ok {
+		return fmt.Errorf("spawn %s/%s at rest: %T cannot rest", s.name, name, a)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, err := s.admitLocked(name, cfg)
+	if err != nil {
+		return err
+	}
+	c := &cell{kind: k, name: name, a: a, snapshot: snapshot}
+	c.timer = s.timerOf(c)
+	if armed {
+		c.timer.Arm(deadline)
+	}
+	s.live[name] = &child{seq: s.spawned, patience: 1, cell: c}
+	k.resting.Inc()
+	return nil
+}
+
+// timerOf makes the timer of cell c. Its fires go through Tell, which
+// wakes a resting actor.
+func (s *Supervisor) timerOf(c *cell) *Timer {
+	name := c.name
+	return NewTimer(c.kind.cfg.Clock, func(f TimerFired) { s.tell(name, f) })
+}
+
+// admitLocked checks that an actor named name may be spawned and numbers
+// it; it returns the shell of cfg's kind.
+func (s *Supervisor) admitLocked(name string, cfg ShellConfig) (*kindShell, error) {
 	if s.stopped {
 		return nil, fmt.Errorf("spawn %s/%s: %w", s.name, name, ErrStopped)
 	}
@@ -103,12 +150,7 @@ func (s *Supervisor) Spawn(name string, cfg ShellConfig, newActor func() Actor) 
 		s.kinds[cfg.Kind] = k
 	}
 	s.spawned++
-	ch := &child{seq: s.spawned, patience: 1, cell: &cell{kind: k, name: name, newActor: newActor}}
-	if err := s.startLocked(ch); err != nil {
-		return nil, err
-	}
-	s.live[name] = ch
-	return ch.pid, nil
+	return k, nil
 }
 
 // startLocked starts a protoactor process for ch: its first, or a woken

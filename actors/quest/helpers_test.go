@@ -195,6 +195,15 @@ func (h *harness) boot(restored []changelog.Entry) {
 	h.sub, h.crash = sub, stop
 }
 
+// passivating reports whether the setup lets instances rest.
+func (h *harness) passivating() bool {
+	var d Deps
+	for _, f := range h.setup.deps {
+		f(&d)
+	}
+	return d.PassivateAfter > 0
+}
+
 // restored reads the party-quest changelog back, as the service does at
 // start-up.
 func (h *harness) restored() []changelog.Entry {

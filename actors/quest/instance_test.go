@@ -142,7 +142,7 @@ func (h *harness) restoredState(id uuid.UUID) partyquest.State {
 	require.Empty(h.t, errs)
 	for _, st := range states {
 		if st.ID == id {
-			return st
+			return st.State
 		}
 	}
 	h.t.Fatalf("instance %s not in the changelog", id)

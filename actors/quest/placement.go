@@ -39,7 +39,7 @@ func (s *Subsystem) Assign(a kafka.Assignment) error {
 			s.env.Log.Warn("party-quest instance not restored", zap.Stringer("tenant", t), zap.Error(err))
 		}
 		for _, st := range states {
-			if err := s.spawnInstance(t, st.ID, &st); err != nil {
+			if err := s.resumeInstance(t, st); err != nil {
 				return fmt.Errorf("resume party-quest instance %s: %w", st.ID, err)
 			}
 		}
@@ -89,6 +89,22 @@ func (s *Subsystem) spawnInstance(t tenant.Tenant, id uuid.UUID, initial *partyq
 	return s.parts.Spawn(key, s.env.Shell(kindInstance), func() actors.Actor {
 		return &instanceActor{instanceEnv: shared, tenant: t, id: id, key: key, rnd: rnd, initial: initial}
 	})
+}
+
+// resumeInstance places a restored instance. Where instances may rest it
+// is placed at rest, its record its snapshot and its timer armed: a
+// handover of many idle instances then costs their records, and each one
+// wakes, restored from its record, at its first input or deadline (one
+// that passed during the handover fires at once). Otherwise it runs.
+func (s *Subsystem) resumeInstance(t tenant.Tenant, st restoredInstance) error {
+	if s.deps.PassivateAfter <= 0 {
+		return s.spawnInstance(t, st.ID, &st.State)
+	}
+	key := instanceKey(t, st.ID)
+	def := st.Definition
+	a := &instanceActor{instanceEnv: s.instances, tenant: t, id: st.ID, key: key, rnd: s.deps.random(), definition: &def}
+	at, armed := partyquest.Restore(st.State, a.rnd).NextDeadline()
+	return s.parts.SpawnResting(key, s.env.Shell(kindInstance), a, instanceSnapshot{recorded: st.raw}, at, armed)
 }
 
 // restoredRegistrations decodes a registrar's entries, oldest first.

@@ -340,7 +340,15 @@ func registrationKeyOf(id uuid.UUID) []byte { return changelog.Key(tn, registrat
 // each timer batch commits on the instance's partition (its state record
 // first among the placed records).
 func TestInstanceResumesOnAnotherReplicaWithItsTimers(t *testing.T) {
-	c := newReplicas(t, 2) // no parties service: members join with their REGISTER
+	t.Run("running", func(t *testing.T) { instanceResumesOnAnotherReplicaWithItsTimers(t) })
+	// Resumed at rest, its overdue timer wakes it.
+	t.Run("at rest", func(t *testing.T) {
+		instanceResumesOnAnotherReplicaWithItsTimers(t, func(d *Deps) { d.PassivateAfter = time.Hour })
+	})
+}
+
+func instanceResumesOnAnotherReplicaWithItsTimers(t *testing.T, opts ...func(*Deps)) {
+	c := newReplicas(t, 2, opts...) // no parties service: members join with their REGISTER
 	c.assign(0, 0, 1, 2, 3)
 	for _, ch := range []uint32{201, 202, 203} {
 		c.send(0, ch, messages.TypeRegister, messages.RegisterBody{QuestID: kerning, PartyID: 9, ChannelID: 1})

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -18,7 +19,12 @@ import (
 // the live instances from it: same stage and counters, characters still
 // indexed, timers re-armed; a destroyed instance left only a tombstone.
 func TestCrashedProcessResumesFromTheChangelog(t *testing.T) {
-	crashedProcessResumesFromTheChangelog(t)
+	t.Run("running", func(t *testing.T) { crashedProcessResumesFromTheChangelog(t) })
+	// Where instances may rest, they resume at rest: queries are answered
+	// from the record, and the first input or deadline wakes them.
+	t.Run("at rest", func(t *testing.T) {
+		crashedProcessResumesFromTheChangelog(t, withDeps(func(d *Deps) { d.PassivateAfter = time.Hour }))
+	})
 }
 
 func crashedProcessResumesFromTheChangelog(t *testing.T, opts ...option) {
@@ -61,6 +67,12 @@ func crashedProcessResumesFromTheChangelog(t *testing.T, opts ...option) {
 	all, err := h.sub.Instances(ctx, tn)
 	require.NoError(t, err)
 	assert.Len(t, all, 1)
+	resting := func() float64 { return testutil.ToFloat64(h.m.RestingActors.WithLabelValues(kindInstance)) }
+	if h.passivating() {
+		assert.Equal(t, 1.0, resting(), "resumed at rest, and the queries did not wake it")
+	} else {
+		assert.Zero(t, resting())
+	}
 
 	h.register(102, kerning, 7, 1) // still in a live instance
 	assert.Equal(t, []dead{{Reason: "conflict", Character: 102, Type: messages.TypeRegister}}, h.waitDead(1))
@@ -70,4 +82,5 @@ func crashedProcessResumesFromTheChangelog(t *testing.T, opts ...option) {
 	})
 	assert.Equal(t, partyquest.StateActive, h.settle(live).State)
 	assert.Len(t, h.events(live), 5, "the four events before the crash once each (no replay), then the timer's")
+	assert.Zero(t, resting(), "its timer woke it")
 }

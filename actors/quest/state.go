@@ -137,11 +137,18 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 	return append(recs, r)
 }
 
+// restoredInstance is an instance's state read from the changelog, with
+// the record it was read from.
+type restoredInstance struct {
+	partyquest.State
+	raw json.RawMessage
+}
+
 // restoredInstances decodes one tenant's restored instance states, oldest
 // registration first (the registrar's join search prefers the oldest).
 // States that Restore could not run safely are skipped and reported.
-func restoredInstances(entries, definitions []changelog.Entry) ([]partyquest.State, []error) {
-	out := make([]partyquest.State, 0, len(entries))
+func restoredInstances(entries, definitions []changelog.Entry) ([]restoredInstance, []error) {
+	out := make([]restoredInstance, 0, len(entries))
 	var errs []error
 	defs := make(map[string]definition.Definition, len(definitions))
 	for _, e := range definitions {
@@ -176,7 +183,7 @@ func restoredInstances(entries, definitions []changelog.Entry) ([]partyquest.Sta
 			continue
 		}
 		if !st.Destroyed {
-			out = append(out, st)
+			out = append(out, restoredInstance{State: st, raw: e.State})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].RegisteredAt.Before(out[j].RegisteredAt) })
