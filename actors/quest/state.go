@@ -142,6 +142,9 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 type restoredInstance struct {
 	partyquest.State
 	raw json.RawMessage
+	// def is its definition record's, shared by every instance of that
+	// run definition (nil: the state carried its own).
+	def *definition.Definition
 }
 
 // restoredInstances decodes one tenant's restored instance states, oldest
@@ -150,10 +153,10 @@ type restoredInstance struct {
 func restoredInstances(entries, definitions []changelog.Entry) ([]restoredInstance, []error) {
 	out := make([]restoredInstance, 0, len(entries))
 	var errs []error
-	defs := make(map[string]definition.Definition, len(definitions))
+	defs := make(map[string]*definition.Definition, len(definitions))
 	for _, e := range definitions {
-		var d definition.Definition
-		if err := json.Unmarshal(e.State, &d); err != nil {
+		d := new(definition.Definition)
+		if err := json.Unmarshal(e.State, d); err != nil {
 			errs = append(errs, fmt.Errorf("party-quest definition %q: %w", e.ID, err))
 			continue
 		}
@@ -166,13 +169,14 @@ func restoredInstances(entries, definitions []changelog.Entry) ([]restoredInstan
 			continue
 		}
 		st := p.State
+		var def *definition.Definition
 		if p.DefinitionRef != "" {
 			d, ok := defs[p.DefinitionRef]
 			if !ok {
 				errs = append(errs, fmt.Errorf("party-quest state %q: definition %s is missing", e.ID, p.DefinitionRef))
 				continue
 			}
-			st.Definition = d
+			st.Definition, def = *d, d
 		}
 		if err := st.Check(); err != nil {
 			errs = append(errs, fmt.Errorf("party-quest state %q: %w", e.ID, err))
@@ -183,7 +187,7 @@ func restoredInstances(entries, definitions []changelog.Entry) ([]restoredInstan
 			continue
 		}
 		if !st.Destroyed {
-			out = append(out, restoredInstance{State: st, raw: e.State})
+			out = append(out, restoredInstance{State: st, raw: e.State, def: def})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].RegisteredAt.Before(out[j].RegisteredAt) })
