@@ -263,7 +263,11 @@ func TestRouteSweepsOnItsTimer(t *testing.T) {
 	e.enter(33, 2, dock.StartMapID, uuid.Nil) // on the dock, not boarding
 	e.consumed()
 	e.armed(1)
-	e.fake.Set(actortest.T0.Add(5 * time.Minute))
+	// Jump, not Set: Set fires the 12:04 boarding close at its own
+	// instant, and an actor that handles it before Set returns would arm
+	// the 12:05 departure after Set stopped looking. After a Jump, one
+	// tick at 12:05 applies both.
+	e.fake.Jump(actortest.T0.Add(5 * time.Minute))
 	status := e.reader(messages.EventTopicTransportStatus)
 	status.WaitCount(10*time.Second, 2) // ARRIVED at start-up, DEPARTED now
 
