@@ -307,8 +307,13 @@ func TestRouteRestartKeepsItsPresence(t *testing.T) {
 	assert.Equal(t, float64(1), restarts(e, kindRoute))
 	assert.Equal(t, 1, e.rec.Times(crashing))
 
+	// The boarding opened at 12:00, closed at 12:04 and departs at 12:05,
+	// all on a timer that never fired yet. Jump, not Set: Set fires each at
+	// its own instant, and an actor that handles one before Set returns
+	// would arm the next after Set stopped looking. After a Jump, one tick
+	// at 12:05 applies all three (the 12:00 ARRIVED, too late, is skipped).
 	e.armed(1)
-	e.fake.Set(actortest.T0.Add(5 * time.Minute))
+	e.fake.Jump(actortest.T0.Add(5 * time.Minute))
 	warps := e.reader(messages.CommandTopicCharacter)
 	got := decode(t, warps.WaitCount(10*time.Second, 2))
 	assert.Equal(t, []warp{{41, dock.EnRouteMapIDs[0]}, {42, dock.EnRouteMapIDs[0]}}, warpsOf(got))
