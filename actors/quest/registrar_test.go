@@ -98,6 +98,10 @@ func TestRegistrarFollowsInstanceTimers(t *testing.T) {
 	b := h.created(2, kerning)
 	assert.NotEqual(t, a, b, "a started instance is not joined")
 	assert.Equal(t, 0.0, testutil.ToFloat64(h.m.ActorRestarts.WithLabelValues(kindRegistrar)))
+	// b arms its window's timer after emitting INSTANCE_CREATED: armed
+	// after the Advance, it would be due already and fire only at a next
+	// clock move. settle answers from b's mailbox once the create re-armed.
+	h.settle(b)
 
 	h.clk.Advance(1800 * time.Second) // a's run limit; b's window too
 	h.waitType(a, messages.TypeInstanceDestroyed)
