@@ -41,7 +41,7 @@ func (t *Timer) Arm(at time.Time) {
 	t.gen++
 	gen, due := t.gen, at
 	t.due = at
-	t.t = t.clk.AfterFunc(at.Sub(t.clk.Now()), func() { t.send(TimerFired{Gen: gen, Due: due}) })
+	t.t = t.clk.At(at, func() { t.send(TimerFired{Gen: gen, Due: due}) })
 }
 
 // Stop cancels the pending deadline, if any.

@@ -39,8 +39,20 @@ func (c *Fake) Now() time.Time {
 func (c *Fake) AfterFunc(d time.Duration, f func()) Timer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	return c.scheduleLocked(c.now.Add(d), f)
+}
+
+// At schedules f at instant t. One not after Now fires at the next
+// Advance or Set, even one of zero.
+func (c *Fake) At(t time.Time, f func()) Timer {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.scheduleLocked(t.UTC(), f)
+}
+
+func (c *Fake) scheduleLocked(due time.Time, f func()) Timer {
 	c.seq++
-	t := &fakeTimer{c: c, due: c.now.Add(d), seq: c.seq, f: f}
+	t := &fakeTimer{c: c, due: due, seq: c.seq, f: f}
 	c.timers = append(c.timers, t)
 	return t
 }
