@@ -21,21 +21,7 @@ done
 [ -n "$out" ] || { echo "usage: $0 -out DIR [loadgen flags]" >&2; exit 2; }
 [ ${#args[@]} -gt 0 ] || args=(-tenants 4 -routes 0 -quests 100000 -riders 0 -rate 5000 -ramp 20s -duration 20s -warmup 30s -baseline=false)
 mkdir -p "$out"
-port=${BROKER_PORT:-19092}
-rest=${REST_PORT:-18080}
-bin=$(mktemp -d)
-cfg=$(mktemp -d)
-svc="" broker=""
-trap 'kill $svc $broker 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$bin" "$cfg"' EXIT
-go build -o "$bin/loadgen" ./cmd/loadgen
-(cd "${SERVICE_SRC:-.}" && go build -o "$bin/transitquest" ./cmd/transitquest)
-"$bin/loadgen" -write-config "$cfg" "${args[@]}" >/dev/null
-"$bin/loadgen" -broker "$port" >/dev/null &
-broker=$!
-service() { # exec: $! is the service itself, so kill -9 reaches it
-	exec env BOOTSTRAP_SERVERS=127.0.0.1:$port CONFIG_PATH=$cfg/config.json REST_PORT=$rest \
-		LOG_LEVEL="$1" ${SERVICE_ENV:-} "$bin/transitquest"
-}
+. bench/setup.sh "${args[@]}"
 service error >"$out/service1.log" 2>&1 &
 svc=$!
 "$bin/loadgen" -bootstrap 127.0.0.1:$port -pid $svc "${args[@]}" >"$out/load.txt" 2>&1

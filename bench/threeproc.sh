@@ -12,17 +12,8 @@
 # with the same load generator), e.g. SERVICE_SRC=/tmp/before.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-port=${BROKER_PORT:-19092}
-bin=$(mktemp -d)
-cfg=$(mktemp -d)
-trap 'kill $svc $broker 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$bin" "$cfg"' EXIT
-go build -o "$bin/loadgen" ./cmd/loadgen
-(cd "${SERVICE_SRC:-.}" && go build -o "$bin/transitquest" ./cmd/transitquest)
-"$bin/loadgen" -write-config "$cfg" "$@" >/dev/null
-"$bin/loadgen" -broker "$port" >/dev/null &
-broker=$!
-env BOOTSTRAP_SERVERS=127.0.0.1:$port CONFIG_PATH=$cfg/config.json REST_PORT=${REST_PORT:-18080} \
-	LOG_LEVEL=error ${SERVICE_ENV:-} "$bin/transitquest" &
+. bench/setup.sh "$@"
+service error &
 svc=$!
 "$bin/loadgen" -bootstrap 127.0.0.1:$port -pid $svc "$@"
 if [ -n "${IDLE_AFTER:-}" ]; then
@@ -37,7 +28,7 @@ if [ -n "${IDLE_AFTER:-}" ]; then
 	threads >"$cfg/threads1"
 	hz=$(getconf CLK_TCK)
 	pct() { awk -v d="$1" -v hz="$hz" -v s="$IDLE_AFTER" 'BEGIN{printf "%.2f%% of a core", 100*d/hz/s}'; }
-	curl -s "http://127.0.0.1:${REST_PORT:-18080}/metrics" | grep -E '^transitquest_(live|resting)_actors' || true
+	curl -s "http://127.0.0.1:$rest/metrics" | grep -E '^transitquest_(live|resting)_actors' || true
 	echo "idle: service CPU over ${IDLE_AFTER}s from ${IDLE_SKIP:-5}s after the load: $(pct $((t1 - t0)))"
 	join "$cfg/threads0" "$cfg/threads1" | awk '{g = ($2 ~ /^rdk:/) ? "librdkafka threads" : "Go threads"; d[g] += $5 - $3} END {for (k in d) print k, d[k]}' |
 		while read -r a b n; do echo "idle:   $a $b $(pct "$n")"; done

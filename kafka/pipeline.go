@@ -422,7 +422,7 @@ func (pl *Pipeline) StopConsumingWithin(ctx context.Context) bool {
 		return true
 	case <-ctx.Done():
 		pl.abandon()
-		<-pl.pollDone // a revocation's Poll returns once the revoke wait ends
+		<-pl.pollDone // a revocation's Poll returns at once now; any other within idlePollMs
 		return false
 	}
 }
