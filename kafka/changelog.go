@@ -2,17 +2,29 @@ package kafka
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 )
+
+// ErrChangelogStalled reports a changelog read that went a whole stall
+// period without reading anything (the broker went away, or never
+// answers): retried later from the start.
+var ErrChangelogStalled = errors.New("changelog read made no progress")
 
 // ReadChangelog reads partitions of a compacted state topic (every
 // partition when only is nil) from the beginning to their end and returns
 // the latest committed value of every key (tombstoned keys are absent). It
 // runs before the partitions' inputs are consumed, so actors resume from
 // the state that was committed together with their last effects.
-func ReadChangelog(ctx context.Context, bootstrap, topic string, only []int32, extra ck.ConfigMap) (map[string][]byte, error) {
+//
+// It fails when ctx ends or when stall passes without a record or a
+// partition's end read (ErrChangelogStalled; stall <= 0: never): a long
+// changelog that keeps coming is read to its end however long it takes,
+// and a read that stopped is not waited for.
+func ReadChangelog(ctx context.Context, bootstrap, topic string, only []int32, extra ck.ConfigMap, stall time.Duration) (map[string][]byte, error) {
 	cfg := ck.ConfigMap{
 		"bootstrap.servers":    bootstrap,
 		"group.id":             "transitquest-restore", // required by the client; nothing is committed
@@ -65,11 +77,20 @@ func ReadChangelog(ctx context.Context, bootstrap, topic string, only []int32, e
 	if err := c.Assign(parts); err != nil {
 		return nil, fmt.Errorf("changelog assign: %w", err)
 	}
+	progressed := time.Now()
 	for len(remaining) > 0 {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("changelog %s: %w", topic, err)
 		}
-		switch e := c.Poll(100).(type) {
+		if stall > 0 && time.Since(progressed) > stall {
+			return nil, fmt.Errorf("changelog %s: %w for %s", topic, ErrChangelogStalled, stall)
+		}
+		e := c.Poll(100)
+		switch e.(type) {
+		case *ck.Message, ck.PartitionEOF:
+			progressed = time.Now()
+		}
+		switch e := e.(type) {
 		case *ck.Message:
 			if e.TopicPartition.Error != nil {
 				return nil, fmt.Errorf("changelog read: %w", e.TopicPartition.Error)

@@ -243,7 +243,7 @@ func (pl *Pipeline) learnPlacement() error {
 	if pl.cfg.Restore == nil {
 		changelog := pl.names.Name(pl.cfg.Changelog)
 		pl.cfg.Restore = func(ctx context.Context, parts []int32) (map[string][]byte, error) {
-			return ReadChangelog(ctx, pl.cfg.Bootstrap, changelog, parts, pl.cfg.Extra)
+			return ReadChangelog(ctx, pl.cfg.Bootstrap, changelog, parts, pl.cfg.Extra, restoreStall)
 		}
 	}
 	return nil

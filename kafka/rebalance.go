@@ -110,9 +110,19 @@ func (pl *Pipeline) internalOf(parts []ck.TopicPartition) []int32 {
 	return out
 }
 
-// restoreTimeout bounds one attempt at restoring partitions: an attempt
-// runs on the poll goroutine, which must keep polling.
-const restoreTimeout = 10 * time.Second
+// An attempt at restoring partitions fails once its changelog read has
+// read nothing for restoreStall (the broker is away: retried a second
+// later), not after a fixed time: a bound on the whole read made a
+// changelog that takes longer to read than the bound (about 200,000 keys
+// on a 2-core machine, fewer on a slower one or an uncompacted topic)
+// fail at every attempt, from the start, for ever. restoreMax still bounds
+// the attempt as a whole, because it runs on the poll goroutine inside the
+// rebalance callback, and librdkafka drops a member that has not polled
+// for max.poll.interval.ms (300 s by default).
+const (
+	restoreStall = 10 * time.Second
+	restoreMax   = 4 * time.Minute
+)
 
 // adopt restores newly assigned internal partitions and has the owner
 // start their actors, before anything of them is consumed. Partitions whose
@@ -137,7 +147,7 @@ func (pl *Pipeline) adopt(parts []ck.TopicPartition) {
 // placeActors restores partitions and starts their actors.
 func (pl *Pipeline) placeActors(internal []int32) error {
 	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), restoreTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), restoreMax)
 	state, err := pl.cfg.Restore(ctx, internal)
 	cancel()
 	if err != nil {

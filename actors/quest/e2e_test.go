@@ -163,7 +163,7 @@ func (be *brokerBackend) restored() []changelog.Entry {
 	be.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	raw, err := kafka.ReadChangelog(ctx, be.b.Bootstrap(), be.b.Names.Name(messages.ChangelogTopicPartyQuest), nil, nil)
+	raw, err := kafka.ReadChangelog(ctx, be.b.Bootstrap(), be.b.Names.Name(messages.ChangelogTopicPartyQuest), nil, nil, 0)
 	require.NoError(be.t, err)
 	entries, errs := changelog.Decode(raw)
 	require.Empty(be.t, errs)

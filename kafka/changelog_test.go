@@ -1,0 +1,62 @@
+package kafka_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/gamehost/transitquest/kafka"
+	"github.com/gamehost/transitquest/kafka/kafkatest"
+	"github.com/gamehost/transitquest/messages"
+)
+
+// A changelog read whose broker stops answering fails once its stall bound
+// passes, long before its context would end: the restore retries it rather
+// than wait for a broker that may be gone.
+func TestChangelogReadThatStallsFails(t *testing.T) {
+	b := kafkatest.StartBroker(t)
+	kafkatest.RequireKfake(t, b, "needs kfake's request control to leave fetches unanswered")
+	in := b.Client(t)
+	b.Produce(t, in, messages.ChangelogTopicPartyQuest, []byte("k"), map[string]string{"v": "1"}, kafkatest.Tenant)
+	b.Cluster().ControlKey(int16(kmsg.Fetch), func(kmsg.Request) (kmsg.Response, error, bool) {
+		b.Cluster().KeepControl()
+		return nil, nil, true // never answered
+	})
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err := kafka.ReadChangelog(ctx, b.Bootstrap(), b.Names.Name(messages.ChangelogTopicPartyQuest), nil, nil, 500*time.Millisecond)
+	require.ErrorIs(t, err, kafka.ErrChangelogStalled)
+	assert.NoError(t, ctx.Err(), "the stall bound, not the context, ended it")
+}
+
+// A changelog read that keeps making progress is not cut off by its stall
+// bound, however long it takes in all: every answer of the broker is
+// delayed, and one record per fetch makes the read many times longer than
+// the bound.
+func TestChangelogReadLongerThanItsStallBoundCompletes(t *testing.T) {
+	kafkatest.RequireMock(t, "needs the mock's round-trip delay")
+	b := kafkatest.StartBroker(t)
+	in := b.Client(t)
+	const n = 40 // versions of one key: one partition, one record per fetch
+	for i := range n {
+		b.Produce(t, in, messages.ChangelogTopicPartyQuest, []byte("k"), map[string]int{"v": i}, kafkatest.Tenant)
+	}
+	b.SetRoundtrip(t, 100*time.Millisecond)
+	const stall = time.Second
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	start := time.Now()
+	state, err := kafka.ReadChangelog(ctx, b.Bootstrap(), b.Names.Name(messages.ChangelogTopicPartyQuest), nil,
+		ck.ConfigMap{"max.partition.fetch.bytes": 1}, stall)
+	require.NoError(t, err)
+	assert.Equal(t, map[string][]byte{"k": []byte(fmt.Sprintf(`{"v":%d}`, n-1))}, state, "the latest version")
+	t.Logf("read %d records in %s with a %s stall bound", n, time.Since(start), stall)
+}
