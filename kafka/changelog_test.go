@@ -3,6 +3,7 @@ package kafka_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,10 +11,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/twmb/franz-go/pkg/kmsg"
+	"go.uber.org/zap/zaptest"
 
 	"github.com/gamehost/transitquest/kafka"
 	"github.com/gamehost/transitquest/kafka/kafkatest"
 	"github.com/gamehost/transitquest/messages"
+	"github.com/gamehost/transitquest/metrics"
 )
 
 // A changelog read whose broker stops answering fails once its stall bound
@@ -59,4 +62,35 @@ func TestChangelogReadLongerThanItsStallBoundCompletes(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, map[string][]byte{"k": []byte(fmt.Sprintf(`{"v":%d}`, n-1))}, state, "the latest version")
 	t.Logf("read %d records in %s with a %s stall bound", n, time.Since(start), stall)
+}
+
+// A stop does not wait for a restore in progress: the restore's context
+// ends with it, so the poll loop (on whose goroutine the restore runs)
+// ends and the partitions go to their next owner. The restore here never
+// finishes by itself.
+func TestStopDoesNotWaitForARestore(t *testing.T) {
+	b := kafkatest.StartBroker(t)
+	restoring := make(chan struct{})
+	var once sync.Once
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pl, err := kafka.NewPipeline(ctx, kafka.PipelineConfig{
+		Bootstrap: b.Bootstrap(), Group: "restore-stop", TransactionalID: "restore-stop",
+		Internal: messages.InternalTopicTransport, Changelog: messages.ChangelogTopicTransport, Owner: &counters{t: t},
+		Restore: func(ctx context.Context, _ []int32) (map[string][]byte, error) {
+			once.Do(func() { close(restoring) })
+			<-ctx.Done()
+			return nil, ctx.Err()
+		},
+	}, b.Names, zaptest.NewLogger(t), metrics.New())
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		cctx, ccancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer ccancel()
+		_ = pl.Close(cctx)
+	})
+	pl.Router().Handle(messages.InternalTopicTransport, func(*kafka.Input) error { return nil })
+	require.NoError(t, pl.Start(ctx))
+	<-restoring
+	pl.StopConsuming() // returns only once the poll loop has ended
 }

@@ -148,6 +148,16 @@ func (pl *Pipeline) adopt(parts []ck.TopicPartition) {
 func (pl *Pipeline) placeActors(internal []int32) error {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(context.Background(), restoreMax)
+	// A stop does not wait for a restore: the poll loop (whose goroutine
+	// this is) must end promptly, and the partitions go to their next owner.
+	go func() {
+		select {
+		case <-pl.stopPoll:
+		case <-pl.giveUp:
+		case <-ctx.Done():
+		}
+		cancel()
+	}()
 	state, err := pl.cfg.Restore(ctx, internal)
 	cancel()
 	if err != nil {
