@@ -324,7 +324,7 @@ func (pl *Pipeline) Start(ctx context.Context) error {
 // idlePollMs once it has been quiet for quietPolls empty polls. Every Poll
 // is a cgo call that, once past 10 ms, makes the Go runtime's sysmon take
 // its processor back and poll every 20 µs again: with eight clients at
-// 100 ms that alone was most of an idle replica's CPU. Messages end a Poll
+// 100 ms, sysmon alone was a third of an idle replica's CPU. Messages end a Poll
 // at once, so the long wait costs no latency; it bounds how long a stop
 // request waits (no call interrupts a librdkafka poll), which is why
 // StopPolling lets a service ask every pipeline at once.
