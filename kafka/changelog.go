@@ -85,13 +85,9 @@ func ReadChangelog(ctx context.Context, bootstrap, topic string, only []int32, e
 		if stall > 0 && time.Since(progressed) > stall {
 			return nil, fmt.Errorf("changelog %s: %w for %s", topic, ErrChangelogStalled, stall)
 		}
-		e := c.Poll(100)
-		switch e.(type) {
-		case *ck.Message, ck.PartitionEOF:
-			progressed = time.Now()
-		}
-		switch e := e.(type) {
+		switch e := c.Poll(100).(type) {
 		case *ck.Message:
+			progressed = time.Now()
 			if e.TopicPartition.Error != nil {
 				return nil, fmt.Errorf("changelog read: %w", e.TopicPartition.Error)
 			}
@@ -101,6 +97,7 @@ func ReadChangelog(ctx context.Context, bootstrap, topic string, only []int32, e
 				state[string(e.Key)] = e.Value
 			}
 		case ck.PartitionEOF:
+			progressed = time.Now()
 			delete(remaining, e.Partition)
 		case ck.Error:
 			if e.IsFatal() {

@@ -91,6 +91,10 @@ func TestStopDoesNotWaitForARestore(t *testing.T) {
 	})
 	pl.Router().Handle(messages.InternalTopicTransport, func(*kafka.Input) error { return nil })
 	require.NoError(t, pl.Start(ctx))
-	<-restoring
+	select {
+	case <-restoring:
+	case <-time.After(20 * time.Second):
+		t.Fatal("timed out waiting for the restore to begin")
+	}
 	pl.StopConsuming() // returns only once the poll loop has ended
 }

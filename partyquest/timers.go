@@ -17,28 +17,32 @@ const (
 
 // NextDeadline is the instant at which Tick has something to do, if any. The
 // actor arms one timer for it after every call.
-func (m *Machine) NextDeadline() (time.Time, bool) {
-	at, kind := m.due()
+func (m *Machine) NextDeadline() (time.Time, bool) { return m.s.NextDeadline() }
+
+// NextDeadline is Machine.NextDeadline of a machine restored from s,
+// without restoring one (which copies the whole state).
+func (s *State) NextDeadline() (time.Time, bool) {
+	at, kind := s.due()
 	return at, kind != noDeadline
 }
 
 // due picks the earliest armed deadline of the current state. On a tie the
 // run (global) limit wins, so expiry fails the run rather than advancing it.
-func (m *Machine) due() (time.Time, deadlineKind) {
-	if m.s.Destroyed {
+func (s *State) due() (time.Time, deadlineKind) {
+	if s.Destroyed {
 		return time.Time{}, noDeadline
 	}
-	switch m.s.State {
+	switch s.State {
 	case StateRegistering:
-		if !m.s.RegistrationEndsAt.IsZero() {
-			return m.s.RegistrationEndsAt, registrationDeadline
+		if !s.RegistrationEndsAt.IsZero() {
+			return s.RegistrationEndsAt, registrationDeadline
 		}
 	case StateActive, StateClearing:
-		at, kind := m.s.RunEndsAt, runDeadline
+		at, kind := s.RunEndsAt, runDeadline
 		if at.IsZero() {
 			kind = noDeadline
 		}
-		if st := m.s.StageEndsAt; !st.IsZero() && (kind == noDeadline || st.Before(at)) {
+		if st := s.StageEndsAt; !st.IsZero() && (kind == noDeadline || st.Before(at)) {
 			at, kind = st, stageDeadline
 		}
 		return at, kind
@@ -60,7 +64,7 @@ func (m *Machine) Tick(now time.Time) []messages.Record {
 	// Each firing moves the deadlines past now or destroys; the bound is a
 	// guard against a definition that would otherwise loop.
 	for range len(m.s.Definition.Stages) + 3 {
-		at, kind := m.due()
+		at, kind := m.s.due()
 		if kind == noDeadline || now.Before(at) {
 			break
 		}

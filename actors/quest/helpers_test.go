@@ -82,6 +82,7 @@ type harness struct {
 	m     *metrics.Metrics // this process's
 	all   []*metrics.Metrics
 	sub   *Subsystem
+	deps  Deps // the running subsystem's
 	crash func()
 	be    backend
 }
@@ -192,17 +193,11 @@ func (h *harness) boot(restored []changelog.Entry) {
 		})
 	}
 	t.Cleanup(stop)
-	h.sub, h.crash = sub, stop
+	h.sub, h.deps, h.crash = sub, deps, stop
 }
 
-// passivating reports whether the setup lets instances rest.
-func (h *harness) passivating() bool {
-	var d Deps
-	for _, f := range h.setup.deps {
-		f(&d)
-	}
-	return d.PassivateAfter > 0
-}
+// passivating reports whether the subsystem lets instances rest.
+func (h *harness) passivating() bool { return h.deps.PassivateAfter > 0 }
 
 // restored reads the party-quest changelog back, as the service does at
 // start-up.

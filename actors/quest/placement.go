@@ -107,7 +107,7 @@ func (s *Subsystem) resumeInstance(t tenant.Tenant, st restoredInstance) error {
 		def = &own
 	}
 	a := &instanceActor{instanceEnv: s.instances, tenant: t, id: st.ID, key: key, rnd: s.deps.random(), definition: def}
-	at, armed := partyquest.Restore(st.State, a.rnd).NextDeadline()
+	at, armed := st.NextDeadline()
 	return s.parts.SpawnResting(key, s.env.Shell(kindInstance), a, instanceSnapshot{recorded: st.raw}, at, armed)
 }
 

@@ -42,11 +42,6 @@ func TestRestingInstancePlaysLikeARunningOne(t *testing.T) {
 			h.register(201, kerning, 9, 1)
 			id := h.created(1, kerning)
 			h.waitType(id, messages.TypeRegistrationOpened)
-			// settle answers from the instance's mailbox once the create
-			// armed the window's timer. Arm reads the time, then arms a
-			// duration from it: restNow's Advance in between would push the
-			// window's end past the Set below.
-			h.settle(id)
 			restNow()
 			for _, c := range []uint32{202, 203} {
 				h.register(c, kerning, 9, 1) // a join wakes it
