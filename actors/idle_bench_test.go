@@ -171,3 +171,38 @@ func BenchmarkRestAndWake(b *testing.B) {
 	b.StopTimer()
 	sup.StopAll()
 }
+
+// mover is an actor whose every message moves its deadline, as a quest
+// instance's commands move its stage or run deadline.
+type mover struct{ due time.Time }
+
+func (m *mover) Handle(_ actor.Context, msg any) {
+	m.due = m.due.Add(time.Millisecond)
+	if r, ok := msg.(chan struct{}); ok {
+		close(r)
+	}
+}
+func (m *mover) NextDeadline() (time.Time, bool) { return m.due, true }
+func (m *mover) Tick(actor.Context, time.Time)   {}
+
+// BenchmarkRearm is one message to an actor that moves its deadline: the
+// timer's share is what re-arming allocates and costs (every command of a
+// quest instance re-arms it).
+func BenchmarkRearm(b *testing.B) {
+	sys := actors.NewSystem(zap.NewNop())
+	defer sys.Shutdown()
+	sup := actors.NewSupervisor(sys, "rearm")
+	cfg := idleShell("rearm", metrics.New())
+	if _, err := sup.Spawn("a", cfg, func() actors.Actor { return &mover{due: time.Now().Add(time.Hour)} }); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		done := make(chan struct{})
+		sup.Tell([]byte("a"), done)
+		<-done
+	}
+	b.StopTimer()
+	sup.StopAll()
+}
