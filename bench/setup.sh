@@ -16,6 +16,12 @@ go build -o "$bin/loadgen" ./cmd/loadgen
 "$bin/loadgen" -write-config "$cfg" "$@" >/dev/null
 "$bin/loadgen" -broker "$port" >/dev/null &
 broker=$!
+# The load generator's first dial must not race the broker's listen (it
+# did: "connection refused" once in a series of runs).
+for _ in $(seq 200); do
+	(: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+	sleep 0.05
+done
 
 service() {
 	exec env BOOTSTRAP_SERVERS=127.0.0.1:$port CONFIG_PATH=$cfg/config.json REST_PORT=$rest \
