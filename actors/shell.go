@@ -42,7 +42,10 @@ func newKindShell(cfg ShellConfig, sup *Supervisor) *kindShell {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 3
 	}
-	opts := []actor.PropsOption{actor.WithGuardian(sup.strategy)}
+	// A lock-free mailbox holds an idle actor's queues in two list stubs;
+	// the default's ring buffer keeps ten slots per actor, most of them
+	// empty for the many actors that wait.
+	opts := []actor.PropsOption{actor.WithGuardian(sup.strategy), actor.WithMailbox(actor.UnboundedLockfree())}
 	if cfg.Dispatcher != nil {
 		opts = append(opts, actor.WithDispatcher(cfg.Dispatcher))
 	}
