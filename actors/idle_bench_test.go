@@ -3,6 +3,7 @@ package actors_test
 import (
 	"fmt"
 	"runtime"
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -205,4 +206,62 @@ func BenchmarkRearm(b *testing.B) {
 	}
 	b.StopTimer()
 	sup.StopAll()
+}
+
+// burster is an actor with one deadline that spends work when it fires,
+// as a route's departure does (encoding and emitting its records).
+type burster struct {
+	due  time.Time
+	work time.Duration
+	late chan<- time.Duration
+}
+
+func (a *burster) Handle(actor.Context, any) {}
+func (a *burster) NextDeadline() (time.Time, bool) {
+	return a.due, !a.due.IsZero()
+}
+func (a *burster) Tick(_ actor.Context, now time.Time) {
+	late := now.Sub(a.due)
+	for t0 := time.Now(); time.Since(t0) < a.work; { // busy, as encoding is
+	}
+	a.due = time.Time{}
+	a.late <- late
+}
+
+// BenchmarkSameInstantTimers arms 4,000 actors across 12 supervisors (a
+// partition's each) at one instant, as routes on one timetable are, each
+// spending 20 us when it fires, and reports the lateness of their ticks:
+// the timers' share of a departure burst, without Kafka. Run with
+// -benchtime 1x.
+func BenchmarkSameInstantTimers(b *testing.B) {
+	const n, sups, work = 4000, 12, 20 * time.Microsecond
+	for range b.N {
+		sys := actors.NewSystem(zap.NewNop())
+		cfg := idleShell("burst", metrics.New())
+		late := make(chan time.Duration, n)
+		due := time.Now().Add(2 * time.Second)
+		var all []*actors.Supervisor
+		for s := range sups {
+			all = append(all, actors.NewSupervisor(sys, fmt.Sprint("burst", s)))
+		}
+		for i := range n {
+			if _, err := all[i%sups].Spawn(fmt.Sprint(i), cfg, func() actors.Actor {
+				return &burster{due: due, work: work, late: late}
+			}); err != nil {
+				b.Fatal(err)
+			}
+		}
+		lat := make([]time.Duration, 0, n)
+		for range n {
+			lat = append(lat, <-late)
+		}
+		slices.Sort(lat)
+		b.ReportMetric(float64(lat[n/2].Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(lat[n*99/100].Microseconds())/1000, "p99-ms")
+		b.ReportMetric(float64(lat[n-1].Microseconds())/1000, "max-ms")
+		for _, s := range all {
+			s.StopAll()
+		}
+		sys.Shutdown()
+	}
 }
