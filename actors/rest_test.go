@@ -61,11 +61,6 @@ func (f *fixture) tell(t *testing.T, name string, msg any) {
 	require.True(t, f.sup.Tell([]byte(name), msg), "actor %s registered", name)
 }
 
-// pending counts kind's deadlines waiting to fire.
-func (f *fixture) pending(kind string) int {
-	return int(testutil.ToFloat64(f.m.PendingTimers.WithLabelValues(kind)))
-}
-
 func (f *fixture) gauge(kind string) (live, resting float64) {
 	return testutil.ToFloat64(f.m.LiveActors.WithLabelValues(kind)), testutil.ToFloat64(f.m.RestingActors.WithLabelValues(kind))
 }
@@ -112,7 +107,7 @@ func TestTimerWakesARestingActor(t *testing.T) {
 	due := f.clk.Now().Add(time.Minute)
 	f.tell(t, "a", armAt{at: due})
 	f.rest(t, "resting", 1)
-	require.Equal(t, 1, f.pending("resting"), "the timer stays armed while the actor rests")
+	require.Equal(t, 1, f.clk.Pending(), "the timer stays armed while the actor rests")
 
 	f.clk.Advance(time.Minute)
 	waitFor(t, func() bool { ev.mu.Lock(); defer ev.mu.Unlock(); return len(ev.ticks) == 1 })
@@ -170,10 +165,9 @@ func TestStoppingRestingActorsStopsTheirTimers(t *testing.T) {
 	f.rest(t, "resting", 2)
 	f.sup.Stop([]byte("a"))
 	assert.False(t, f.sup.Has([]byte("a")))
-	assert.Equal(t, 1, f.pending("resting"))
+	assert.Equal(t, 1, f.clk.Pending())
 	f.sup.StopAll()
-	assert.Zero(t, f.pending("resting"))
-	assert.Zero(t, f.clk.Pending(), "no clock timer left behind")
+	assert.Zero(t, f.clk.Pending())
 	_, rest := f.gauge("resting")
 	assert.Zero(t, rest)
 	assert.False(t, f.sup.Tell([]byte("b"), inc{}), "gone with its supervisor")
@@ -237,7 +231,7 @@ func TestActorSpawnedAtRestWakesFromItsSnapshot(t *testing.T) {
 	live, rest := f.gauge("resting")
 	assert.Equal(t, []float64{0, 1}, []float64{live, rest})
 	assert.Nil(t, actors.PIDOf(f.sup, "a"), "no process")
-	require.Equal(t, 1, f.pending("resting"), "its timer is armed")
+	require.Equal(t, 1, f.clk.Pending(), "its timer is armed")
 
 	reply := make(chan int, 1)
 	f.tell(t, "a", peekCount{reply: reply})

@@ -34,8 +34,6 @@ type kindShell struct {
 	wakes    prometheus.Counter
 	restarts prometheus.Counter
 	lateness prometheus.Observer
-	// timers are the deadlines of this kind's actors under the supervisor.
-	timers *timerQueue
 }
 
 func newKindShell(cfg ShellConfig, sup *Supervisor) *kindShell {
@@ -59,9 +57,6 @@ func newKindShell(cfg ShellConfig, sup *Supervisor) *kindShell {
 		wakes:    cfg.Metrics.ActorWakes.WithLabelValues(cfg.Kind),
 		restarts: cfg.Metrics.ActorRestarts.WithLabelValues(cfg.Kind),
 		lateness: cfg.Metrics.TimerLateness.WithLabelValues(cfg.Kind),
-		// A fire goes through Tell, which wakes a resting actor.
-		timers: newTimerQueue(cfg.Clock, cfg.Metrics.PendingTimers.WithLabelValues(cfg.Kind),
-			func(name string, f TimerFired) { sup.tell(name, f) }),
 	}
 }
 
@@ -83,7 +78,7 @@ type cell struct {
 	inflight any
 	attempts int
 	cause    any
-	timer    Timer
+	timer    *Timer
 	parked   bool // a timer fire was given up: wait for the next message before re-arming
 }
 
@@ -139,7 +134,7 @@ func (s *shell) Receive(ctx actor.Context) {
 }
 
 func (s *shell) started(ctx actor.Context) {
-	if s.cell.timer.q == nil {
+	if s.cell.timer == nil {
 		s.cell.timer = s.sup.timerOf(s.cell)
 	}
 	if !s.cell.counted {

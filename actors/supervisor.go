@@ -128,8 +128,12 @@ func (s *Supervisor) SpawnResting(name string, cfg ShellConfig, a Actor, snapsho
 	return nil
 }
 
-// timerOf makes the timer of cell c, in its kind's queue.
-func (s *Supervisor) timerOf(c *cell) Timer { return c.kind.timers.timer(c.name) }
+// timerOf makes the timer of cell c. Its fires go through Tell, which
+// wakes a resting actor.
+func (s *Supervisor) timerOf(c *cell) *Timer {
+	name := c.name
+	return NewTimer(c.kind.cfg.Clock, func(f TimerFired) { s.tell(name, f) })
+}
 
 // admitLocked checks that an actor named name may be spawned and numbers
 // it; it returns the shell of cfg's kind.
@@ -312,7 +316,6 @@ func (s *Supervisor) StopAll() {
 	for _, c := range s.takeAll() {
 		_ = s.root.PoisonFuture(c.pid).Wait()
 	}
-	s.closeTimers()
 }
 
 // Halt stops every live actor at once, dropping what their mailboxes
@@ -327,16 +330,6 @@ func (s *Supervisor) Halt() {
 	}
 	for _, f := range stopped {
 		_ = f.Wait()
-	}
-	s.closeTimers()
-}
-
-// closeTimers stops the timer queues once every actor has stopped.
-func (s *Supervisor) closeTimers() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, k := range s.kinds {
-		k.timers.close()
 	}
 }
 

@@ -22,7 +22,6 @@ type Metrics struct {
 	LiveActors     *prometheus.GaugeVec     // kind
 	RestingActors  *prometheus.GaugeVec     // kind
 	ActorWakes     *prometheus.CounterVec   // kind
-	PendingTimers  *prometheus.GaugeVec     // kind; actor deadlines waiting to fire
 	TimerLateness  *prometheus.HistogramVec // kind; seconds between due and handled
 	ConsumerLag    *LagCollector            // group, topic, partition; read at scrape time
 	RestoreSeconds prometheus.Histogram
@@ -70,9 +69,6 @@ func New() *Metrics {
 		ActorWakes: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "transitquest_actor_wakes_total", Help: "Resting actors woken by a message or their timer, by kind.",
 		}, []string{"kind"}),
-		PendingTimers: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "transitquest_pending_timers", Help: "Actor deadlines armed and waiting to fire, resting actors' included, by kind.",
-		}, []string{"kind"}),
 		TimerLateness: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "transitquest_timer_lateness_seconds", Help: "Delay between a timer's due instant and its handling, by actor kind.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
@@ -95,7 +91,7 @@ func New() *Metrics {
 		}, []string{"topic"}),
 	}
 	m.Registry.MustRegister(m.Owned, m.Dropped, m.Consumed, m.Produced, m.Rejected, m.DeadLettered, m.TxnDuration,
-		m.TxnFailures, m.InFlight, m.ActorRestarts, m.LiveActors, m.RestingActors, m.ActorWakes, m.PendingTimers, m.TimerLateness, m.ConsumerLag,
+		m.TxnFailures, m.InFlight, m.ActorRestarts, m.LiveActors, m.RestingActors, m.ActorWakes, m.TimerLateness, m.ConsumerLag,
 		m.RestoreSeconds, m.Rebalances, m.Assigned, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

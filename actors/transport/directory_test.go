@@ -135,19 +135,11 @@ func timerFires(t *testing.T, e *env, kind string) uint64 {
 	return m.GetHistogram().GetSampleCount()
 }
 
-// armed waits until n actor timers are armed, so moving time fires them.
+// armed waits until n actor timers are armed on the fake clock, so moving
+// time fires them.
 func (e *env) armed(n int) {
 	e.t.Helper()
-	eventually(e.t, 10*time.Second, "actor timers armed", func() bool { return e.pendingTimers() == n })
-}
-
-// pendingTimers counts the actor deadlines waiting to fire, every kind's.
-func (e *env) pendingTimers() int {
-	n := 0.0
-	for _, kind := range []string{kindRoute, kindRide, kindDirectory} {
-		n += testutil.ToFloat64(e.m.PendingTimers.WithLabelValues(kind))
-	}
-	return int(n)
+	eventually(e.t, 10*time.Second, "actor timers armed", func() bool { return e.fake.Pending() == n })
 }
 
 // trapInput makes the actor that handles the internal message of type typ

@@ -87,7 +87,7 @@ func wholeDay(t *testing.T, bk backend) {
 	statusSeen, warpsSeen := 0, 0
 	for _, at := range order {
 		// Each route actor has its timer armed before time moves.
-		kafkatest.Eventually(t, 10*time.Second, "every route timer armed", func() bool { return e.pendingTimers() == 3 })
+		kafkatest.Eventually(t, 10*time.Second, "every route timer armed", func() bool { return clk.Pending() == 3 })
 		clk.Set(at)
 		for _, d := range all {
 			if !d.at.Equal(at) {
@@ -112,7 +112,7 @@ func wholeDay(t *testing.T, bk backend) {
 	}
 	// Every actor has handled the last instant; anything extra would be in
 	// the stream by now.
-	kafkatest.Eventually(t, 10*time.Second, "every route timer armed", func() bool { return e.pendingTimers() == 3 })
+	kafkatest.Eventually(t, 10*time.Second, "every route timer armed", func() bool { return clk.Pending() == 3 })
 	got := decode(t, status.Drain(time.Second))
 	require.Len(t, got, len(expected), "no ARRIVED or DEPARTED beyond the timetable's")
 	perRoute := map[uuid.UUID][]string{}
