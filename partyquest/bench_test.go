@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gamehost/transitquest/messages"
-	"github.com/gamehost/transitquest/partyquest/definition"
 	"github.com/google/uuid"
 )
 
@@ -36,7 +35,7 @@ func BenchmarkUpdateStageState(b *testing.B) {
 	runtime.ReadMemStats(&before)
 	machines := make([]*Machine, n)
 	for i := range machines {
-		machines[i], _ = New(ids[i], def, Registration{WorldID: 1, ChannelID: 2, PartyID: uint32(i + 1), Characters: party}, NewSeededRandom(uint64(i)), t0)
+		machines[i], _ = New(ids[i], &def, Registration{WorldID: 1, ChannelID: 2, PartyID: uint32(i + 1), Characters: party}, NewSeededRandom(uint64(i)), t0)
 	}
 	// One update each so every stage map exists: the steady state is measured.
 	for i, m := range machines {
@@ -91,14 +90,14 @@ func BenchmarkRegisterAmongRegistering(b *testing.B) {
 // writes its changelog record after every change.
 func BenchmarkStateJSON(b *testing.B) {
 	def := sample(b, "kerning_city_pq")
-	m, _ := New(uuid.New(), def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, Characters: []Character{alice, bob, carol}}, NewSeededRandom(1), t0)
+	m, _ := New(uuid.New(), &def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, Characters: []Character{alice, bob, carol}}, NewSeededRandom(1), t0)
 	if _, err := m.Handle(messages.PartyQuestCommand{WorldID: 1, CharacterID: alice.ID, Type: messages.TypeUpdateStageState,
 		StageState: &messages.UpdateStageStateBody{InstanceID: m.ID(), ItemCounts: map[uint32]uint32{4001007: 3, 4001008: 1},
 			MonsterKills: map[uint32]uint32{9300003: 5, 9300004: 2}}}, t0); err != nil {
 		b.Fatal(err)
 	}
 	st := m.View()
-	st.Definition = definition.Definition{}
+	st.Definition = nil
 	for _, enc := range []struct {
 		name string
 		f    func() ([]byte, error)

@@ -22,7 +22,7 @@ func clearAndAdvance(t *testing.T, m *Machine, now time.Time) []messages.Record 
 func TestKerningRunCompletesThenBonusEnds(t *testing.T) {
 	def := sample(t, "kerning_city_pq")
 	party := []Character{alice, bob, carol}
-	m, _ := New(instID, def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, Characters: party}, &stepRandom{}, t0)
+	m, _ := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, Characters: party}, &stepRandom{}, t0)
 	kev := func(typ string, body any) messages.Record {
 		switch b := body.(type) {
 		case messages.StageBody:

@@ -30,7 +30,7 @@ func TestCombinationRespectsLengthAndRange(t *testing.T) {
 	} {
 		seen := map[uint32]bool{}
 		for seed := range uint64(200) {
-			m, _ := New(instID, puzzleDef(tc.props), Registration{Characters: []Character{alice}}, NewSeededRandom(seed), t0)
+			m, _ := New(instID, ptr(puzzleDef(tc.props)), Registration{Characters: []Character{alice}}, NewSeededRandom(seed), t0)
 			c := m.State().StageState.Combination
 			require.Len(t, c, tc.length, tc.props)
 			for _, v := range c {
@@ -44,15 +44,15 @@ func TestCombinationRespectsLengthAndRange(t *testing.T) {
 
 func TestCombinationIsDeterministicPerSeed(t *testing.T) {
 	def := puzzleDef(`{"combinationLength":6,"combinationRange":10}`)
-	a, _ := New(instID, def, Registration{Characters: []Character{alice}}, NewSeededRandom(42), t0)
-	b, _ := New(instID, def, Registration{Characters: []Character{alice}}, NewSeededRandom(42), t0)
+	a, _ := New(instID, &def, Registration{Characters: []Character{alice}}, NewSeededRandom(42), t0)
+	b, _ := New(instID, &def, Registration{Characters: []Character{alice}}, NewSeededRandom(42), t0)
 	require.Equal(t, a.State().StageState.Combination, b.State().StageState.Combination)
 }
 
 func TestBadCombinationPropertiesFallBackInsteadOfPanicking(t *testing.T) {
 	// Validate rejects these at load; a machine handed one must still not panic.
 	for _, props := range []string{`{"combinationRange":0}`, `{"combinationLength":-1}`, `{"combinationLength":1e9}`, `{"combinationRange":"x"}`} {
-		m, _ := New(instID, puzzleDef(props), Registration{Characters: []Character{alice}}, &stepRandom{}, t0)
+		m, _ := New(instID, ptr(puzzleDef(props)), Registration{Characters: []Character{alice}}, &stepRandom{}, t0)
 		require.Len(t, m.State().StageState.Combination, definition.DefaultCombinationLength, props)
 		require.NotEmpty(t, m.TakeNotes())
 	}

@@ -48,7 +48,7 @@ func TestStartRequirements(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			def := testDef()
 			def.StartRequirements = tc.conds
-			m, _ := New(instID, def, Registration{WorldID: 1, ChannelID: 2, Characters: tc.party}, &stepRandom{}, t0)
+			m, _ := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, Characters: tc.party}, &stepRandom{}, t0)
 			require.Equal(t, tc.start, m.Phase() == StateActive)
 			require.Equal(t, !tc.start, m.Done())
 		})

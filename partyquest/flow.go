@@ -11,7 +11,7 @@ import (
 // start leaves registering: the start requirements are checked, then the
 // party enters stage 0. A failing start ends the instance.
 func (m *Machine) start(out []messages.Record, now time.Time) []messages.Record {
-	def := &m.s.Definition
+	def := m.s.Definition
 	m.s.RegistrationEndsAt = time.Time{}
 	// A zero-stage definition cannot pass Validate; if one slips through it
 	// fails like an unmet requirement instead of idling in registering.

@@ -81,7 +81,7 @@ func testDef() definition.Definition {
 // newActive starts testDef (possibly modified) with alice and bob at t0.
 func newActive(t testing.TB, def definition.Definition) *Machine {
 	t.Helper()
-	m, _ := New(instID, def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, AffinityID: 7,
+	m, _ := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, AffinityID: 7,
 		Characters: []Character{alice, bob}}, &stepRandom{}, t0)
 	require.Equal(t, StateActive, m.Phase())
 	return m
@@ -93,7 +93,7 @@ func newTimed(t testing.TB) *Machine {
 	def := testDef()
 	def.Registration.Mode = definition.ModeTimed
 	def.Registration.Duration = 120
-	m, _ := New(instID, def, Registration{WorldID: 1, ChannelID: 2, Characters: []Character{alice}}, &stepRandom{}, t0)
+	m, _ := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, Characters: []Character{alice}}, &stepRandom{}, t0)
 	require.Equal(t, StateRegistering, m.Phase())
 	return m
 }
@@ -155,3 +155,6 @@ func stage(i uint32, maps ...uint32) messages.StageBody {
 }
 
 var empty = messages.Empty{}
+
+// ptr is d's address, for a definition built by a helper.
+func ptr(d definition.Definition) *definition.Definition { return &d }

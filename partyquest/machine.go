@@ -38,7 +38,7 @@ type Machine struct {
 // warps, or FAILED start_requirements and the destroy); timed, or a party
 // awaiting its members, opens the window (REGISTRATION_OPENED with its length
 // in seconds). def should have passed definition.Validate.
-func New(id uuid.UUID, def definition.Definition, reg Registration, rnd Random, now time.Time) (*Machine, []messages.Record) {
+func New(id uuid.UUID, def *definition.Definition, reg Registration, rnd Random, now time.Time) (*Machine, []messages.Record) {
 	now = now.UTC()
 	if rnd == nil {
 		rnd = NewRandom()

@@ -11,7 +11,7 @@ import (
 
 func TestNewInstantStartsInTheSameCall(t *testing.T) {
 	def := sample(t, "kerning_city_pq")
-	m, recs := New(instID, def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, AffinityID: 7,
+	m, recs := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, AffinityID: 7,
 		Characters: []Character{alice, bob, carol}}, &stepRandom{}, t0)
 
 	require.Equal(t, []messages.Record{
@@ -37,7 +37,7 @@ func TestNewInstantStartsInTheSameCall(t *testing.T) {
 
 func TestNewInstantFailingStartRequirementsEndsTheInstance(t *testing.T) {
 	def := sample(t, "kerning_city_pq") // party_size gte 3
-	m, recs := New(instID, def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7,
+	m, recs := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7,
 		Characters: []Character{alice, bob}}, &stepRandom{}, t0)
 	require.Equal(t, []messages.Record{
 		ev(1, "kerning_city_pq", "INSTANCE_CREATED", messages.InstanceCreatedBody{PartyID: 7, ChannelID: 2}),
@@ -54,7 +54,7 @@ func TestNewInstantFailingStartRequirementsEndsTheInstance(t *testing.T) {
 
 func TestNewTimedOpensTheRegistrationWindow(t *testing.T) {
 	def := sample(t, "sharenian_trial")
-	m, recs := New(instID, def, Registration{WorldID: 1, ChannelID: 2, AffinityID: 55,
+	m, recs := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, AffinityID: 55,
 		Characters: []Character{alice}}, &stepRandom{}, t0)
 	require.Equal(t, []messages.Record{
 		ev(1, "sharenian_trial", "INSTANCE_CREATED", messages.InstanceCreatedBody{PartyID: 0, ChannelID: 2}),
@@ -70,7 +70,7 @@ func TestNewTimedOpensTheRegistrationWindow(t *testing.T) {
 }
 
 func TestNewAwaitingMembersHoldsAnInstantQuest(t *testing.T) {
-	m, recs := New(instID, testDef(), Registration{WorldID: 1, ChannelID: 2, PartyID: 7, AffinityID: 7,
+	m, recs := New(instID, ptr(testDef()), Registration{WorldID: 1, ChannelID: 2, PartyID: 7, AffinityID: 7,
 		Characters: []Character{alice}, AwaitMembers: true}, &stepRandom{}, t0)
 	require.Equal(t, []messages.Record{
 		tev("INSTANCE_CREATED", messages.InstanceCreatedBody{PartyID: 7, ChannelID: 2}),
@@ -83,7 +83,7 @@ func TestNewAwaitingMembersHoldsAnInstantQuest(t *testing.T) {
 
 func TestNewDeduplicatesCharactersAndNormalisesTime(t *testing.T) {
 	local := t0.In(time.FixedZone("X", 3600))
-	m, _ := New(instID, testDef(), Registration{WorldID: 1, ChannelID: 2, Characters: []Character{alice, alice, bob}}, &stepRandom{}, local)
+	m, _ := New(instID, ptr(testDef()), Registration{WorldID: 1, ChannelID: 2, Characters: []Character{alice, alice, bob}}, &stepRandom{}, local)
 	require.Equal(t, []Character{alice, bob}, m.Members())
 	require.Equal(t, time.UTC, m.State().StartedAt.Location())
 	require.Equal(t, instID, m.ID())
@@ -91,7 +91,7 @@ func TestNewDeduplicatesCharactersAndNormalisesTime(t *testing.T) {
 
 func TestUnknownLevelsAreSkippedWithANote(t *testing.T) {
 	def := sample(t, "kerning_city_pq")
-	m, _ := New(instID, def, Registration{WorldID: 1, ChannelID: 2, Characters: []Character{alice, bob, dave}}, &stepRandom{}, t0)
+	m, _ := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, Characters: []Character{alice, bob, dave}}, &stepRandom{}, t0)
 	require.Equal(t, StateActive, m.Phase(), "level conditions skipped, party_size passes")
 	require.Equal(t, []string{
 		"startRequirements: level_min skipped (levels unknown)",

@@ -227,7 +227,7 @@ func TestRegistrarDrivesMachines(t *testing.T) {
 	r := NewRegistrar(&stepRandom{})
 	def := testDef()
 	d := r.Register(RegisterRequest{Definition: def, Sender: alice, PartyID: 7})
-	m, recs := New(d.InstanceID, def, d.Registration, &stepRandom{}, t0)
+	m, recs := New(d.InstanceID, &def, d.Registration, &stepRandom{}, t0)
 	require.Len(t, recs, 2)
 	j := r.Register(RegisterRequest{Definition: def, Sender: bob, PartyID: 7})
 	recs, err := m.Join(j.Character, t0)

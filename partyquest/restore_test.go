@@ -8,6 +8,7 @@ import (
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest/definition"
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -65,7 +66,7 @@ func requireSameFuture(t *testing.T, create func(Random) *Machine, steps []step)
 func TestRestoreBehavesIdenticallyKerning(t *testing.T) {
 	def := sample(t, "kerning_city_pq")
 	create := func(rnd Random) *Machine {
-		m, _ := New(instID, def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, Characters: []Character{alice, bob, carol}}, rnd, t0)
+		m, _ := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, Characters: []Character{alice, bob, carol}}, rnd, t0)
 		return m
 	}
 	steps := []step{
@@ -89,7 +90,7 @@ func TestRestoreBehavesIdenticallyKerning(t *testing.T) {
 func TestRestoreBehavesIdenticallyTimedInstanceLocked(t *testing.T) {
 	def := sample(t, "sharenian_trial")
 	create := func(rnd Random) *Machine {
-		m, _ := New(instID, def, Registration{WorldID: 1, ChannelID: 2, AffinityID: 55, Characters: []Character{alice}}, rnd, t0)
+		m, _ := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, AffinityID: 55, Characters: []Character{alice}}, rnd, t0)
 		return m
 	}
 	steps := []step{
@@ -130,6 +131,20 @@ func TestStateCheck(t *testing.T) {
 	bad = good
 	bad.ID = uuid.Nil
 	require.ErrorContains(t, bad.Check(), "nil")
+	bad = good
+	bad.Definition = nil // a record whose definition was not found with it
+	require.ErrorContains(t, bad.Check(), "no definition")
+}
+
+// Instances share their definition: a machine neither copies it nor
+// writes through it.
+func TestMachinesShareTheirDefinition(t *testing.T) {
+	def := testDef()
+	a, _ := New(uuid.New(), &def, Registration{WorldID: 1, ChannelID: 2, Characters: []Character{alice}}, &stepRandom{}, t0)
+	b := Restore(a.State(), &stepRandom{})
+	assert.Same(t, &def, a.State().Definition)
+	assert.Same(t, &def, b.State().Definition)
+	assert.Equal(t, testDef(), def, "New and Restore left it as it was")
 }
 
 func TestStateJSONShape(t *testing.T) {

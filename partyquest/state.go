@@ -28,16 +28,20 @@ const (
 // monotonic reading), so the actor can save it to a changelog and Restore it
 // after a crash.
 type State struct {
-	ID         uuid.UUID             `json:"id"`
-	QuestID    string                `json:"questId"`
-	Definition definition.Definition `json:"definition,omitzero"` // the definition the run started with
-	WorldID    byte                  `json:"worldId"`
-	ChannelID  byte                  `json:"channelId"`
-	PartyID    uint32                `json:"partyId"`
-	AffinityID uint32                `json:"affinityId"`
-	Characters []Character           `json:"characters"`
-	State      InstanceState         `json:"state"`
-	Destroyed  bool                  `json:"destroyed"`
+	ID      uuid.UUID `json:"id"`
+	QuestID string    `json:"questId"`
+	// Definition is the definition the run started with (nil: none yet,
+	// as in a changelog record, which names it instead). It is shared by
+	// every instance of the run definition and never written through: 248
+	// bytes of header a copy each would cost every live instance.
+	Definition *definition.Definition `json:"definition,omitzero"`
+	WorldID    byte                   `json:"worldId"`
+	ChannelID  byte                   `json:"channelId"`
+	PartyID    uint32                 `json:"partyId"`
+	AffinityID uint32                 `json:"affinityId"`
+	Characters []Character            `json:"characters"`
+	State      InstanceState          `json:"state"`
+	Destroyed  bool                   `json:"destroyed"`
 
 	CurrentStageIndex uint32    `json:"currentStageIndex"`
 	RegisteredAt      time.Time `json:"registeredAt"`
@@ -76,6 +80,9 @@ func (s State) Check() error {
 	}
 	if s.ID == uuid.Nil {
 		return fmt.Errorf("instance id is nil")
+	}
+	if s.Definition == nil {
+		return fmt.Errorf("instance %s has no definition", s.ID)
 	}
 	if !s.Destroyed && s.State != StateRegistering && int(s.CurrentStageIndex) >= len(s.Definition.Stages) {
 		return fmt.Errorf("stage index %d outside %d stages", s.CurrentStageIndex, len(s.Definition.Stages))

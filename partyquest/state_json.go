@@ -2,7 +2,6 @@ package partyquest
 
 import (
 	"encoding/json"
-	"reflect"
 	"slices"
 	"strconv"
 	"time"
@@ -16,7 +15,7 @@ import (
 // 21 allocations on it (BenchmarkStateJSON). A state that still holds its
 // definition goes through encoding/json.
 func (s State) AppendJSON(b []byte) ([]byte, error) {
-	if !reflect.ValueOf(s.Definition).IsZero() {
+	if s.Definition != nil {
 		raw, err := json.Marshal(s)
 		return append(b, raw...), err
 	}

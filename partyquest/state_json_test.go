@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/gamehost/transitquest/messages"
-	"github.com/gamehost/transitquest/partyquest/definition"
 )
 
 // TestAppendJSONWritesWhatEncodingJSONWrites compares the two encodings
@@ -17,7 +16,7 @@ import (
 func TestAppendJSONWritesWhatEncodingJSONWrites(t *testing.T) {
 	def := sample(t, "kerning_city_pq")
 	party := []Character{alice, bob, carol}
-	m, _ := New(uuid.New(), def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, Characters: party}, NewSeededRandom(1), t0)
+	m, _ := New(uuid.New(), &def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, Characters: party}, NewSeededRandom(1), t0)
 	states := []State{m.State()}
 	for i, cmd := range []messages.PartyQuestCommand{
 		{WorldID: 1, CharacterID: alice.ID, Type: messages.TypeUpdateStageState, StageState: &messages.UpdateStageStateBody{InstanceID: m.ID(),
@@ -40,7 +39,7 @@ func TestAppendJSONWritesWhatEncodingJSONWrites(t *testing.T) {
 	states = append(states, odd, State{ID: uuid.New(), State: StateFailed, Destroyed: true})
 	for _, st := range states {
 		stripped := st // as the actor records it: the definition has its own record
-		stripped.Definition = definition.Definition{}
+		stripped.Definition = nil
 		for _, s := range []State{st, stripped} {
 			want, err := json.Marshal(s)
 			require.NoError(t, err)

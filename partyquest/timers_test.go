@@ -33,7 +33,7 @@ func TestRegistrationWindowChecksStartRequirements(t *testing.T) {
 	def := testDef()
 	def.Registration.Mode, def.Registration.Duration = definition.ModeTimed, 120
 	def.StartRequirements = []definition.Condition{{Type: "party_size", Operator: "gte", Value: 2}}
-	m, _ := New(instID, def, Registration{WorldID: 1, ChannelID: 2, Characters: []Character{alice}}, &stepRandom{}, t0)
+	m, _ := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, Characters: []Character{alice}}, &stepRandom{}, t0)
 	require.Equal(t, []messages.Record{
 		tev("FAILED", messages.FailedBody{Reason: "start_requirements"}),
 		warp(alice, 900, uuid.Nil),

@@ -37,7 +37,7 @@ func TestInstanceLockUsesFieldInstances(t *testing.T) {
 func TestWarpTypeNoneEntersWithoutWarping(t *testing.T) {
 	def := testDef()
 	def.Stages[0].WarpType = definition.WarpNone
-	m, recs := New(instID, def, Registration{WorldID: 1, ChannelID: 2, Characters: []Character{alice}}, &stepRandom{}, t0)
+	m, recs := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, Characters: []Character{alice}}, &stepRandom{}, t0)
 	require.Equal(t, StateActive, m.Phase())
 	require.Equal(t, []messages.Record{
 		tev("INSTANCE_CREATED", messages.InstanceCreatedBody{ChannelID: 2}),
@@ -49,7 +49,7 @@ func TestWarpTypeNoneEntersWithoutWarping(t *testing.T) {
 func TestWireJSON(t *testing.T) {
 	def := testDef()
 	def.Stages[0].MapIDs = nil // only an unvalidated definition can do this
-	m, recs := New(instID, def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, Characters: []Character{alice}}, &stepRandom{}, t0)
+	m, recs := New(instID, &def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, Characters: []Character{alice}}, &stepRandom{}, t0)
 	require.Len(t, recs, 2, "no map, no warp")
 	b, err := json.Marshal(recs[1].Value)
 	require.NoError(t, err)

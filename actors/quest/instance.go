@@ -65,8 +65,7 @@ type instanceActor struct {
 func (a *instanceActor) Start(actor.Context) {
 	if a.initial != nil {
 		a.m = partyquest.Restore(*a.initial, a.rnd)
-		def := a.initial.Definition
-		a.definition, a.initial = &def, nil
+		a.definition, a.initial = a.initial.Definition, nil
 	}
 }
 
@@ -115,7 +114,7 @@ func (a *instanceActor) fromSnapshot(s any) (*partyquest.Machine, json.RawMessag
 	if err := json.Unmarshal(snap.recorded, &p); err != nil {
 		return nil, nil, err
 	}
-	p.State.Definition = *a.definition
+	p.State.Definition = a.definition
 	return partyquest.Restore(p.State, a.rnd), snap.recorded, nil
 }
 
@@ -165,7 +164,7 @@ func (a *instanceActor) Handle(ctx actor.Context, msg any) {
 			m.o.Emit(a.env, nil)
 			return
 		}
-		mc, recs := partyquest.New(a.id, m.def.def, m.reg, a.rnd, now)
+		mc, recs := partyquest.New(a.id, &m.def.def, m.reg, a.rnd, now)
 		a.m, a.def, a.definition = mc, m.def, &m.def.def
 		a.machineCalled(msg)
 		// The registrar recorded an instance that starts inside New as

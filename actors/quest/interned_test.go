@@ -10,7 +10,6 @@ import (
 	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
-	"github.com/gamehost/transitquest/partyquest/definition"
 )
 
 func TestCreatesShareOneDecodedDefinition(t *testing.T) {
@@ -44,10 +43,10 @@ func TestCreatesShareOneDecodedDefinition(t *testing.T) {
 
 func TestPersistedEncodesAsEncodingJSONDoes(t *testing.T) {
 	def := samples(t)[0]
-	m, _ := partyquest.New(uuid.New(), def, partyquest.Registration{WorldID: 1, ChannelID: 2, PartyID: 9,
+	m, _ := partyquest.New(uuid.New(), &def, partyquest.Registration{WorldID: 1, ChannelID: 2, PartyID: 9,
 		Characters: []partyquest.Character{{ID: 1, WorldID: 1, ChannelID: 2}}}, partyquest.NewSeededRandom(1), t0)
 	st := m.State()
-	st.Definition = definition.Definition{}
+	st.Definition = nil
 	p := persisted{State: st, DefinitionRef: "kerning_city_pq@0123abcd"}
 	want, err := json.Marshal(p)
 	require.NoError(t, err)

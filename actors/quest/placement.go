@@ -101,12 +101,7 @@ func (s *Subsystem) resumeInstance(t tenant.Tenant, st restoredInstance) error {
 		return s.spawnInstance(t, st.ID, &st.State)
 	}
 	key := instanceKey(t, st.ID)
-	def := st.def
-	if def == nil {
-		own := st.Definition // not &st.Definition, which would keep all of st
-		def = &own
-	}
-	a := &instanceActor{instanceEnv: s.instances, tenant: t, id: st.ID, key: key, rnd: s.deps.random(), definition: def}
+	a := &instanceActor{instanceEnv: s.instances, tenant: t, id: st.ID, key: key, rnd: s.deps.random(), definition: st.Definition}
 	at, armed := st.NextDeadline()
 	return s.parts.SpawnResting(key, s.env.Shell(kindInstance), a, instanceSnapshot{recorded: st.raw}, at, armed)
 }

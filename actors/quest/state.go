@@ -100,7 +100,7 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 		recs = append(recs, d)
 	}
 	if a.defRef == "" {
-		ref, err := definitionRef(st.Definition)
+		ref, err := definitionRef(*st.Definition)
 		if err != nil {
 			a.env.Log.Error("party-quest state not recorded", zap.Stringer("instance", a.id), zap.Error(err))
 			return recs
@@ -114,7 +114,7 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 		a.defRef = ref
 		recs = append(recs, d)
 	}
-	st.Definition = definition.Definition{}
+	st.Definition = nil
 	// The previous record and a little room: a member joining or a stage's
 	// counters growing rarely take more.
 	size := 0
@@ -138,13 +138,11 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 }
 
 // restoredInstance is an instance's state read from the changelog, with
-// the record it was read from.
+// the record it was read from. Its definition is its definition record's,
+// shared by every instance of that run definition.
 type restoredInstance struct {
 	partyquest.State
 	raw json.RawMessage
-	// def is its definition record's, shared by every instance of that
-	// run definition (nil: the state carried its own).
-	def *definition.Definition
 }
 
 // restoredInstances decodes one tenant's restored instance states, oldest
@@ -169,14 +167,13 @@ func restoredInstances(entries, definitions []changelog.Entry) ([]restoredInstan
 			continue
 		}
 		st := p.State
-		var def *definition.Definition
 		if p.DefinitionRef != "" {
 			d, ok := defs[p.DefinitionRef]
 			if !ok {
 				errs = append(errs, fmt.Errorf("party-quest state %q: definition %s is missing", e.ID, p.DefinitionRef))
 				continue
 			}
-			st.Definition, def = *d, d
+			st.Definition = d
 		}
 		if err := st.Check(); err != nil {
 			errs = append(errs, fmt.Errorf("party-quest state %q: %w", e.ID, err))
@@ -187,7 +184,7 @@ func restoredInstances(entries, definitions []changelog.Entry) ([]restoredInstan
 			continue
 		}
 		if !st.Destroyed {
-			out = append(out, restoredInstance{State: st, raw: e.State, def: def})
+			out = append(out, restoredInstance{State: st, raw: e.State})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].RegisteredAt.Before(out[j].RegisteredAt) })
