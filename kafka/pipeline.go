@@ -363,6 +363,10 @@ func (pl *Pipeline) poll(ctx context.Context) {
 			if !ok {
 				continue // partition revoked under us; its new owner reads it
 			}
+			// The gauge counts the record before the router counts it
+			// consumed: a reader of both never sees it consumed and not
+			// in flight before it is done.
+			pl.m.InFlight.WithLabelValues(pl.cfg.Group).Set(float64(pl.tracker.InFlight()))
 			pl.router.Dispatch(e, src)
 		case ck.Error:
 			if e.IsFatal() {
