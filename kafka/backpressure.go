@@ -4,10 +4,12 @@ import ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 
 // backpressure pauses every assigned partition while too many records are
 // unfinished, and resumes at half the limit. Poll keeps running either way
-// so the group membership stays alive.
+// so the group membership stays alive. The gauge counts what is not yet
+// committed, as its help says; the limit only what is not yet done, since
+// a transaction holds at most a batch's inputs.
 func (pl *Pipeline) backpressure() {
 	n := pl.tracker.InFlight()
-	pl.m.InFlight.WithLabelValues(pl.cfg.Group).Set(float64(n))
+	pl.m.InFlight.WithLabelValues(pl.cfg.Group).Set(float64(pl.tracker.Unsettled()))
 	switch {
 	case !pl.paused && n >= pl.cfg.MaxInFlight:
 		if err := pl.c.Pause(pl.assignment()); err == nil {

@@ -20,12 +20,32 @@ type partKey struct {
 	partition int32
 }
 
+// mark is the state of one offset in a partition's window.
+type mark uint8
+
+const (
+	pending mark = iota // a record read and not yet done
+	done                // a record done, its effects in a transaction
+	skipped             // an offset that is no record (compaction, a transaction marker)
+)
+
 // partitionTrack is the in-order window of offsets read from one partition.
 type partitionTrack struct {
 	epoch     uint64
 	base      int64  // offset of window[0]
-	window    []bool // done flags, window[i] is offset base+i
+	window    []mark // window[i] is offset base+i
 	committed int64  // last offset committed (next offset to read), -1 unknown
+	// unsettled counts the records read and not yet committed; awaiting
+	// holds the done records Committable handed out, by the offset whose
+	// commit settles them.
+	unsettled int
+	awaiting  []settles
+}
+
+// settles is n done records that a commit of offset next or beyond settles.
+type settles struct {
+	next int64
+	n    int
 }
 
 // Tracker records which offsets of each assigned partition are in flight and
@@ -38,6 +58,8 @@ type Tracker struct {
 	parts    map[partKey]*partitionTrack
 	epoch    uint64
 	inFlight int
+	// unsettled is the records read and not yet committed, done or not.
+	unsettled int
 }
 
 // NewTracker returns an empty tracker.
@@ -52,7 +74,9 @@ func (t *Tracker) Assign(topic string, partition int32) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.epoch++
-	t.parts[partKey{topic, partition}] = &partitionTrack{epoch: t.epoch, base: -1, committed: -1}
+	k := partKey{topic, partition}
+	t.forgetLocked(k)
+	t.parts[k] = &partitionTrack{epoch: t.epoch, base: -1, committed: -1}
 }
 
 // Revoke stops tracking a partition; its pending offsets are forgotten and
@@ -60,9 +84,14 @@ func (t *Tracker) Assign(topic string, partition int32) {
 func (t *Tracker) Revoke(topic string, partition int32) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	k := partKey{topic, partition}
+	t.forgetLocked(partKey{topic, partition})
+}
+
+// forgetLocked drops a partition's track and what it counted.
+func (t *Tracker) forgetLocked(k partKey) {
 	if p, ok := t.parts[k]; ok {
 		t.inFlight -= p.pending()
+		t.unsettled -= p.unsettled
 		delete(t.parts, k)
 		t.cond.Broadcast()
 	}
@@ -70,8 +99,8 @@ func (t *Tracker) Revoke(topic string, partition int32) {
 
 func (p *partitionTrack) pending() int {
 	n := 0
-	for _, d := range p.window {
-		if !d {
+	for _, m := range p.window {
+		if m == pending {
 			n++
 		}
 	}
@@ -94,11 +123,13 @@ func (t *Tracker) Begin(topic string, partition int32, offset int64) (Source, bo
 		// Offsets skipped by the broker (compaction, transaction markers)
 		// are not records: count them as done.
 		for i := int64(0); i < gap; i++ {
-			p.window = append(p.window, true)
+			p.window = append(p.window, skipped)
 		}
 	}
-	p.window = append(p.window, false)
+	p.window = append(p.window, pending)
 	t.inFlight++
+	p.unsettled++
+	t.unsettled++
 	return Source{Topic: topic, Partition: partition, Offset: offset, epoch: p.epoch}, true
 }
 
@@ -112,10 +143,10 @@ func (t *Tracker) Done(s Source) {
 		return
 	}
 	i := s.Offset - p.base
-	if i < 0 || i >= int64(len(p.window)) || p.window[i] {
+	if i < 0 || i >= int64(len(p.window)) || p.window[i] != pending {
 		return
 	}
-	p.window[i] = true
+	p.window[i] = done
 	t.inFlight--
 	t.cond.Broadcast()
 }
@@ -127,14 +158,20 @@ func (t *Tracker) Committable() []Source {
 	defer t.mu.Unlock()
 	var out []Source
 	for k, p := range t.parts {
-		n := 0
-		for n < len(p.window) && p.window[n] {
+		n, records := 0, 0
+		for n < len(p.window) && p.window[n] != pending {
+			if p.window[n] == done {
+				records++
+			}
 			n++
 		}
 		if n == 0 {
 			continue
 		}
 		next := p.base + int64(n)
+		if records > 0 {
+			p.awaiting = append(p.awaiting, settles{next: next, n: records})
+		}
 		p.window = p.window[n:]
 		p.base = next
 		out = append(out, Source{Topic: k.topic, Partition: k.partition, Offset: next, epoch: p.epoch})
@@ -147,9 +184,20 @@ func (t *Tracker) Committed(offs []Source) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, s := range offs {
-		if p, ok := t.parts[partKey{s.Topic, s.Partition}]; ok && p.epoch == s.epoch && s.Offset > p.committed {
+		p, ok := t.parts[partKey{s.Topic, s.Partition}]
+		if !ok || p.epoch != s.epoch {
+			continue
+		}
+		if s.Offset > p.committed {
 			p.committed = s.Offset
 		}
+		settled := 0
+		for settled < len(p.awaiting) && p.awaiting[settled].next <= s.Offset {
+			p.unsettled -= p.awaiting[settled].n
+			t.unsettled -= p.awaiting[settled].n
+			settled++
+		}
+		p.awaiting = p.awaiting[settled:]
 	}
 	t.cond.Broadcast()
 }
@@ -159,6 +207,14 @@ func (t *Tracker) InFlight() int {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return t.inFlight
+}
+
+// Unsettled is the number of records read and not yet committed: those in
+// flight and those done whose transaction has not committed yet.
+func (t *Tracker) Unsettled() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.unsettled
 }
 
 // settledLocked reports whether a partition has nothing in flight and

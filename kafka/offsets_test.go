@@ -72,6 +72,45 @@ func TestTrackerSettled(t *testing.T) {
 	assert.True(t, tr.WaitSettled([]Source{{Topic: "in", Partition: 0}}, make(chan struct{})))
 }
 
+// A record stays unsettled from its read to the commit of its offset, not
+// only until it is done: a reader of the in-flight gauge and the produced
+// counters must not see an input finished while its transaction is open.
+func TestTrackerCountsRecordsUnsettledUntilCommitted(t *testing.T) {
+	tr := NewTracker()
+	tr.Assign("in", 0)
+	a, _ := tr.Begin("in", 0, 0)
+	b, _ := tr.Begin("in", 0, 3) // 1 and 2 are no records
+	c, _ := tr.Begin("in", 0, 4)
+	assert.Equal(t, 3, tr.Unsettled())
+
+	tr.Done(a)
+	tr.Done(b)
+	assert.Equal(t, 1, tr.InFlight())
+	assert.Equal(t, 3, tr.Unsettled(), "done is not committed")
+
+	first := tr.Committable()
+	tr.Done(c)
+	second := tr.Committable()
+	assert.Equal(t, 3, tr.Unsettled(), "handed to a transaction is not committed")
+
+	tr.Committed(first)
+	assert.Equal(t, 1, tr.Unsettled(), "the first commit settles a and b, the skipped offsets are no records")
+	tr.Committed(first) // a fence commits the same offset again
+	assert.Equal(t, 1, tr.Unsettled())
+	tr.Committed(second)
+	assert.Equal(t, 0, tr.Unsettled())
+
+	// A revoked partition's records are no longer this replica's to settle.
+	d, _ := tr.Begin("in", 0, 5)
+	tr.Done(d)
+	tr.Committable()
+	_, _ = tr.Begin("in", 0, 6)
+	assert.Equal(t, 2, tr.Unsettled())
+	tr.Revoke("in", 0)
+	assert.Equal(t, 0, tr.Unsettled())
+	assert.Equal(t, 0, tr.InFlight())
+}
+
 // An actor's effects belong to its partition: the outbox commits them only
 // while the partition is owned under the same assignment, and fences a
 // transaction of them with the partition's committed offset.

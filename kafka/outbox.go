@@ -385,13 +385,19 @@ func (o *Outbox) commit(ctx context.Context, batches []Batch) error {
 		err := o.transact(ctx, batches, offsets)
 		if err == nil {
 			o.m.TxnDuration.Observe(time.Since(start).Seconds())
-			if o.tracker != nil {
-				o.tracker.Committed(offsets)
-			}
+			// Count what was produced before releasing the inputs it
+			// completes: a reader of both (the in-flight gauge and the
+			// produced counters) must never see an input done whose
+			// records are not counted yet.
 			for _, b := range batches {
 				for _, r := range b.Records {
 					o.m.Produced.WithLabelValues(r.Topic).Inc()
 				}
+			}
+			if o.tracker != nil {
+				o.tracker.Committed(offsets)
+			}
+			for _, b := range batches {
 				if b.Committed != nil {
 					b.Committed()
 				}

@@ -365,8 +365,8 @@ func (pl *Pipeline) poll(ctx context.Context) {
 			}
 			// The gauge counts the record before the router counts it
 			// consumed: a reader of both never sees it consumed and not
-			// in flight before it is done.
-			pl.m.InFlight.WithLabelValues(pl.cfg.Group).Set(float64(pl.tracker.InFlight()))
+			// in flight before it is committed.
+			pl.m.InFlight.WithLabelValues(pl.cfg.Group).Set(float64(pl.tracker.Unsettled()))
 			pl.router.Dispatch(e, src)
 		case ck.Error:
 			if e.IsFatal() {
@@ -382,7 +382,7 @@ func (pl *Pipeline) poll(ctx context.Context) {
 // has nothing to look at between polls (no paused partition to resume, no
 // state to restore, nothing in flight whose gauge would go stale).
 func (pl *Pipeline) pollWait(quiet int) int {
-	if quiet < quietPolls || pl.paused || len(pl.restoring) > 0 || pl.tracker.InFlight() > 0 {
+	if quiet < quietPolls || pl.paused || len(pl.restoring) > 0 || pl.tracker.Unsettled() > 0 {
 		return busyPollMs
 	}
 	return idlePollMs
