@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
@@ -32,7 +34,17 @@ type Emitter struct {
 	placed    map[string]int32
 	internal  string // the internal topic's real name; "" before Place
 	changelog string // the changelog's real name
+	// tenantHeaders are the headers of each tenant's untraced operations,
+	// built once: they were two allocations per operation (4 % of the
+	// bytes allocated at 3,000 commands/s). Read without a lock; a tenant
+	// not seen before is added under addMu to a new copy of the map.
+	tenantHeaders atomic.Pointer[map[tenant.Tenant][]ck.Header]
+	addMu         sync.Mutex
 }
+
+// maxCachedTenants bounds tenantHeaders: tenants come from input headers
+// too, and a producer sending made-up tenants must not grow it for ever.
+const maxCachedTenants = 64
 
 // Observer sees one record of a committed Emit: the operation's tenant, the
 // record's logical topic, its key and its encoded value. It runs on the
@@ -65,7 +77,7 @@ func (e *Emitter) Encode(t tenant.Tenant, tr Trace, recs []messages.Record) ([]O
 	if len(recs) == 0 {
 		return nil, nil
 	}
-	hs := Headers(t, tr)
+	hs := e.headers(t, tr)
 	out := make([]Out, len(recs))
 	for i, r := range recs {
 		v, err := EncodeValue(r.Value)
@@ -82,6 +94,42 @@ func (e *Emitter) Encode(t tenant.Tenant, tr Trace, recs []messages.Record) ([]O
 		}
 	}
 	return out, nil
+}
+
+// headers are an operation's tenant and trace headers. An untraced
+// operation's are shared with every other of its tenant, so nobody may
+// modify them (nobody does: the outbox hands them to the client, which
+// copies them).
+func (e *Emitter) headers(t tenant.Tenant, tr Trace) []ck.Header {
+	if tr.Parent != "" {
+		return Headers(t, tr)
+	}
+	if m := e.tenantHeaders.Load(); m != nil {
+		if hs, ok := (*m)[t]; ok {
+			return hs
+		}
+	}
+	e.addMu.Lock()
+	defer e.addMu.Unlock()
+	var old map[tenant.Tenant][]ck.Header
+	if m := e.tenantHeaders.Load(); m != nil {
+		old = *m
+	}
+	if hs, ok := old[t]; ok {
+		return hs
+	}
+	hs := TenantHeaders(t)
+	if len(old) >= maxCachedTenants {
+		return hs
+	}
+	next := make(map[tenant.Tenant][]ck.Header, len(old)+1)
+	for k, v := range old {
+		next[k] = v
+	}
+	hs = hs[:len(hs):len(hs)] // an append by anyone copies
+	next[t] = hs
+	e.tenantHeaders.Store(&next)
+	return hs
 }
 
 // EncodeValue is the bytes a record value is produced as: nil for a

@@ -1,6 +1,7 @@
 package kafka
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -68,4 +69,50 @@ func TestTraceFromHeaders(t *testing.T) {
 	assert.Equal(t, Trace{}, TraceFromHeaders([]ck.Header{{Key: "traceparent", Value: []byte("00-00000000000000000000000000000000-00f067aa0ba902b7-01")}}))
 	hs := Headers(tenant.Tenant{ID: uuid.New(), Region: "R"}, tr)
 	assert.Len(t, hs, 6)
+}
+
+// An untraced operation's headers are built once per tenant and shared;
+// a traced one gets its own with the trace; past the cache's bound a
+// tenant still gets its headers, built for the operation.
+func TestEmitterSharesEachTenantsHeaders(t *testing.T) {
+	e := NewEmitter(messages.TopicNames{}, nil, nil, nil)
+	tn := tenant.Tenant{ID: uuid.New(), Region: "GMS", MajorVersion: 83, MinorVersion: 1}
+	recs := []messages.Record{{Topic: messages.EventTopicMapStatus, Key: []byte("k"), Value: []byte("{}")}}
+	encode := func(tn tenant.Tenant, tr Trace) []ck.Header {
+		out, err := e.Encode(tn, tr, recs)
+		require.NoError(t, err)
+		return out[0].Headers
+	}
+
+	first, second := encode(tn, Trace{}), encode(tn, Trace{})
+	assert.Equal(t, TenantHeaders(tn), first)
+	assert.Same(t, &first[0], &second[0], "one tenant's headers are built once")
+	assert.Equal(t, len(first), cap(first), "an append to shared headers must copy them")
+
+	traced := encode(tn, Trace{Parent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"})
+	assert.Equal(t, Headers(tn, Trace{Parent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}), traced)
+
+	for range maxCachedTenants + 2 {
+		other := tenant.Tenant{ID: uuid.New(), Region: "EMS", MajorVersion: 1}
+		assert.Equal(t, TenantHeaders(other), encode(other, Trace{}))
+	}
+	assert.Len(t, *e.tenantHeaders.Load(), maxCachedTenants)
+	assert.Same(t, &first[0], &encode(tn, Trace{})[0], "the first tenants stay cached")
+}
+
+// BenchmarkEmitterEncode is one untraced operation's two records encoded
+// with their headers, as an actor's effects are.
+func BenchmarkEmitterEncode(b *testing.B) {
+	e := NewEmitter(messages.TopicNames{}, nil, nil, nil)
+	tn := tenant.Tenant{ID: uuid.New(), Region: "GMS", MajorVersion: 83, MinorVersion: 1}
+	recs := []messages.Record{
+		{Topic: messages.EventTopicMapStatus, Key: []byte("k"), Value: json.RawMessage(`{"type":"x"}`)},
+		{Topic: messages.EventTopicMapStatus, Key: []byte("k"), Value: json.RawMessage(`{"type":"y"}`)},
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Encode(tn, Trace{}, recs); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
