@@ -5,8 +5,8 @@ import ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 // backpressure pauses every assigned partition while too many records are
 // unfinished, and resumes at half the limit. Poll keeps running either way
 // so the group membership stays alive. The gauge counts what is not yet
-// committed, as its help says; the limit only what is not yet done, since
-// a transaction holds at most a batch's inputs.
+// committed, as its help says; the limit counts what is not yet done, as
+// before: the rest waits only for the outbox's transaction in progress.
 func (pl *Pipeline) backpressure() {
 	n := pl.tracker.InFlight()
 	pl.m.InFlight.WithLabelValues(pl.cfg.Group).Set(float64(pl.tracker.Unsettled()))
