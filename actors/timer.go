@@ -16,7 +16,9 @@ type TimerFired struct {
 // every fire carries a generation so a fire that raced a re-arm, a cancel or
 // a restart is recognised as stale and ignored. It uses clock.AfterFunc (a
 // plain timer) rather than protoactor's scheduler or ReceiveTimeout, which
-// race at the library version we can use. Only the owning actor calls it.
+// race at the library version we can use. Only the owning actor calls it,
+// or its supervisor, under its lock, while the actor has no process (at
+// rest).
 type Timer struct {
 	clk  clock.Clock
 	send func(TimerFired)
@@ -25,8 +27,8 @@ type Timer struct {
 	due  time.Time
 }
 
-// NewTimer returns a disarmed timer delivering fires through send (typically
-// a Send to the owning actor's PID).
+// NewTimer returns a disarmed timer delivering fires through send (the
+// supervisor's Tell, which wakes a resting actor).
 func NewTimer(clk clock.Clock, send func(TimerFired)) *Timer {
 	return &Timer{clk: clk, send: send}
 }

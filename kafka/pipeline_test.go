@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -271,4 +272,48 @@ func TestFatalProducerErrorRenewsTheProducer(t *testing.T) {
 	out.WaitCount(60*time.Second, 2*n)
 	assert.Len(t, out.Drain(500*time.Millisecond), 2*n, "each effect once")
 	assert.GreaterOrEqual(t, testutil.ToFloat64(m.TxnFailures.WithLabelValues("fatal")), 1.0, "the fault was fatal")
+}
+
+// An input stays in the in-flight gauge until the transaction that
+// completes it has committed, not only until it is handed to that
+// transaction: a reader of the gauge must not see it finished while its
+// effects can still be lost. The broker holds the transaction's end.
+func TestInputStaysInFlightUntilItsTransactionCommits(t *testing.T) {
+	b := kafkatest.StartBroker(t)
+	kafkatest.RequireKfake(t, b, "needs kfake's request control to hold a transaction's end")
+	held, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	b.Cluster().ControlKey(int16(kmsg.EndTxn), func(kmsg.Request) (kmsg.Response, error, bool) {
+		once.Do(func() {
+			close(held)
+			b.Cluster().SleepControl(func() { <-release })
+		})
+		return nil, nil, false // then answered as usual
+	})
+	var freeOnce sync.Once
+	free := func() { freeOnce.Do(func() { close(release) }) }
+	defer free() // before the pipeline's cleanup closes it
+	_, m, _ := startPipeline(t, b, "spine-in-flight")
+	in := b.Client(t)
+	key := messages.IntKey(5)
+	b.Produce(t, in, messages.CommandTopicInstanceTransport, key, start(5, uuid.New()), kafkatest.Tenant)
+
+	select {
+	case <-held:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the input's transaction never ended")
+	}
+	gauge := m.InFlight.WithLabelValues(group)
+	// The poll loop sets the gauge every 100 ms at most while anything is
+	// pending: half a second sees it set again several times.
+	assert.Never(t, func() bool { return testutil.ToFloat64(gauge) == 0 }, 500*time.Millisecond, 10*time.Millisecond,
+		"the gauge let the input go before its transaction committed")
+
+	free()
+	kafkatest.Eventually(t, 10*time.Second, "the input settled once committed", func() bool {
+		return testutil.ToFloat64(gauge) == 0
+	})
+	kafkatest.EventuallyCommitted(t, b, 10*time.Second, "its offset committed", func() bool {
+		return b.Committed(t, group, messages.CommandTopicInstanceTransport, kafka.PartitionFor(key, kafkatest.Partitions)) == 1
+	})
 }
