@@ -34,6 +34,9 @@ type Emitter struct {
 	placed    map[string]int32
 	internal  string // the internal topic's real name; "" before Place
 	changelog string // the changelog's real name
+	// tracker is the tracker of the internal partitions the actors run
+	// on, which stamps their timer effects (see ownerOf); nil without it.
+	tracker *Tracker
 	// tenantHeaders are the headers of each tenant's untraced operations,
 	// built once: they were two allocations per operation (4 % of the
 	// bytes allocated at 3,000 commands/s). Read without a lock; a tenant
@@ -205,8 +208,8 @@ func (e *Emitter) ownerOf(out []Out) *Source {
 	for _, o := range out {
 		if o.Topic == e.changelog && o.Partition >= 0 {
 			s := Source{Topic: e.internal, Partition: o.Partition}
-			if e.out.tracker != nil {
-				s = e.out.tracker.Stamp(s)
+			if e.tracker != nil {
+				s = e.tracker.Stamp(s)
 			}
 			return &s
 		}

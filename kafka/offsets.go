@@ -13,6 +13,10 @@ type Source struct {
 	// epoch is the assignment generation the record was read under; a record
 	// from an earlier assignment of the partition is never committed.
 	epoch uint64
+	// tracker is the tracker (of one consumer group) that handed the
+	// source out, so an outbox shared by several groups settles it in the
+	// right one; nil for a source no tracker knows.
+	tracker *Tracker
 }
 
 type partKey struct {
@@ -130,7 +134,7 @@ func (t *Tracker) Begin(topic string, partition int32, offset int64) (Source, bo
 	t.inFlight++
 	p.unsettled++
 	t.unsettled++
-	return Source{Topic: topic, Partition: partition, Offset: offset, epoch: p.epoch}, true
+	return Source{Topic: topic, Partition: partition, Offset: offset, epoch: p.epoch, tracker: t}, true
 }
 
 // Done marks a source as handled, its effects on their way in the current
@@ -174,7 +178,7 @@ func (t *Tracker) Committable() []Source {
 		}
 		p.window = p.window[n:]
 		p.base = next
-		out = append(out, Source{Topic: k.topic, Partition: k.partition, Offset: next, epoch: p.epoch})
+		out = append(out, Source{Topic: k.topic, Partition: k.partition, Offset: next, epoch: p.epoch, tracker: t})
 	}
 	return out
 }
@@ -303,7 +307,7 @@ func (t *Tracker) Fence(s Source) (Source, bool) {
 	if !ok || p.committed < 0 {
 		return Source{}, false
 	}
-	return Source{Topic: s.Topic, Partition: s.Partition, Offset: p.committed, epoch: p.epoch}, true
+	return Source{Topic: s.Topic, Partition: s.Partition, Offset: p.committed, epoch: p.epoch, tracker: t}, true
 }
 
 // SetCommitted records the group's committed offset of a partition found
@@ -322,7 +326,7 @@ func (t *Tracker) SetCommitted(topic string, partition int32, offset int64) {
 func (t *Tracker) Stamp(s Source) Source {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	s.epoch = ^uint64(0)
+	s.epoch, s.tracker = ^uint64(0), t
 	if p, ok := t.parts[partKey{s.Topic, s.Partition}]; ok {
 		s.epoch = p.epoch
 	}

@@ -116,7 +116,8 @@ func TestTrackerCountsRecordsUnsettledUntilCommitted(t *testing.T) {
 // transaction of them with the partition's committed offset.
 func TestEffectsAreOwnedAndFencedByTheirPartition(t *testing.T) {
 	tr := NewTracker()
-	o := &Outbox{tracker: tr, m: metrics.New()}
+	o := &Outbox{m: metrics.New()}
+	o.Serve(nil, tr)
 	tr.Assign("internal", 2)
 	owner := tr.Stamp(Source{Topic: "internal", Partition: 2})
 	s, ok := tr.Begin("internal", 2, 40)
@@ -127,7 +128,7 @@ func TestEffectsAreOwnedAndFencedByTheirPartition(t *testing.T) {
 	_, fenced := tr.Fence(owner)
 	assert.False(t, fenced, "nothing committed yet: no offset to fence with")
 	tr.SetCommitted("internal", 2, 40)
-	assert.Equal(t, []Source{{Topic: "internal", Partition: 2, Offset: 40, epoch: s.epoch}},
+	assert.Equal(t, []Source{{Topic: "internal", Partition: 2, Offset: 40, epoch: s.epoch, tracker: tr}},
 		o.fence([]Batch{timer}, nil), "a timer-only transaction commits the partition's offset again")
 	assert.Len(t, o.fence([]Batch{timer, input}, []Source{{Topic: "internal", Partition: 2, Offset: 41}}), 1,
 		"not twice when an input of the partition is in the transaction")

@@ -81,21 +81,31 @@ type groupMetadata interface {
 	GetConsumerGroupMetadata() (*ck.ConsumerGroupMetadata, error)
 }
 
+// lane is one consumer group whose offsets an outbox commits: the
+// group's consumer (for its metadata) and the tracker of its records.
+type lane struct {
+	group   groupMetadata
+	tracker *Tracker
+}
+
 // Outbox owns a transactional producer. Batches submitted from any goroutine
 // are grouped into Kafka transactions on the outbox's own goroutine; each
 // transaction also carries the consumer offsets its batches complete, so
 // consume → effects is exactly-once. A failed transaction is aborted and
 // retried with the same content until it commits; nothing is acknowledged
-// before that.
+// before that. One outbox may commit the offsets of several consumer groups
+// (Serve): a subsystem's stages share one producer, so one transaction
+// carries both stages' work.
 type Outbox struct {
-	cfg     OutboxConfig
-	log     *zap.Logger
-	m       *metrics.Metrics
-	pmu     sync.Mutex // guards p, which Run replaces when renewing it
-	p       *ck.Producer
-	renew   func(context.Context) (*ck.Producer, error)
-	group   groupMetadata
-	tracker *Tracker
+	cfg   OutboxConfig
+	log   *zap.Logger
+	m     *metrics.Metrics
+	pmu   sync.Mutex // guards p, which Run replaces when renewing it
+	p     *ck.Producer
+	renew func(context.Context) (*ck.Producer, error)
+	// lanes are the groups whose offsets the transactions commit; fixed
+	// before Run.
+	lanes []lane
 
 	mu     sync.RWMutex
 	closed bool
@@ -108,6 +118,9 @@ type Outbox struct {
 	// every transactional call must have returned: see SetDeadline.
 	limit atomic.Int64
 	err   error // Run's result, set before done is closed
+	// ran is set once Run has been called: a Flush before it waits for
+	// a Run that may never come.
+	ran atomic.Bool
 	// scratch is the batches slice gather fills, reused by Run's loop.
 	scratch []Batch
 }
@@ -123,10 +136,21 @@ var errAborted = errors.New("outbox aborted")
 // may be nil for an outbox that completes no consumer offsets.
 func NewOutbox(p *ck.Producer, group groupMetadata, tracker *Tracker, cfg OutboxConfig, log *zap.Logger, m *metrics.Metrics) *Outbox {
 	cfg.defaults()
-	o := &Outbox{cfg: cfg, log: log, m: m, p: p, group: group, tracker: tracker,
+	o := &Outbox{cfg: cfg, log: log, m: m, p: p,
 		in: make(chan Batch, cfg.Queue), done: make(chan struct{}), abort: make(chan struct{})}
+	if tracker != nil {
+		o.Serve(group, tracker)
+	}
 	go o.drainEvents(p)
 	return o
+}
+
+// Serve makes the outbox commit the offsets of one more consumer group:
+// the records tracker handed out (their Sources say which tracker) are
+// committed with group's metadata, in the same transactions as the
+// others'. Call it before Run.
+func (o *Outbox) Serve(group groupMetadata, tracker *Tracker) {
+	o.lanes = append(o.lanes, lane{group: group, tracker: tracker})
 }
 
 // SetRenew gives the outbox a way to replace its producer after a fatal
@@ -238,6 +262,7 @@ func (o *Outbox) Err() error { return o.err }
 // their inputs stay uncommitted and are read again after a restart). A fatal
 // producer error is returned at once.
 func (o *Outbox) Run(ctx context.Context) (err error) {
+	o.ran.Store(true)
 	defer close(o.done)
 	defer func() { o.err = err }()
 	ctx, cancel := context.WithCancel(ctx)
@@ -340,10 +365,10 @@ func (o *Outbox) fence(batches []Batch, offsets []Source) []Source {
 		has[partKey{s.Topic, s.Partition}] = true
 	}
 	for _, b := range batches {
-		if b.Owner == nil || b.Source != nil || has[partKey{b.Owner.Topic, b.Owner.Partition}] {
+		if b.Owner == nil || b.Owner.tracker == nil || b.Source != nil || has[partKey{b.Owner.Topic, b.Owner.Partition}] {
 			continue
 		}
-		if f, ok := o.tracker.Fence(*b.Owner); ok {
+		if f, ok := b.Owner.tracker.Fence(*b.Owner); ok {
 			offsets = append(offsets, f)
 			has[partKey{f.Topic, f.Partition}] = true
 		}
@@ -354,12 +379,9 @@ func (o *Outbox) fence(batches []Batch, offsets []Source) []Source {
 // owned drops the batches whose owning partition this replica no longer
 // holds, counting them.
 func (o *Outbox) owned(batches []Batch) []Batch {
-	if o.tracker == nil {
-		return batches
-	}
 	kept := batches[:0]
 	for _, b := range batches {
-		if b.Owner != nil && !o.tracker.Owns(*b.Owner) {
+		if b.Owner != nil && b.Owner.tracker != nil && !b.Owner.tracker.Owns(*b.Owner) {
 			o.m.Dropped.WithLabelValues(b.Owner.Topic).Inc()
 			continue
 		}
@@ -370,15 +392,16 @@ func (o *Outbox) owned(batches []Batch) []Batch {
 
 func (o *Outbox) commit(ctx context.Context, batches []Batch) error {
 	batches = o.owned(batches)
-	var offsets []Source
-	if o.tracker != nil {
-		for _, b := range batches {
-			if b.Source != nil {
-				o.tracker.Done(*b.Source)
-			}
+	for _, b := range batches {
+		if b.Source != nil && b.Source.tracker != nil {
+			b.Source.tracker.Done(*b.Source)
 		}
-		offsets = o.fence(batches, o.tracker.Committable())
 	}
+	var offsets []Source
+	for _, l := range o.lanes {
+		offsets = append(offsets, l.tracker.Committable()...)
+	}
+	offsets = o.fence(batches, offsets)
 	backoff := 50 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		start := time.Now()
@@ -394,8 +417,8 @@ func (o *Outbox) commit(ctx context.Context, batches []Batch) error {
 					o.m.Produced.WithLabelValues(r.Topic).Inc()
 				}
 			}
-			if o.tracker != nil {
-				o.tracker.Committed(offsets)
+			for _, l := range o.lanes {
+				l.tracker.Committed(of(l.tracker, offsets))
 			}
 			for _, b := range batches {
 				if b.Committed != nil {
@@ -431,12 +454,14 @@ func (o *Outbox) commit(ctx context.Context, batches []Batch) error {
 		if backoff < 2*time.Second {
 			backoff *= 2
 		}
-		if o.tracker != nil {
-			// A partition revoked meanwhile is no longer ours to commit,
-			// nor are the effects its actors emitted.
-			offsets = o.tracker.Current(offsets)
-			batches = o.owned(batches)
+		// A partition revoked meanwhile is no longer ours to commit, nor
+		// are the effects its actors emitted.
+		var current []Source
+		for _, l := range o.lanes {
+			current = append(current, l.tracker.Current(of(l.tracker, offsets))...)
 		}
+		offsets = current
+		batches = o.owned(batches)
 	}
 }
 
@@ -471,22 +496,41 @@ func (o *Outbox) transact(ctx context.Context, batches []Batch, offsets []Source
 			}
 		}
 	}
-	if len(offsets) > 0 && o.group != nil {
-		meta, err := o.group.GetConsumerGroupMetadata()
-		if err != nil {
-			return fmt.Errorf("group metadata: %w", err)
-		}
-		tps := make([]ck.TopicPartition, len(offsets))
-		for i, s := range offsets {
-			topic := s.Topic
-			tps[i] = ck.TopicPartition{Topic: &topic, Partition: s.Partition, Offset: ck.Offset(s.Offset)}
-		}
-		send := func(c context.Context) error { return o.p.SendOffsetsToTransaction(c, tps, meta) }
-		if err := o.retrying(ctx, "send offsets", send); err != nil {
+	for _, l := range o.lanes {
+		if err := o.sendOffsets(ctx, l, of(l.tracker, offsets)); err != nil {
 			return err
 		}
 	}
 	return o.retrying(ctx, "commit", o.p.CommitTransaction)
+}
+
+// sendOffsets adds one group's offsets to the open transaction.
+func (o *Outbox) sendOffsets(ctx context.Context, l lane, offsets []Source) error {
+	if len(offsets) == 0 || l.group == nil {
+		return nil
+	}
+	meta, err := l.group.GetConsumerGroupMetadata()
+	if err != nil {
+		return fmt.Errorf("group metadata: %w", err)
+	}
+	tps := make([]ck.TopicPartition, len(offsets))
+	for i, s := range offsets {
+		topic := s.Topic
+		tps[i] = ck.TopicPartition{Topic: &topic, Partition: s.Partition, Offset: ck.Offset(s.Offset)}
+	}
+	send := func(c context.Context) error { return o.p.SendOffsetsToTransaction(c, tps, meta) }
+	return o.retrying(ctx, "send offsets", send)
+}
+
+// of picks the offsets t handed out.
+func of(t *Tracker, offsets []Source) []Source {
+	var out []Source
+	for _, s := range offsets {
+		if s.tracker == t {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // retrying calls a transactional API until it succeeds or fails for good.
@@ -566,4 +610,14 @@ func hasRecords(batches []Batch) bool {
 		}
 	}
 	return false
+}
+
+// aborted reports whether Abort was called.
+func (o *Outbox) aborted() bool {
+	select {
+	case <-o.abort:
+		return true
+	default:
+		return false
+	}
 }

@@ -24,6 +24,13 @@ type PipelineConfig struct {
 	// so a restarted replica fences its predecessor's open transaction at
 	// once instead of waiting for it to time out.
 	TransactionalID string
+	// CommitVia, when set, is the pipeline whose transactional producer
+	// commits this one's effects and offsets, in the same transactions as
+	// its own: a subsystem's stages share one producer (see Stages). This
+	// pipeline then has no producer, TransactionalID and Outbox are
+	// unused, and CommitVia runs and closes the outbox: create this
+	// pipeline before CommitVia starts, and close it first.
+	CommitVia *Pipeline
 	// GroupInstanceID, when set, makes the consumer a static member of its
 	// group (group.instance.id): a replica restarted under the same id
 	// within the session timeout gets its partitions back at once, with no
@@ -111,9 +118,12 @@ type Pipeline struct {
 	c       *ck.Consumer
 	tracker *Tracker
 	outbox  *Outbox
-	emitter *Emitter
-	router  *Router
-	latest  map[string]bool
+	// ownsOutbox: this pipeline runs and closes the outbox (false when it
+	// commits through another's, CommitVia).
+	ownsOutbox bool
+	emitter    *Emitter
+	router     *Router
+	latest     map[string]bool
 
 	stopPoll   chan struct{}
 	pollDone   chan struct{}
@@ -172,9 +182,12 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 		pc[k] = v
 	}
 	setDefaults(pc, cfg.Extra, producerDefaults())
-	p, err := newTransactionalProducer(ctx, pc, cfg.TransactionalID)
-	if err != nil {
-		return nil, err
+	var p *ck.Producer
+	if cfg.CommitVia == nil {
+		var err error
+		if p, err = newTransactionalProducer(ctx, pc, cfg.TransactionalID); err != nil {
+			return nil, err
+		}
 	}
 	cc := baseConfig(cfg)
 	for k, v := range (ck.ConfigMap{
@@ -193,7 +206,9 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	setDefaults(cc, cfg.Extra, consumerDefaults())
 	c, err := ck.NewConsumer(&cc)
 	if err != nil {
-		p.Close()
+		if p != nil {
+			p.Close()
+		}
 		return nil, fmt.Errorf("new consumer: %w", err)
 	}
 	pl := &Pipeline{cfg: cfg, log: log, m: m, names: names, c: c, tracker: NewTracker(),
@@ -202,11 +217,17 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	for _, t := range cfg.LatestTopics {
 		pl.latest[names.Name(t)] = true
 	}
-	pl.outbox = NewOutbox(p, c, pl.tracker, cfg.Outbox, log, m)
-	pl.outbox.SetRenew(func(ctx context.Context) (*ck.Producer, error) {
-		return newTransactionalProducer(ctx, pc, cfg.TransactionalID)
-	})
+	if cfg.CommitVia != nil {
+		pl.outbox = cfg.CommitVia.outbox
+		pl.outbox.Serve(c, pl.tracker)
+	} else {
+		pl.outbox, pl.ownsOutbox = NewOutbox(p, c, pl.tracker, cfg.Outbox, log, m), true
+		pl.outbox.SetRenew(func(ctx context.Context) (*ck.Producer, error) {
+			return newTransactionalProducer(ctx, pc, cfg.TransactionalID)
+		})
+	}
 	pl.emitter = NewEmitter(names, pl.outbox, log, m)
+	pl.emitter.tracker = pl.tracker
 	pl.router = NewRouter(names, pl.emitter, cfg.MaxRecordBytes)
 	if cfg.Owner != nil {
 		if err := pl.learnPlacement(); err != nil {
@@ -249,10 +270,13 @@ func (pl *Pipeline) learnPlacement() error {
 	return nil
 }
 
-// closeClients closes both clients of a pipeline that never started.
+// closeClients closes the clients of a pipeline that never started (the
+// producer only if it is this pipeline's own).
 func (pl *Pipeline) closeClients() {
 	pl.c.Close()
-	pl.outbox.Producer().Close()
+	if pl.ownsOutbox {
+		pl.outbox.Producer().Close()
+	}
 }
 
 // newTransactionalProducer connects a producer and initialises its
@@ -309,11 +333,13 @@ func (pl *Pipeline) Start(ctx context.Context) error {
 	// wait for it, before the clients it uses are destroyed.
 	octx, stopOutbox := context.WithCancel(ctx)
 	pl.stopOutbox = stopOutbox
-	go func() {
-		if err := pl.outbox.Run(octx); err != nil && !errors.Is(err, context.Canceled) {
-			pl.errs <- err
-		}
-	}()
+	if pl.ownsOutbox {
+		go func() {
+			if err := pl.outbox.Run(octx); err != nil && !errors.Is(err, context.Canceled) {
+				pl.errs <- err
+			}
+		}()
+	}
 	pl.started = true
 	go pl.poll(ctx)
 	pl.log.Info("consuming", zap.Strings("topics", topics))
@@ -463,6 +489,9 @@ func (pl *Pipeline) Drain(ctx context.Context) error {
 	if !pl.StopConsumingWithin(ctx) {
 		return fmt.Errorf("%s: stop consuming: %w: %w", pl.cfg.Group, ErrUncommitted, ctx.Err())
 	}
+	if !pl.ownsOutbox {
+		return pl.flushShared(ctx)
+	}
 	if dl, ok := ctx.Deadline(); ok {
 		pl.outbox.SetDeadline(dl)
 	}
@@ -480,12 +509,38 @@ func (pl *Pipeline) Drain(ctx context.Context) error {
 	}
 }
 
+// flushShared is Drain's commit for a pipeline that commits through
+// another's outbox: wait until everything it submitted is committed,
+// leaving the outbox running for its owner to drain.
+func (pl *Pipeline) flushShared(ctx context.Context) error {
+	if !pl.outbox.ran.Load() {
+		// Its owner never started (a failed start): nothing was committed.
+		return fmt.Errorf("%s: the shared outbox never ran: %w", pl.cfg.Group, ErrUncommitted)
+	}
+	err := pl.outbox.Flush(ctx)
+	if errors.Is(err, ErrClosed) {
+		// Closed by its owner, which commits what it holds, then stops
+		// (or aborted, which does not).
+		select {
+		case <-pl.outbox.Done():
+			err = pl.outbox.Err()
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s: effects not committed: %w: %w", pl.cfg.Group, ErrUncommitted, err)
+	}
+	return nil
+}
+
 // Abort is the hard stop of the outbox: emits fail at once from now on (no
 // actor stays blocked on a full queue) and nothing uncommitted is retried.
-// It does not wait; Close does.
+// It does not wait; Close does. A pipeline committing through another's
+// outbox only stops waiting for commits: the outbox is its owner's to stop.
 func (pl *Pipeline) Abort() {
 	pl.abandon()
-	if !pl.started {
+	if !pl.started || !pl.ownsOutbox {
 		return
 	}
 	pl.outbox.Abort()
@@ -513,18 +568,23 @@ func (pl *Pipeline) close(ctx context.Context) error {
 			err = derr
 		}
 		pl.Abort()
-		select {
-		case <-pl.outbox.Done():
-		case <-ctx.Done():
-			outboxDone = false
-			pl.log.Error("abandoned: a transactional call is still running in librdkafka at the shutdown deadline; the producer is left open")
+		// A shared outbox still running for its owner may ask this
+		// pipeline's consumer for its group's metadata: when the owner has
+		// stopped it, wait until it has returned before the consumer goes.
+		if pl.ownsOutbox || pl.outbox.aborted() {
+			select {
+			case <-pl.outbox.Done():
+			case <-ctx.Done():
+				outboxDone = false
+				pl.log.Error("abandoned: a transactional call is still running in librdkafka at the shutdown deadline; the producer is left open")
+			}
 		}
 	}
 	pl.abandonAfter(ctx) // a revocation inside the consumer's Close waits no longer than ctx
 	if cerr := pl.bounded(ctx, "consumer close (leave group)", pl.c.Close); cerr != nil && err == nil {
 		err = fmt.Errorf("close consumer: %w", cerr)
 	}
-	if outboxDone {
+	if outboxDone && pl.ownsOutbox {
 		if perr := pl.bounded(ctx, "producer close", func() error { pl.outbox.Producer().Close(); return nil }); perr != nil && err == nil {
 			err = fmt.Errorf("close producer: %w", perr)
 		}

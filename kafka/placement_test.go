@@ -93,8 +93,9 @@ func (c *counters) internal(in *kafka.Input) error {
 }
 
 // startCounters starts one replica: an ingress pipeline reading the
-// inputs and an actors pipeline reading the internal topic, as the service
-// does. It returns the actors pipeline.
+// inputs and an actors pipeline reading the internal topic, committing
+// through one producer, as the service does. It returns the actors
+// pipeline.
 func startCounters(t *testing.T, b *kafkatest.Broker, txnID string) (*kafka.Pipeline, *counters) {
 	t.Helper()
 	c := &counters{t: t, vals: map[string]int{}, own: map[int32]bool{}}
@@ -111,9 +112,11 @@ func startCounters(t *testing.T, b *kafkatest.Broker, txnID string) (*kafka.Pipe
 		})
 		return pl
 	}
-	actors := start(kafka.PipelineConfig{Group: "placement actors", TransactionalID: txnID + "-actors",
-		Internal: messages.InternalTopicTransport, Changelog: messages.ChangelogTopicTransport, Owner: c})
+	// The stages share ingress's producer, as kafka.Stages has them; the
+	// cleanups (the last registered runs first) close the actors first.
 	ingress := start(kafka.PipelineConfig{Group: "placement", TransactionalID: txnID})
+	actors := start(kafka.PipelineConfig{Group: "placement actors", CommitVia: ingress,
+		Internal: messages.InternalTopicTransport, Changelog: messages.ChangelogTopicTransport, Owner: c})
 	c.em = actors.Emitter() // the ingress handler's emits go to its own pipeline all the same
 	ingress.Router().Handle(messages.CommandTopicInstanceTransport, c.ingress)
 	actors.Router().Handle(messages.InternalTopicTransport, c.internal)
