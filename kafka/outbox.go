@@ -118,9 +118,10 @@ type Outbox struct {
 	// every transactional call must have returned: see SetDeadline.
 	limit atomic.Int64
 	err   error // Run's result, set before done is closed
-	// ran is set once Run has been called: a Flush before it waits for
-	// a Run that may never come.
-	ran atomic.Bool
+	// running is set by the pipeline that runs the outbox, before Run's
+	// goroutine starts: a pipeline sharing it must not wait on a Flush
+	// that no Run will ever answer.
+	running atomic.Bool
 	// scratch is the batches slice gather fills, reused by Run's loop.
 	scratch []Batch
 }
@@ -262,7 +263,6 @@ func (o *Outbox) Err() error { return o.err }
 // their inputs stay uncommitted and are read again after a restart). A fatal
 // producer error is returned at once.
 func (o *Outbox) Run(ctx context.Context) (err error) {
-	o.ran.Store(true)
 	defer close(o.done)
 	defer func() { o.err = err }()
 	ctx, cancel := context.WithCancel(ctx)

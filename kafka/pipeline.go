@@ -334,6 +334,7 @@ func (pl *Pipeline) Start(ctx context.Context) error {
 	octx, stopOutbox := context.WithCancel(ctx)
 	pl.stopOutbox = stopOutbox
 	if pl.ownsOutbox {
+		pl.outbox.running.Store(true) // before the goroutine: a drain right after Start waits for it
 		go func() {
 			if err := pl.outbox.Run(octx); err != nil && !errors.Is(err, context.Canceled) {
 				pl.errs <- err
@@ -513,7 +514,7 @@ func (pl *Pipeline) Drain(ctx context.Context) error {
 // another's outbox: wait until everything it submitted is committed,
 // leaving the outbox running for its owner to drain.
 func (pl *Pipeline) flushShared(ctx context.Context) error {
-	if !pl.outbox.ran.Load() {
+	if !pl.outbox.running.Load() {
 		// Its owner never started (a failed start): nothing was committed.
 		return fmt.Errorf("%s: the shared outbox never ran: %w", pl.cfg.Group, ErrUncommitted)
 	}
@@ -576,7 +577,8 @@ func (pl *Pipeline) close(ctx context.Context) error {
 			case <-pl.outbox.Done():
 			case <-ctx.Done():
 				outboxDone = false
-				pl.log.Error("abandoned: a transactional call is still running in librdkafka at the shutdown deadline; the producer is left open")
+				pl.log.Error("abandoned: a transactional call is still running in librdkafka at the shutdown deadline; the producer is left open",
+					zap.Bool("own producer", pl.ownsOutbox))
 			}
 		}
 	}

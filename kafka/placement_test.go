@@ -92,37 +92,39 @@ func (c *counters) internal(in *kafka.Input) error {
 	}, in, nil)
 }
 
-// startCounters starts one replica: an ingress pipeline reading the
-// inputs and an actors pipeline reading the internal topic, committing
-// through one producer, as the service does. It returns the actors
-// pipeline.
+// startCounters starts one replica of the counters subsystem. It returns
+// the actors stage.
 func startCounters(t *testing.T, b *kafkatest.Broker, txnID string) (*kafka.Pipeline, *counters) {
 	t.Helper()
+	st, c := newCounters(t, b, txnID)
+	require.NoError(t, st.Start(context.Background()))
+	return st.Actors, c
+}
+
+// newCounters connects one replica of the counters subsystem through
+// kafka.Stages, as the service does: an ingress stage reading the inputs
+// and an actors stage reading the internal topic, committing through one
+// producer (transactional id txnID-counters). The test's cleanup closes it.
+func newCounters(t *testing.T, b *kafkatest.Broker, txnID string) (*kafka.Stages, *counters) {
+	t.Helper()
 	c := &counters{t: t, vals: map[string]int{}, own: map[int32]bool{}}
-	start := func(cfg kafka.PipelineConfig) *kafka.Pipeline {
-		ctx, cancel := context.WithCancel(context.Background())
-		cfg.Bootstrap = b.Bootstrap()
-		pl, err := kafka.NewPipeline(ctx, cfg, b.Names, zaptest.NewLogger(t), metrics.New())
-		require.NoError(t, err)
-		t.Cleanup(func() {
-			cctx, ccancel := context.WithTimeout(context.Background(), 20*time.Second)
-			defer ccancel()
-			_ = pl.Close(cctx)
-			cancel()
-		})
-		return pl
-	}
-	// The stages share ingress's producer, as kafka.Stages has them; the
-	// cleanups (the last registered runs first) close the actors first.
-	ingress := start(kafka.PipelineConfig{Group: "placement", TransactionalID: txnID})
-	actors := start(kafka.PipelineConfig{Group: "placement actors", CommitVia: ingress,
-		Internal: messages.InternalTopicTransport, Changelog: messages.ChangelogTopicTransport, Owner: c})
-	c.em = actors.Emitter() // the ingress handler's emits go to its own pipeline all the same
-	ingress.Router().Handle(messages.CommandTopicInstanceTransport, c.ingress)
-	actors.Router().Handle(messages.InternalTopicTransport, c.internal)
-	require.NoError(t, actors.Start(context.Background()))
-	require.NoError(t, ingress.Start(context.Background()))
-	return actors, c
+	topo := kafka.Topology{Name: "counters", Group: "placement",
+		Inputs:    []kafka.Consumed{{Topic: messages.CommandTopicInstanceTransport, Handler: c.ingress}},
+		Changelog: messages.ChangelogTopicTransport,
+		Internal:  kafka.Consumed{Topic: messages.InternalTopicTransport, Handler: c.internal},
+		Owner:     c}
+	ctx, cancel := context.WithCancel(context.Background())
+	st, err := kafka.NewStages(ctx, topo, kafka.PipelineConfig{Bootstrap: b.Bootstrap(), TransactionalID: txnID},
+		b.Names, zaptest.NewLogger(t), metrics.New())
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		cctx, ccancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer ccancel()
+		_ = st.Close(cctx)
+		cancel()
+	})
+	c.em = st.Emitter()
+	return st, c
 }
 
 // Counters move between replicas as partitions do: a second replica joins
