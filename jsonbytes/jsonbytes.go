@@ -1,7 +1,9 @@
 // Package jsonbytes appends JSON tokens to byte slices, for the few hot
 // encodings the service writes by hand (internal envelopes, changelog
 // records, actor identities) rather than through encoding/json's
-// reflection. Each writes exactly what encoding/json would.
+// reflection. Each writes exactly what encoding/json would. Its Reader is
+// the other direction: the fast path of a few hot decoders, for a strict
+// subset of JSON, with encoding/json deciding everything else.
 package jsonbytes
 
 import (

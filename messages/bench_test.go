@@ -22,6 +22,21 @@ func BenchmarkDecodePartyQuestCommand(b *testing.B) {
 	}
 }
 
+// BenchmarkDecodeStartTransport decodes a ride's START, the transport
+// command every rider sends.
+func BenchmarkDecodeStartTransport(b *testing.B) {
+	in := []byte(`{"transactionId":"5b0e7f0a-3d1c-4a55-9f21-0c6d2b8e4a17","worldId":0,"characterId":1234,"type":"START",` +
+		`"body":{"routeId":"a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d","channelId":1}}`)
+	b.SetBytes(int64(len(in)))
+	b.ReportAllocs()
+	for b.Loop() {
+		cmd, err := messages.DecodeStartTransport(in)
+		if err != nil || cmd.Body.ChannelID != 1 {
+			b.Fatalf("%+v %v", cmd, err)
+		}
+	}
+}
+
 // BenchmarkEncodeChangeMap builds a CHANGE_MAP record and marshals its value,
 // as the producer does for every warp.
 func BenchmarkEncodeChangeMap(b *testing.B) {

@@ -96,6 +96,15 @@ func decodeFull(b []byte, env rawEnvelope, v any) error {
 
 // DecodeStartTransport decodes a COMMAND_TOPIC_INSTANCE_TRANSPORT record.
 func DecodeStartTransport(b []byte) (CharacterEvent[StartTransportBody], error) {
+	if cmd, ok := fastStartTransport(b); ok {
+		return cmd, nil
+	}
+	return decodeStartTransportJSON(b)
+}
+
+// decodeStartTransportJSON is DecodeStartTransport through encoding/json,
+// which decides every record the fast path does not take.
+func decodeStartTransportJSON(b []byte) (CharacterEvent[StartTransportBody], error) {
 	var cmd CharacterEvent[StartTransportBody]
 	env, err := envelope(b, TypeStart)
 	if err != nil {
@@ -175,6 +184,15 @@ var pqCommandTypes = []string{TypeRegister, TypeStart, TypeStageClearAttempt, Ty
 
 // DecodePartyQuestCommand decodes a COMMAND_TOPIC_PARTY_QUEST record.
 func DecodePartyQuestCommand(b []byte) (PartyQuestCommand, error) {
+	if cmd, ok := fastPartyQuestCommand(b); ok {
+		return cmd, nil
+	}
+	return decodePartyQuestCommandJSON(b)
+}
+
+// decodePartyQuestCommandJSON is DecodePartyQuestCommand through
+// encoding/json, which decides every record the fast path does not take.
+func decodePartyQuestCommandJSON(b []byte) (PartyQuestCommand, error) {
 	// One pass over the record for the envelope and its header fields (a
 	// command is decoded at ingress and again by its actor). encoding/json
 	// goes on past a field of the wrong type and reports the first one, so
