@@ -39,8 +39,14 @@ func Record(topic messages.Topic, t tenant.Tenant, kind, id string, state any) (
 		return r, nil
 	}
 	if raw, ok := state.(json.RawMessage); ok {
-		r.Value = wrap(t, kind, id, raw)
+		r.Value = json.RawMessage(append(append(head(t, kind, id, len(raw)), raw...), '}'))
 		return r, nil
+	}
+	if a, ok := state.(jsonbytes.Appender); ok {
+		if b, err := a.AppendJSON(head(t, kind, id, 256)); err == nil {
+			r.Value = json.RawMessage(append(b, '}'))
+			return r, nil
+		} // encoding/json below names the error
 	}
 	// One encoding pass: going through a json.RawMessage would make
 	// encoding/json validate and compact the state a second time.
@@ -57,21 +63,20 @@ func Record(topic messages.Topic, t tenant.Tenant, kind, id string, state any) (
 	return r, nil
 }
 
-// wrap writes the record value around a state already encoded (by an
-// actor's own encoder), as encoding/json would write it: appending spares
-// the validation and compaction encoding/json runs on raw JSON.
-func wrap(t tenant.Tenant, kind, id string, state json.RawMessage) json.RawMessage {
+// head writes the record value up to its state, as encoding/json would
+// write it, with room for size bytes of state: the state is appended
+// (already encoded by an actor's own encoder, or by its AppendJSON), which
+// spares the validation and compaction encoding/json runs on raw JSON.
+func head(t tenant.Tenant, kind, id string, size int) []byte {
 	// A tenant takes at most 100 bytes plus its region.
-	b := make([]byte, 0, len(`{"tenant":,"kind":"","id":"","state":}`)+100+len(t.Region)+len(kind)+len(id)+len(state))
+	b := make([]byte, 0, len(`{"tenant":,"kind":"","id":"","state":}`)+100+len(t.Region)+len(kind)+len(id)+size)
 	b = append(b, `{"tenant":`...)
 	b = t.AppendJSON(b)
 	b = append(b, `,"kind":`...)
 	b = jsonbytes.AppendString(b, kind)
 	b = append(b, `,"id":`...)
 	b = jsonbytes.AppendString(b, id)
-	b = append(b, `,"state":`...)
-	b = append(b, state...)
-	return append(b, '}')
+	return append(b, `,"state":`...)
 }
 
 // Decode turns what ReadChangelog returned into entries, skipping (and

@@ -2,12 +2,14 @@ package changelog
 
 import (
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/gamehost/transitquest/jsonbytes"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/tenant"
 )
@@ -51,4 +53,42 @@ func TestRestoreGroupsByTenantAndKind(t *testing.T) {
 	assert.Len(t, got[a.Key()].Kinds["ride"], 2)
 	assert.Len(t, got[a.Key()].Kinds["route"], 1)
 	assert.Len(t, got[b.Key()].Kinds["ride"], 1)
+}
+
+// appending is a state with its own AppendJSON, which may fail.
+type appending struct {
+	A    string `json:"a"`
+	fail bool
+}
+
+func (s appending) AppendJSON(b []byte) ([]byte, error) {
+	if s.fail {
+		return b, errors.New("cannot append")
+	}
+	b = append(b, `{"a":`...)
+	return append(jsonbytes.AppendString(b, s.A), '}'), nil
+}
+
+// TestRecordWritesOneEncoding checks a state is written the same, byte for
+// byte, whichever way it is encoded: by encoding/json, by its AppendJSON,
+// or already encoded (json.RawMessage).
+func TestRecordWritesOneEncoding(t *testing.T) {
+	tn := tenant.Tenant{ID: uuid.New(), Region: "G<M>S", MajorVersion: 83, MinorVersion: 1}
+	want, err := json.Marshal(map[string]any{"tenant": tn, "kind": "ride", "id": "r\"1", "state": map[string]string{"a": "x&y"}})
+	require.NoError(t, err)
+	for _, state := range []any{
+		map[string]string{"a": "x&y"},
+		appending{A: "x&y"},
+		json.RawMessage(`{"a":"x\u0026y"}`),
+	} {
+		r, err := Record(messages.ChangelogTopicTransport, tn, "ride", "r\"1", state)
+		require.NoError(t, err)
+		assert.JSONEq(t, string(want), string(r.Value.(json.RawMessage)), "%T", state)
+		again, _ := Record(messages.ChangelogTopicTransport, tn, "ride", "r\"1", map[string]string{"a": "x&y"})
+		assert.Equal(t, string(again.Value.(json.RawMessage)), string(r.Value.(json.RawMessage)), "%T", state)
+	}
+	// A state whose AppendJSON fails is encoded by encoding/json.
+	r, err := Record(messages.ChangelogTopicTransport, tn, "ride", "r\"1", appending{A: "x&y", fail: true})
+	require.NoError(t, err)
+	assert.Contains(t, string(r.Value.(json.RawMessage)), `"state":{"a":"x\u0026y"}`)
 }

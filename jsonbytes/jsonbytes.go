@@ -8,9 +8,29 @@ package jsonbytes
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/google/uuid"
 )
+
+// Appender is a value that appends its own JSON: exactly the bytes
+// encoding/json writes for it, without reflection. The emitter and the
+// changelog use it when a value has it. A struct that embeds an Appender
+// and adds fields must define its own AppendJSON: the promoted one would
+// leave those fields out.
+type Appender interface {
+	AppendJSON(b []byte) ([]byte, error)
+}
+
+// AppendValue appends v by its own AppendJSON when it has one, and through
+// encoding/json otherwise.
+func AppendValue(b []byte, v any) ([]byte, error) {
+	if a, ok := v.(Appender); ok {
+		return a.AppendJSON(b)
+	}
+	raw, err := json.Marshal(v)
+	return append(b, raw...), err
+}
 
 // AppendString appends s as a JSON string. Plain text is copied; anything
 // encoding/json would escape goes through it.
@@ -44,4 +64,32 @@ func AppendQuotedUUID(b []byte, id uuid.UUID) []byte {
 	b = append(b, '"')
 	b = AppendUUID(b, id)
 	return append(b, '"')
+}
+
+// AppendArray appends xs as a JSON array (nil as null, as encoding/json
+// writes a nil slice), each element by appendOne.
+func AppendArray[T any](b []byte, xs []T, appendOne func([]byte, T) []byte) []byte {
+	if xs == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, x := range xs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendOne(b, x)
+	}
+	return append(b, ']')
+}
+
+// AppendTime appends t as time.Time's MarshalJSON does (RFC 3339 with
+// nanoseconds); MarshalJSON itself handles what it would refuse.
+func AppendTime(b []byte, t time.Time) ([]byte, error) {
+	if y := t.Year(); y < 0 || y > 9999 {
+		raw, err := t.MarshalJSON()
+		return append(b, raw...), err
+	}
+	b = append(b, '"')
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	return append(b, '"'), nil
 }

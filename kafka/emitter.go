@@ -11,6 +11,7 @@ import (
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
 	"go.uber.org/zap"
 
+	"github.com/gamehost/transitquest/jsonbytes"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/metrics"
 	"github.com/gamehost/transitquest/tenant"
@@ -136,8 +137,8 @@ func (e *Emitter) headers(t tenant.Tenant, tr Trace) []ck.Header {
 }
 
 // EncodeValue is the bytes a record value is produced as: nil for a
-// tombstone (the key's state is gone), raw JSON as is, anything else JSON
-// encoded. Test harnesses that stand in for the emitter use it too.
+// tombstone (the key's state is gone), raw JSON as is, a value that
+// appends its own JSON by its AppendJSON, anything else JSON encoded. Test harnesses that stand in for the emitter use it too.
 func EncodeValue(v any) ([]byte, error) {
 	switch val := v.(type) {
 	case nil:
@@ -146,6 +147,8 @@ func EncodeValue(v any) ([]byte, error) {
 		return val, nil
 	case messages.Envelope:
 		return val.Encode(), nil
+	case jsonbytes.Appender:
+		return val.AppendJSON(make([]byte, 0, 192)) // an event or a warp is ~150 bytes
 	default:
 		return json.Marshal(val)
 	}

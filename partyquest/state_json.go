@@ -35,7 +35,7 @@ func (s State) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, `,"affinityId":`...)
 	b = strconv.AppendUint(b, uint64(s.AffinityID), 10)
 	b = append(b, `,"characters":`...)
-	b = appendArray(b, s.Characters, appendCharacter)
+	b = jsonbytes.AppendArray(b, s.Characters, appendCharacter)
 	b = append(b, `,"state":`...)
 	b = jsonbytes.AppendString(b, string(s.State))
 	b = append(b, `,"destroyed":`...)
@@ -48,13 +48,13 @@ func (s State) AppendJSON(b []byte) ([]byte, error) {
 		return b, err
 	}
 	b = append(b, `,"fieldInstances":`...)
-	b = appendArray(b, s.FieldInstances, jsonbytes.AppendQuotedUUID)
+	b = jsonbytes.AppendArray(b, s.FieldInstances, jsonbytes.AppendQuotedUUID)
 	b = append(b, `,"stageState":{"itemCounts":`...)
 	b = appendCounts(b, s.StageState.ItemCounts)
 	b = append(b, `,"monsterKills":`...)
 	b = appendCounts(b, s.StageState.MonsterKills)
 	b = append(b, `,"combination":`...)
-	b = appendArray(b, s.StageState.Combination, func(b []byte, v uint32) []byte { return strconv.AppendUint(b, uint64(v), 10) })
+	b = jsonbytes.AppendArray(b, s.StageState.Combination, func(b []byte, v uint32) []byte { return strconv.AppendUint(b, uint64(v), 10) })
 	b = append(b, `,"attempts":`...)
 	b = strconv.AppendUint(b, uint64(s.StageState.Attempts), 10)
 	b = append(b, `},"completedEmitted":`...)
@@ -65,22 +65,6 @@ func (s State) AppendJSON(b []byte) ([]byte, error) {
 		return b, err
 	}
 	return append(b, '}'), nil
-}
-
-// appendArray appends xs as a JSON array (nil as null, as encoding/json
-// writes a nil slice), each element by appendOne.
-func appendArray[T any](b []byte, xs []T, appendOne func([]byte, T) []byte) []byte {
-	if xs == nil {
-		return append(b, "null"...)
-	}
-	b = append(b, '[')
-	for i, x := range xs {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendOne(b, x)
-	}
-	return append(b, ']')
 }
 
 // appendCharacter appends one member as Character's JSON tags say.
@@ -113,23 +97,11 @@ func appendTimes(b []byte, omitZero bool, fields ...timeField) ([]byte, error) {
 			continue
 		}
 		b = append(b, f.prefix...)
-		if b, err = appendTime(b, f.t); err != nil {
+		if b, err = jsonbytes.AppendTime(b, f.t); err != nil {
 			return b, err
 		}
 	}
 	return b, nil
-}
-
-// appendTime writes t as time.Time's MarshalJSON does (RFC 3339 with
-// nanoseconds); MarshalJSON itself handles what it would refuse.
-func appendTime(b []byte, t time.Time) ([]byte, error) {
-	if y := t.Year(); y < 0 || y > 9999 {
-		raw, err := t.MarshalJSON()
-		return append(b, raw...), err
-	}
-	b = append(b, '"')
-	b = t.AppendFormat(b, time.RFC3339Nano)
-	return append(b, '"'), nil
 }
 
 // appendCounts writes a count map with its keys in encoding/json's order

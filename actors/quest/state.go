@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 
@@ -45,10 +46,25 @@ type persisted struct {
 	DefinitionRef string `json:"definitionRef"`
 }
 
-// encode is the record's state as encoding/json writes persisted (the
-// embedded state's fields, then definitionRef), through the state's own
-// encoder; a state that does not encode is given to encoding/json, which
-// reports it.
+// AppendJSON appends the record's state as encoding/json writes
+// persisted (the embedded state's fields, then definitionRef), through the
+// state's own encoder. It must be persisted's own: the state's, promoted,
+// would leave definitionRef out of every record the changelog encodes.
+func (p persisted) AppendJSON(b []byte) ([]byte, error) {
+	b, err := p.State.AppendJSON(b)
+	if err != nil {
+		return b, err
+	}
+	if len(b) == 0 || b[len(b)-1] != '}' {
+		return b, errors.New("party-quest state: not a JSON object")
+	}
+	b = append(b[:len(b)-1], `,"definitionRef":`...)
+	b = jsonbytes.AppendString(b, p.DefinitionRef)
+	return append(b, '}'), nil
+}
+
+// encode is the record's state, encoded by AppendJSON; a state that does
+// not encode is given to encoding/json, which reports it.
 //
 // size is the buffer to start with (0: the encoder's default). The record
 // stays alive as the instance's snapshot, so a buffer sized from the
@@ -58,13 +74,11 @@ func (p persisted) encode(size int) any {
 	if size > 0 {
 		buf = make([]byte, 0, size)
 	}
-	b, err := p.State.AppendJSON(buf)
-	if err != nil || len(b) == 0 || b[len(b)-1] != '}' {
+	b, err := p.AppendJSON(buf)
+	if err != nil {
 		return p
 	}
-	b = append(b[:len(b)-1], `,"definitionRef":`...)
-	b = jsonbytes.AppendString(b, p.DefinitionRef)
-	return json.RawMessage(append(b, '}'))
+	return json.RawMessage(b)
 }
 
 // definitionRef names a definition by quest and content, so an edited file
