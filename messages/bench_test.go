@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/gamehost/transitquest/jsonbytes"
 	"github.com/gamehost/transitquest/messages"
 )
 
@@ -45,6 +46,20 @@ func BenchmarkEncodeChangeMap(b *testing.B) {
 	for b.Loop() {
 		rec := messages.ChangeMap(0, 1234, body)
 		out, err := json.Marshal(rec.Value)
+		if err != nil || len(out) == 0 {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAppendChangeMap is BenchmarkEncodeChangeMap through the value's
+// own AppendJSON, as the emitter encodes it.
+func BenchmarkAppendChangeMap(b *testing.B) {
+	body := messages.ChangeMapBody{ChannelID: 1, MapID: 103000800, Instance: pqID, PortalID: 0}
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := messages.ChangeMap(0, 1234, body)
+		out, err := rec.Value.(jsonbytes.Appender).AppendJSON(make([]byte, 0, 192))
 		if err != nil || len(out) == 0 {
 			b.Fatal(err)
 		}

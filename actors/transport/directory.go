@@ -12,6 +12,7 @@ import (
 
 	"github.com/gamehost/transitquest/actors"
 	"github.com/gamehost/transitquest/changelog"
+	"github.com/gamehost/transitquest/jsonbytes"
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/tenant"
 	"github.com/gamehost/transitquest/transport/ride"
@@ -35,6 +36,21 @@ type riderEntry struct {
 	// same route ends meanwhile.
 	Claims []uint64 `json:"claims,omitempty"`
 	Seq    uint64   `json:"seq"`
+}
+
+// AppendJSON appends the entry as encoding/json writes it (its changelog
+// record is written at every START; see jsonbytes.Appender).
+func (e riderEntry) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"routeId":`...)
+	b = jsonbytes.AppendQuotedUUID(b, e.Route)
+	b = append(b, `,"instanceId":`...)
+	b = jsonbytes.AppendQuotedUUID(b, e.Instance)
+	if len(e.Claims) > 0 { // omitempty
+		b = append(b, `,"claims":`...)
+		b = jsonbytes.AppendArray(b, e.Claims, func(b []byte, c uint64) []byte { return strconv.AppendUint(b, c, 10) })
+	}
+	b = append(b, `,"seq":`...)
+	return append(strconv.AppendUint(b, e.Seq, 10), '}'), nil
 }
 
 // settled reports whether the entry no longer holds a ride or a claim.

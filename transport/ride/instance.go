@@ -2,9 +2,12 @@ package ride
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/gamehost/transitquest/jsonbytes"
 )
 
 // Phase is the lifecycle phase of an instance.
@@ -34,6 +37,35 @@ type Instance struct {
 	ArrivalAt     time.Time `json:"arrivalAt"`
 	CreatedAt     time.Time `json:"createdAt"`
 	Phase         Phase     `json:"phase"`
+}
+
+// AppendJSON appends the instance as encoding/json writes it (its changelog
+// record is written at every boarding; see jsonbytes.Appender).
+func (in Instance) AppendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"id":`...)
+	b = jsonbytes.AppendQuotedUUID(b, in.ID)
+	b = append(b, `,"riders":`...)
+	b = jsonbytes.AppendArray(b, in.Riders, func(b []byte, r Rider) []byte {
+		b = append(b, `{"characterId":`...)
+		b = strconv.AppendUint(b, uint64(r.CharacterID), 10)
+		b = append(b, `,"worldId":`...)
+		b = strconv.AppendUint(b, uint64(r.WorldID), 10)
+		b = append(b, `,"channelId":`...)
+		b = strconv.AppendUint(b, uint64(r.ChannelID), 10)
+		return append(b, '}')
+	})
+	var err error
+	for _, f := range []struct {
+		prefix string
+		t      time.Time
+	}{{`,"boardingUntil":`, in.BoardingUntil}, {`,"arrivalAt":`, in.ArrivalAt}, {`,"createdAt":`, in.CreatedAt}} {
+		b = append(b, f.prefix...)
+		if b, err = jsonbytes.AppendTime(b, f.t); err != nil {
+			return b, err
+		}
+	}
+	b = append(b, `,"phase":`...)
+	return append(jsonbytes.AppendString(b, string(in.Phase)), '}'), nil
 }
 
 // clone returns a copy that shares no memory with in.
