@@ -138,7 +138,8 @@ func (e *Emitter) headers(t tenant.Tenant, tr Trace) []ck.Header {
 
 // EncodeValue is the bytes a record value is produced as: nil for a
 // tombstone (the key's state is gone), raw JSON as is, a value that
-// appends its own JSON by its AppendJSON, anything else JSON encoded. Test harnesses that stand in for the emitter use it too.
+// appends its own JSON by its AppendJSON, anything else JSON encoded. Test
+// harnesses that stand in for the emitter use it too.
 func EncodeValue(v any) ([]byte, error) {
 	switch val := v.(type) {
 	case nil:
