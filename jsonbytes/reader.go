@@ -103,6 +103,34 @@ func (o *Object) Next() ([]byte, bool) {
 	return key, !r.failed
 }
 
+// Members reads an object whose members are among keys, each at most
+// once, calling read with the index of each member's key to read its
+// value. Any other key fails the reader (encoding/json matches keys
+// case-insensitively and skips unknown ones), as does a key seen twice
+// (it keeps the last, and merges a repeated object into the first).
+func (r *Reader) Members(keys []string, read func(i int)) {
+	var seen uint64 // bit i: keys[i] was read; at most 64 keys
+	obj := r.Object()
+	for key, more := obj.Next(); more; key, more = obj.Next() {
+		i := index(keys, key)
+		if i < 0 || seen&(1<<i) != 0 {
+			r.Fail()
+			return
+		}
+		seen |= 1 << i
+		read(i)
+	}
+}
+
+func index(keys []string, key []byte) int {
+	for i, k := range keys {
+		if string(key) == k {
+			return i
+		}
+	}
+	return -1
+}
+
 // String reads a string of printable ASCII without escapes and returns its
 // bytes, which alias the input.
 func (r *Reader) String() []byte {

@@ -61,3 +61,24 @@ func TestReaderGivesUpOutsideItsSubset(t *testing.T) {
 		assert.False(t, ok, "%q", in)
 	}
 }
+
+func TestReaderMembersTakesEachKnownKeyOnce(t *testing.T) {
+	read := func(in string) ([]int, bool) {
+		r := jsonbytes.NewReader([]byte(in))
+		var got []int
+		r.Members([]string{"a", "b"}, func(i int) {
+			got = append(got, i)
+			r.Uint(9)
+		})
+		return got, r.End()
+	}
+	got, ok := read(`{"b":1,"a":2}`)
+	assert.True(t, ok)
+	assert.Equal(t, []int{1, 0}, got)
+	_, ok = read(`{}`)
+	assert.True(t, ok)
+	for _, in := range []string{`{"a":1,"a":2}`, `{"c":1}`, `{"A":1}`, `{"a":10}`} {
+		_, ok := read(in)
+		assert.False(t, ok, in)
+	}
+}

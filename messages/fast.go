@@ -28,46 +28,38 @@ func knownType(t []byte, types []string) (string, bool) {
 	return "", false
 }
 
-// seen tracks the fields of one object: a repeated field (encoding/json
-// keeps the last) is left to the slow path.
-type seen uint8
-
-func (s *seen) once(r *jsonbytes.Reader, bit seen) {
-	if *s&bit != 0 {
-		r.Fail()
-	}
-	*s |= bit
-}
+// The members of each command and body, in the order the field
+// switches below use.
+var (
+	pqCommandKeys      = []string{"worldId", "characterId", "type", "body"}
+	registerKeys       = []string{"questId", "partyId", "channelId", "mapId"}
+	instanceKeys       = []string{"instanceId"}
+	stageStateKeys     = []string{"instanceId", "itemCounts", "monsterKills"}
+	startTransportKeys = []string{"transactionId", "worldId", "characterId", "type", "body"}
+	startBodyKeys      = []string{"routeId", "channelId"}
+)
 
 // fastPartyQuestCommand is DecodePartyQuestCommand's fast path; ok is
 // false when the slow path must decide.
 func fastPartyQuestCommand(b []byte) (cmd PartyQuestCommand, ok bool) {
 	r := jsonbytes.NewReader(b)
 	var body []byte
-	var fields seen
-	obj := r.Object()
-	for key, more := obj.Next(); more; key, more = obj.Next() {
-		switch string(key) {
-		case "worldId":
-			fields.once(r, 1)
+	r.Members(pqCommandKeys, func(i int) {
+		switch i {
+		case 0:
 			cmd.WorldID = byte(r.Uint(math.MaxUint8))
-		case "characterId":
-			fields.once(r, 2)
+		case 1:
 			cmd.CharacterID = uint32(r.Uint(math.MaxUint32))
-		case "type":
-			fields.once(r, 4)
+		case 2:
 			typ, known := knownType(r.String(), pqCommandTypes)
 			if !known {
 				r.Fail()
 			}
 			cmd.Type = typ
-		case "body":
-			fields.once(r, 8)
+		case 3:
 			body = r.Skip() // its shape depends on the type, which may come later
-		default:
-			r.Fail()
 		}
-	}
+	})
 	if !r.End() || cmd.Type == "" || cmd.CharacterID == 0 || body == nil {
 		return PartyQuestCommand{}, false
 	}
@@ -78,7 +70,8 @@ func fastPartyQuestCommand(b []byte) (cmd PartyQuestCommand, ok bool) {
 	case TypeUpdateStageState:
 		cmd.StageState = fastStageStateBody(br)
 	default:
-		cmd.Instance = fastInstanceBody(br)
+		cmd.Instance = &InstanceBody{}
+		br.Members(instanceKeys, func(int) { cmd.Instance.InstanceID = br.UUID() })
 	}
 	if !br.End() || (cmd.Type != TypeRegister && cmd.InstanceID() == uuid.Nil) {
 		return PartyQuestCommand{}, false
@@ -87,69 +80,38 @@ func fastPartyQuestCommand(b []byte) (cmd PartyQuestCommand, ok bool) {
 }
 
 func fastRegisterBody(r *jsonbytes.Reader) *RegisterBody {
-	var v RegisterBody
-	var fields seen
-	obj := r.Object()
-	for key, more := obj.Next(); more; key, more = obj.Next() {
-		switch string(key) {
-		case "questId":
-			fields.once(r, 1)
+	v := new(RegisterBody)
+	r.Members(registerKeys, func(i int) {
+		switch i {
+		case 0:
 			v.QuestID = string(r.String())
-		case "partyId":
-			fields.once(r, 2)
+		case 1:
 			v.PartyID = uint32(r.Uint(math.MaxUint32))
-		case "channelId":
-			fields.once(r, 4)
+		case 2:
 			v.ChannelID = byte(r.Uint(math.MaxUint8))
-		case "mapId":
-			fields.once(r, 8)
+		case 3:
 			v.MapID = uint32(r.Uint(math.MaxUint32))
-		default:
-			r.Fail()
 		}
-	}
+	})
 	if v.QuestID == "" {
 		r.Fail()
 	}
-	return &v
-}
-
-func fastInstanceBody(r *jsonbytes.Reader) *InstanceBody {
-	var v InstanceBody
-	var fields seen
-	obj := r.Object()
-	for key, more := obj.Next(); more; key, more = obj.Next() {
-		switch string(key) {
-		case "instanceId":
-			fields.once(r, 1)
-			v.InstanceID = r.UUID()
-		default:
-			r.Fail()
-		}
-	}
-	return &v
+	return v
 }
 
 func fastStageStateBody(r *jsonbytes.Reader) *UpdateStageStateBody {
-	var v UpdateStageStateBody
-	var fields seen
-	obj := r.Object()
-	for key, more := obj.Next(); more; key, more = obj.Next() {
-		switch string(key) {
-		case "instanceId":
-			fields.once(r, 1)
+	v := new(UpdateStageStateBody)
+	r.Members(stageStateKeys, func(i int) {
+		switch i {
+		case 0:
 			v.InstanceID = r.UUID()
-		case "itemCounts":
-			fields.once(r, 2)
+		case 1:
 			v.ItemCounts = fastCounts(r)
-		case "monsterKills":
-			fields.once(r, 4)
+		case 2:
 			v.MonsterKills = fastCounts(r)
-		default:
-			r.Fail()
 		}
-	}
-	return &v
+	})
+	return v
 }
 
 // fastCounts reads a map of decimal-string ids to counts; null and {} are
@@ -194,53 +156,34 @@ func decimal(s []byte) (uint32, bool) {
 // the slow path must decide.
 func fastStartTransport(b []byte) (cmd CharacterEvent[StartTransportBody], ok bool) {
 	r := jsonbytes.NewReader(b)
-	var fields seen
-	obj := r.Object()
-	for key, more := obj.Next(); more; key, more = obj.Next() {
-		switch string(key) {
-		case "transactionId":
-			fields.once(r, 1)
+	r.Members(startTransportKeys, func(i int) {
+		switch i {
+		case 0:
 			cmd.TransactionID = r.UUID()
-		case "worldId":
-			fields.once(r, 2)
+		case 1:
 			cmd.WorldID = byte(r.Uint(math.MaxUint8))
-		case "characterId":
-			fields.once(r, 4)
+		case 2:
 			cmd.CharacterID = uint32(r.Uint(math.MaxUint32))
-		case "type":
-			fields.once(r, 8)
+		case 3:
 			if string(r.String()) != TypeStart {
 				r.Fail()
 			}
 			cmd.Type = TypeStart
-		case "body":
-			fields.once(r, 16)
-			cmd.Body = fastStartTransportBody(r)
-		default:
-			r.Fail()
+		case 4:
+			r.Members(startBodyKeys, func(i int) {
+				if i == 0 {
+					cmd.Body.RouteID = r.UUID()
+				} else {
+					cmd.Body.ChannelID = byte(r.Uint(math.MaxUint8))
+				}
+			})
+			if cmd.Body.RouteID == uuid.Nil { // also a missing body: the slow path names it
+				r.Fail()
+			}
 		}
-	}
-	if !r.End() || fields&(8|16) != 8|16 || cmd.CharacterID == 0 || cmd.Body.RouteID == uuid.Nil {
+	})
+	if !r.End() || cmd.Type == "" || cmd.CharacterID == 0 || cmd.Body.RouteID == uuid.Nil {
 		return CharacterEvent[StartTransportBody]{}, false
 	}
 	return cmd, true
-}
-
-func fastStartTransportBody(r *jsonbytes.Reader) StartTransportBody {
-	var v StartTransportBody
-	var fields seen
-	obj := r.Object()
-	for key, more := obj.Next(); more; key, more = obj.Next() {
-		switch string(key) {
-		case "routeId":
-			fields.once(r, 1)
-			v.RouteID = r.UUID()
-		case "channelId":
-			fields.once(r, 2)
-			v.ChannelID = byte(r.Uint(math.MaxUint8))
-		default:
-			r.Fail()
-		}
-	}
-	return v
 }
