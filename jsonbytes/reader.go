@@ -104,11 +104,12 @@ func (o *Object) Next() ([]byte, bool) {
 }
 
 // Members reads an object whose members are among keys, each at most
-// once, calling read with the index of each member's key to read its
-// value. Any other key fails the reader (encoding/json matches keys
-// case-insensitively and skips unknown ones), as does a key seen twice
-// (it keeps the last, and merges a repeated object into the first).
-func (r *Reader) Members(keys []string, read func(i int)) {
+// once, calling read with each member's key (the element of keys, not a
+// copy) to read its value. Any other key fails the reader (encoding/json
+// matches keys case-insensitively and skips unknown ones), as does a key
+// seen twice (it keeps the last, and merges a repeated object into the
+// first).
+func (r *Reader) Members(keys []string, read func(key string)) {
 	var seen uint64 // bit i: keys[i] was read; at most 64 keys
 	obj := r.Object()
 	for key, more := obj.Next(); more; key, more = obj.Next() {
@@ -118,7 +119,7 @@ func (r *Reader) Members(keys []string, read func(i int)) {
 			return
 		}
 		seen |= 1 << i
-		read(i)
+		read(keys[i])
 	}
 }
 

@@ -63,18 +63,18 @@ func TestReaderGivesUpOutsideItsSubset(t *testing.T) {
 }
 
 func TestReaderMembersTakesEachKnownKeyOnce(t *testing.T) {
-	read := func(in string) ([]int, bool) {
+	read := func(in string) ([]string, bool) {
 		r := jsonbytes.NewReader([]byte(in))
-		var got []int
-		r.Members([]string{"a", "b"}, func(i int) {
-			got = append(got, i)
+		var got []string
+		r.Members([]string{"a", "b"}, func(key string) {
+			got = append(got, key)
 			r.Uint(9)
 		})
 		return got, r.End()
 	}
 	got, ok := read(`{"b":1,"a":2}`)
 	assert.True(t, ok)
-	assert.Equal(t, []int{1, 0}, got)
+	assert.Equal(t, []string{"b", "a"}, got)
 	_, ok = read(`{}`)
 	assert.True(t, ok)
 	for _, in := range []string{`{"a":1,"a":2}`, `{"c":1}`, `{"A":1}`, `{"a":10}`} {

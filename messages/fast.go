@@ -28,8 +28,7 @@ func knownType(t []byte, types []string) (string, bool) {
 	return "", false
 }
 
-// The members of each command and body, in the order the field
-// switches below use.
+// The members of each command and body.
 var (
 	pqCommandKeys      = []string{"worldId", "characterId", "type", "body"}
 	registerKeys       = []string{"questId", "partyId", "channelId", "mapId"}
@@ -44,19 +43,19 @@ var (
 func fastPartyQuestCommand(b []byte) (cmd PartyQuestCommand, ok bool) {
 	r := jsonbytes.NewReader(b)
 	var body []byte
-	r.Members(pqCommandKeys, func(i int) {
-		switch i {
-		case 0:
+	r.Members(pqCommandKeys, func(key string) {
+		switch key {
+		case "worldId":
 			cmd.WorldID = byte(r.Uint(math.MaxUint8))
-		case 1:
+		case "characterId":
 			cmd.CharacterID = uint32(r.Uint(math.MaxUint32))
-		case 2:
+		case "type":
 			typ, known := knownType(r.String(), pqCommandTypes)
 			if !known {
 				r.Fail()
 			}
 			cmd.Type = typ
-		case 3:
+		case "body":
 			body = r.Skip() // its shape depends on the type, which may come later
 		}
 	})
@@ -71,7 +70,7 @@ func fastPartyQuestCommand(b []byte) (cmd PartyQuestCommand, ok bool) {
 		cmd.StageState = fastStageStateBody(br)
 	default:
 		cmd.Instance = &InstanceBody{}
-		br.Members(instanceKeys, func(int) { cmd.Instance.InstanceID = br.UUID() })
+		br.Members(instanceKeys, func(string) { cmd.Instance.InstanceID = br.UUID() })
 	}
 	if !br.End() || (cmd.Type != TypeRegister && cmd.InstanceID() == uuid.Nil) {
 		return PartyQuestCommand{}, false
@@ -81,15 +80,15 @@ func fastPartyQuestCommand(b []byte) (cmd PartyQuestCommand, ok bool) {
 
 func fastRegisterBody(r *jsonbytes.Reader) *RegisterBody {
 	v := new(RegisterBody)
-	r.Members(registerKeys, func(i int) {
-		switch i {
-		case 0:
+	r.Members(registerKeys, func(key string) {
+		switch key {
+		case "questId":
 			v.QuestID = string(r.String())
-		case 1:
+		case "partyId":
 			v.PartyID = uint32(r.Uint(math.MaxUint32))
-		case 2:
+		case "channelId":
 			v.ChannelID = byte(r.Uint(math.MaxUint8))
-		case 3:
+		case "mapId":
 			v.MapID = uint32(r.Uint(math.MaxUint32))
 		}
 	})
@@ -101,13 +100,13 @@ func fastRegisterBody(r *jsonbytes.Reader) *RegisterBody {
 
 func fastStageStateBody(r *jsonbytes.Reader) *UpdateStageStateBody {
 	v := new(UpdateStageStateBody)
-	r.Members(stageStateKeys, func(i int) {
-		switch i {
-		case 0:
+	r.Members(stageStateKeys, func(key string) {
+		switch key {
+		case "instanceId":
 			v.InstanceID = r.UUID()
-		case 1:
+		case "itemCounts":
 			v.ItemCounts = fastCounts(r)
-		case 2:
+		case "monsterKills":
 			v.MonsterKills = fastCounts(r)
 		}
 	})
@@ -156,22 +155,22 @@ func decimal(s []byte) (uint32, bool) {
 // the slow path must decide.
 func fastStartTransport(b []byte) (cmd CharacterEvent[StartTransportBody], ok bool) {
 	r := jsonbytes.NewReader(b)
-	r.Members(startTransportKeys, func(i int) {
-		switch i {
-		case 0:
+	r.Members(startTransportKeys, func(key string) {
+		switch key {
+		case "transactionId":
 			cmd.TransactionID = r.UUID()
-		case 1:
+		case "worldId":
 			cmd.WorldID = byte(r.Uint(math.MaxUint8))
-		case 2:
+		case "characterId":
 			cmd.CharacterID = uint32(r.Uint(math.MaxUint32))
-		case 3:
+		case "type":
 			if string(r.String()) != TypeStart {
 				r.Fail()
 			}
 			cmd.Type = TypeStart
-		case 4:
-			r.Members(startBodyKeys, func(i int) {
-				if i == 0 {
+		case "body":
+			r.Members(startBodyKeys, func(key string) {
+				if key == "routeId" {
 					cmd.Body.RouteID = r.UUID()
 				} else {
 					cmd.Body.ChannelID = byte(r.Uint(math.MaxUint8))
