@@ -55,13 +55,18 @@ func TestRestoreGroupsByTenantAndKind(t *testing.T) {
 	assert.Len(t, got[b.Key()].Kinds["ride"], 1)
 }
 
-// appending is a state with its own AppendJSON, which may fail.
+// appending is a state with its own AppendJSON, which may fail; calls,
+// when set, counts its uses.
 type appending struct {
-	A    string `json:"a"`
-	fail bool
+	A     string `json:"a"`
+	fail  bool
+	calls *int
 }
 
 func (s appending) AppendJSON(b []byte) ([]byte, error) {
+	if s.calls != nil {
+		*s.calls++
+	}
 	if s.fail {
 		return b, errors.New("cannot append")
 	}
@@ -76,9 +81,10 @@ func TestRecordWritesOneEncoding(t *testing.T) {
 	tn := tenant.Tenant{ID: uuid.New(), Region: "G<M>S", MajorVersion: 83, MinorVersion: 1}
 	want, err := json.Marshal(map[string]any{"tenant": tn, "kind": "ride", "id": "r\"1", "state": map[string]string{"a": "x&y"}})
 	require.NoError(t, err)
+	calls := 0
 	for _, state := range []any{
 		map[string]string{"a": "x&y"},
-		appending{A: "x&y"},
+		appending{A: "x&y", calls: &calls},
 		json.RawMessage(`{"a":"x\u0026y"}`),
 	} {
 		r, err := Record(messages.ChangelogTopicTransport, tn, "ride", "r\"1", state)
@@ -87,6 +93,7 @@ func TestRecordWritesOneEncoding(t *testing.T) {
 		again, _ := Record(messages.ChangelogTopicTransport, tn, "ride", "r\"1", map[string]string{"a": "x&y"})
 		assert.Equal(t, string(again.Value.(json.RawMessage)), string(r.Value.(json.RawMessage)), "%T", state)
 	}
+	assert.Equal(t, 1, calls, "a state with its own AppendJSON is written by it, not by encoding/json")
 	// A state whose AppendJSON fails is encoded by encoding/json.
 	r, err := Record(messages.ChangelogTopicTransport, tn, "ride", "r\"1", appending{A: "x&y", fail: true})
 	require.NoError(t, err)

@@ -24,9 +24,6 @@ const maxDepth = 8
 // NewReader returns a reader at the start of b.
 func NewReader(b []byte) *Reader { return &Reader{b: b} }
 
-// Failed reports whether any read has failed.
-func (r *Reader) Failed() bool { return r.failed }
-
 // Fail marks the reader failed, for a caller that finds a value it does
 // not take on the fast path.
 func (r *Reader) Fail() {

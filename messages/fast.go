@@ -122,8 +122,11 @@ func fastCounts(r *jsonbytes.Reader) map[uint32]uint32 {
 	var m map[uint32]uint32
 	obj := r.Object()
 	for key, more := obj.Next(); more; key, more = obj.Next() {
-		id, ok := decimal(key)
-		if !ok {
+		// A key is read as a plain number too: "01" or "+1", which
+		// encoding/json takes, are the slow path's.
+		kr := jsonbytes.NewReader(key)
+		id := uint32(kr.Uint(math.MaxUint32))
+		if !kr.End() {
 			r.Fail()
 			return nil
 		}
@@ -133,22 +136,6 @@ func fastCounts(r *jsonbytes.Reader) map[uint32]uint32 {
 		m[id] = uint32(r.Uint(math.MaxUint32)) // a repeated id: the last, as encoding/json
 	}
 	return m
-}
-
-// decimal reads a map key as a uint32 in its plain form: no sign, no
-// leading zero (encoding/json takes "01"; the slow path can have it).
-func decimal(s []byte) (uint32, bool) {
-	if len(s) == 0 || len(s) > 10 || (len(s) > 1 && s[0] == '0') {
-		return 0, false
-	}
-	var v uint64
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		v = v*10 + uint64(c-'0')
-	}
-	return uint32(v), v <= math.MaxUint32
 }
 
 // fastStartTransport is DecodeStartTransport's fast path; ok is false when
@@ -176,11 +163,9 @@ func fastStartTransport(b []byte) (cmd CharacterEvent[StartTransportBody], ok bo
 					cmd.Body.ChannelID = byte(r.Uint(math.MaxUint8))
 				}
 			})
-			if cmd.Body.RouteID == uuid.Nil { // also a missing body: the slow path names it
-				r.Fail()
-			}
 		}
 	})
+	// A nil routeId is also a missing body: the slow path names either.
 	if !r.End() || cmd.Type == "" || cmd.CharacterID == 0 || cmd.Body.RouteID == uuid.Nil {
 		return CharacterEvent[StartTransportBody]{}, false
 	}
