@@ -44,10 +44,6 @@ type Emitter struct {
 	// not seen before is added under addMu to a new copy of the map.
 	tenantHeaders atomic.Pointer[map[tenant.Tenant][]ck.Header]
 	addMu         sync.Mutex
-	// hop, on an ingress emitter, delivers an input's single forward to
-	// the local actor when this replica runs it (see hop); nil: always
-	// forward.
-	hop *hop
 }
 
 // maxCachedTenants bounds tenantHeaders: tenants come from input headers
@@ -177,9 +173,6 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 		}
 		return err
 	}
-	// An input's forwards may go to a local actor instead (see hop) unless
-	// its caller waits for their commit.
-	hop := e.hop != nil && in != nil && in.hop == nil && done == nil && e.forwards(out)
 	if obs := e.observe; obs != nil && len(out) > 0 {
 		committed := done
 		done = func() {
@@ -197,33 +190,14 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 	if in != nil {
 		b.Source = &in.Source
 		b.Owner = &in.Source
-		if ent := in.hop; ent != nil {
-			// Delivered here: owned by its actor's partition, not by the
-			// ingress record it commits.
-			b.Owner, b.Committed = &ent.owner, ent.committing(b.Committed)
-		}
 	} else {
 		b.Owner = e.ownerOf(out)
 	}
-	if hop {
-		err = e.hop.pass(in, b)
-	} else {
-		err = e.out.Submit(b)
-	}
+	err = e.out.Submit(b)
 	if in != nil {
 		in.span.End(err)
 	}
 	return err
-}
-
-// forwards reports whether any record goes to the internal topic.
-func (e *Emitter) forwards(out []Out) bool {
-	for i := range out {
-		if out[i].Topic == e.internal {
-			return true
-		}
-	}
-	return false
 }
 
 // ownerOf is the internal partition a timer's effects belong to: the one
@@ -271,11 +245,7 @@ func (e *Emitter) Reject(in *Input, err error) {
 		value = value[:maxDeadLetterValue]
 	}
 	dlq := Out{Topic: e.names.Name(messages.DeadLetterTopic), Partition: ck.PartitionAny, Key: in.Key, Value: value, Headers: headers}
-	b := Batch{Records: []Out{dlq}, Source: &in.Source, Owner: &in.Source}
-	if ent := in.hop; ent != nil {
-		b.Owner, b.Committed = &ent.owner, ent.committing(nil)
-	}
-	if err := e.out.Submit(b); err != nil {
+	if err := e.out.Submit(Batch{Records: []Out{dlq}, Source: &in.Source, Owner: &in.Source}); err != nil {
 		e.log.Error("dead-letter after outbox closed; input will be read again", zap.Error(err))
 	}
 	in.span.End(r)

@@ -365,12 +365,7 @@ func (o *Outbox) fence(batches []Batch, offsets []Source) []Source {
 		has[partKey{s.Topic, s.Partition}] = true
 	}
 	for _, b := range batches {
-		// A batch completing an input of its own partition is fenced by
-		// that input's offset; one completing none, or an input of another
-		// group (delivered here, see hop), by its partition's committed
-		// offset again.
-		if b.Owner == nil || b.Owner.tracker == nil || (b.Source != nil && b.Source.tracker == b.Owner.tracker) ||
-			has[partKey{b.Owner.Topic, b.Owner.Partition}] {
+		if b.Owner == nil || b.Owner.tracker == nil || b.Source != nil || has[partKey{b.Owner.Topic, b.Owner.Partition}] {
 			continue
 		}
 		if f, ok := b.Owner.tracker.Fence(*b.Owner); ok {
@@ -381,17 +376,13 @@ func (o *Outbox) fence(batches []Batch, offsets []Source) []Source {
 	return offsets
 }
 
-// owned drops the batches whose owning partition, or whose input's
-// partition, this replica no longer holds, counting them.
+// owned drops the batches whose owning partition this replica no longer
+// holds, counting them.
 func (o *Outbox) owned(batches []Batch) []Batch {
 	kept := batches[:0]
 	for _, b := range batches {
 		if b.Owner != nil && b.Owner.tracker != nil && !b.Owner.tracker.Owns(*b.Owner) {
 			o.m.Dropped.WithLabelValues(b.Owner.Topic).Inc()
-			continue
-		}
-		if b.Source != nil && b.Source.tracker != nil && b.Source != b.Owner && !b.Source.tracker.Owns(*b.Source) {
-			o.m.Dropped.WithLabelValues(b.Source.Topic).Inc()
 			continue
 		}
 		kept = append(kept, b)

@@ -57,14 +57,6 @@ type PipelineConfig struct {
 	Internal  messages.Topic
 	Changelog messages.Topic
 	Owner     Owner
-	// Forward turns local delivery off (NewStages): every input goes to
-	// its actor through the internal topic, even when this replica runs
-	// the actor (see hop).
-	Forward bool
-	// BarrierGap is the least time between two rounds of barriers of local
-	// delivery (see hop): longer, fewer barriers per input and more
-	// latency.
-	BarrierGap time.Duration
 	// Restore reads changelog partitions; nil reads them from the broker.
 	// Tests replace it.
 	Restore func(ctx context.Context, parts []int32) (map[string][]byte, error)
@@ -157,12 +149,6 @@ type Pipeline struct {
 	// goroutine only.
 	restoring   map[int32]bool
 	nextRestore time.Time
-
-	// hop, on the actors stage, is where inputs delivered here meet the
-	// internal records it reads; sources, on ingress, the same hop, told of
-	// its source partitions' moves. Both nil without local delivery.
-	hop     *hop
-	sources *hop
 }
 
 func baseConfig(cfg PipelineConfig) ck.ConfigMap {
@@ -377,9 +363,6 @@ const (
 
 func (pl *Pipeline) poll(ctx context.Context) {
 	defer close(pl.pollDone)
-	if pl.hop != nil {
-		defer pl.hop.stop()
-	}
 	quiet := 0
 	for {
 		select {
@@ -391,11 +374,6 @@ func (pl *Pipeline) poll(ctx context.Context) {
 		}
 		pl.backpressure()
 		pl.retryRestore()
-		if pl.hop != nil {
-			if dirty := pl.hop.takeDirty(); len(dirty) > 0 {
-				pl.replace(dirty)
-			}
-		}
 		e := pl.c.Poll(pl.pollWait(quiet))
 		if e == nil {
 			quiet++
@@ -416,18 +394,6 @@ func (pl *Pipeline) poll(ctx context.Context) {
 			// consumed: a reader of both never sees it consumed and not
 			// in flight before it is committed.
 			pl.m.InFlight.WithLabelValues(pl.cfg.Group).Set(float64(pl.tracker.Unsettled()))
-			if pl.internal != "" {
-				if v, ok := isBarrier(e.Headers); ok {
-					pl.readBarrier(e.TopicPartition.Partition, v, src)
-					continue
-				}
-			}
-			if pl.hop != nil {
-				pl.hop.mu.Lock()
-				pl.router.Dispatch(e, src)
-				pl.hop.mu.Unlock()
-				continue
-			}
 			pl.router.Dispatch(e, src)
 		case ck.Error:
 			if e.IsFatal() {
@@ -436,18 +402,6 @@ func (pl *Pipeline) poll(ctx context.Context) {
 			}
 			pl.log.Debug("consumer notice", zap.Error(e))
 		}
-	}
-}
-
-// readBarrier completes a barrier record: it goes to the hop when this
-// replica has one (it ignores any other replica's), and its offset is
-// committed like an input's.
-func (pl *Pipeline) readBarrier(p int32, value []byte, src Source) {
-	if pl.hop != nil {
-		pl.hop.barrier(p, value)
-	}
-	if err := pl.outbox.Submit(Batch{Source: &src}); err != nil {
-		pl.log.Info("barrier not committed", zap.Error(err))
 	}
 }
 

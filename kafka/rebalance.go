@@ -40,46 +40,37 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 			keys = append(keys, Source{Topic: *tp.Topic, Partition: tp.Partition})
 		}
 		internal := pl.notRestoring(pl.internalOf(e.Partitions))
-		if pl.hop != nil {
-			pl.hop.revoking(internal)
-		}
-		// The waits end at revokeMax, or at once when a shutdown gave up.
-		ctx, cancel := context.WithTimeout(context.Background(), pl.revokeMax)
-		go func() {
-			select {
-			case <-pl.giveUp:
-				cancel()
-			case <-ctx.Done():
-			}
-		}()
 		if c.AssignmentLost() {
 			// Another replica may already run these actors: nothing they
 			// emit from now on may commit.
 			for _, k := range keys {
 				pl.tracker.Revoke(k.Topic, k.Partition)
 			}
-			if pl.sources != nil {
-				pl.sources.sourcesLost(keys)
-			}
 			pl.release(internal, false)
-			if len(internal) > 0 && pl.hop != nil {
-				pl.settleActors(ctx)
-			}
 		} else {
+			// The wait ends at revokeMax, or at once when a shutdown gave up.
+			ctx, cancel := context.WithTimeout(context.Background(), pl.revokeMax)
+			go func() {
+				select {
+				case <-pl.giveUp:
+					cancel()
+				case <-ctx.Done():
+				}
+			}()
 			if !pl.tracker.WaitSettled(keys, ctx.Done()) {
 				pl.log.Warn("revoking partitions with uncommitted records; their next owner reads them again")
 			}
 			pl.release(internal, true)
 			if len(internal) > 0 {
-				pl.settleActors(ctx)
+				switch err := pl.outbox.Flush(ctx); {
+				case errors.Is(err, ErrClosed):
+					// Shutdown: the outbox was drained before the group is left.
+				case err != nil:
+					pl.log.Warn("revoking partitions whose actors' last effects are not committed; their next owner decides again", zap.Error(err))
+				}
 			}
+			cancel()
 		}
-		if pl.hop != nil {
-			// Whatever was delivered here and did not commit goes to the
-			// partitions' next owner.
-			pl.hop.revoked(internal)
-		}
-		cancel()
 		for _, k := range keys {
 			pl.tracker.Revoke(k.Topic, k.Partition)
 			delete(pl.assigned, partKey{k.Topic, k.Partition})
@@ -92,17 +83,6 @@ func (pl *Pipeline) rebalance(c *ck.Consumer, ev ck.Event) error {
 		pl.log.Info("partitions revoked", zap.Int("count", len(keys)), zap.Bool("lost", c.AssignmentLost()))
 	}
 	return nil
-}
-
-// settleActors waits until the outbox has committed, or dropped, what the
-// released actors emitted.
-func (pl *Pipeline) settleActors(ctx context.Context) {
-	switch err := pl.outbox.Flush(ctx); {
-	case errors.Is(err, ErrClosed):
-		// Shutdown: the outbox was drained before the group is left.
-	case err != nil:
-		pl.log.Warn("revoking partitions whose actors' last effects are not committed; their next owner decides again", zap.Error(err))
-	}
 }
 
 // notRestoring drops (and forgets) the partitions still waiting for their
@@ -193,9 +173,6 @@ func (pl *Pipeline) placeActors(internal []int32) error {
 	n := len(pl.owned)
 	pl.ownedMu.Unlock()
 	pl.m.Owned.WithLabelValues(pl.cfg.Group).Set(float64(n))
-	if pl.hop != nil {
-		pl.hop.placed(internal)
-	}
 	pl.log.Info("actors placed", zap.Int32s("partitions", internal), zap.Int("stateKeys", len(state)),
 		zap.Duration("restore", time.Since(start)))
 	return nil

@@ -31,10 +31,6 @@ type Input struct {
 	// can only be committed by that pipeline's transactions, whichever
 	// emitter its handler was given.
 	via *Emitter
-	// hop, for an input delivered to its actor here rather than through
-	// the internal topic, is how its effects commit or it is forwarded
-	// after all (see hop).
-	hop *hopEntry
 }
 
 // Handler decodes an input and hands it to its actor. A returned error

@@ -23,7 +23,6 @@ import (
 type Stages struct {
 	Ingress *Pipeline
 	Actors  *Pipeline
-	hop     *hop // delivers inputs to the actors here; nil: forward them all
 }
 
 // NewStages connects the stages of topo. base gives what every stage
@@ -34,7 +33,7 @@ type Stages struct {
 func NewStages(ctx context.Context, topo Topology, base PipelineConfig, names messages.TopicNames, log *zap.Logger, m *metrics.Metrics) (*Stages, error) {
 	stage := func(suffix string, pc PipelineConfig) (*Pipeline, error) {
 		pc.Bootstrap, pc.Extra, pc.Outbox = base.Bootstrap, base.Extra, base.Outbox
-		pc.MaxInFlight, pc.MaxRecordBytes, pc.BarrierGap = base.MaxInFlight, base.MaxRecordBytes, base.BarrierGap
+		pc.MaxInFlight, pc.MaxRecordBytes = base.MaxInFlight, base.MaxRecordBytes
 		pc.TransactionalID = base.TransactionalID + "-" + topo.Name + suffix
 		if base.GroupInstanceID != "" {
 			pc.GroupInstanceID = base.GroupInstanceID + "-" + topo.Name + suffix
@@ -57,18 +56,6 @@ func NewStages(ctx context.Context, topo Topology, base PipelineConfig, names me
 		return nil, fmt.Errorf("%s actors: %w", topo.Name, err)
 	}
 	st.Actors.Router().Handle(topo.Internal.Topic, topo.Internal.Handler)
-	// Ingress places its forwards as the actors stage does, so it can tell
-	// which of them go to an actor of this replica.
-	ingress.emitter.Place(topo.Internal.Topic, topo.Changelog, st.Actors.count)
-	if !base.Forward {
-		h, err := newHop(st.Actors, ingress)
-		if err != nil {
-			st.Actors.closeClients()
-			ingress.closeClients()
-			return nil, fmt.Errorf("%s: %w", topo.Name, err)
-		}
-		st.Actors.hop, ingress.sources, ingress.emitter.hop, st.hop = h, h, h, h
-	}
 	return st, nil
 }
 
@@ -106,9 +93,6 @@ func (st *Stages) Close(ctx context.Context) error {
 	var errs []error
 	for _, pl := range st.Pipelines() {
 		errs = append(errs, pl.Close(ctx))
-	}
-	if st.hop != nil {
-		st.hop.close()
 	}
 	return errors.Join(errs...)
 }

@@ -43,11 +43,10 @@ func TestStagesSharingAProducerCommitBothGroups(t *testing.T) {
 			map[string]string{"counter": fmt.Sprintf("c%02d", i%8)}, kafkatest.Tenant)
 	}
 	b.NewReader(t, false, messages.EventTopicTransportStatus).WaitCount(30*time.Second, n)
-	// The internal records' offsets (the inputs go to the counters here,
-	// after barriers, see hop): a partition's commit is one past its last
-	// record (a transaction marker after it is read by nobody).
+	// The internal records' offsets: a partition's commit is one past its
+	// last record (the transaction marker after it is read by nobody).
 	next := map[int32]int64{}
-	for _, r := range b.NewReader(t, false, messages.InternalTopicTransport).Drain(time.Second) {
+	for _, r := range b.NewReader(t, false, messages.InternalTopicTransport).WaitCount(30*time.Second, n) {
 		next[r.Partition] = max(next[r.Partition], r.Offset+1)
 	}
 	kafkatest.Eventually(t, 30*time.Second, "both groups committed everything they read", func() bool {

@@ -29,8 +29,6 @@ type Metrics struct {
 	Assigned       *prometheus.GaugeVec   // group; partitions this replica owns
 	Owned          *prometheus.GaugeVec   // group; internal-topic partitions whose actors run here
 	Dropped        *prometheus.CounterVec // topic; effects not committed because their partition moved
-	Local          *prometheus.CounterVec // topic; inputs handed to their actor here instead of through the internal topic
-	Barriers       *prometheus.CounterVec // topic; barriers produced for the inputs handed to their actor here
 }
 
 // New builds and registers every collector, plus the Go runtime and process collectors.
@@ -91,14 +89,8 @@ func New() *Metrics {
 		Dropped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "transitquest_effects_dropped_total", Help: "Effect batches not committed because their actor's partition moved to another replica (its new owner decides again), by internal topic.",
 		}, []string{"topic"}),
-		Local: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "transitquest_inputs_delivered_locally_total", Help: "Inputs handed to their actor on this replica instead of through the internal topic (it owns the actor's partition), by internal topic.",
-		}, []string{"topic"}),
-		Barriers: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "transitquest_barriers_total", Help: "Barriers produced to an internal topic, each read back before the inputs waiting for it are handed to their actors here, by internal topic.",
-		}, []string{"topic"}),
 	}
-	m.Registry.MustRegister(m.Owned, m.Dropped, m.Local, m.Barriers, m.Consumed, m.Produced, m.Rejected, m.DeadLettered, m.TxnDuration,
+	m.Registry.MustRegister(m.Owned, m.Dropped, m.Consumed, m.Produced, m.Rejected, m.DeadLettered, m.TxnDuration,
 		m.TxnFailures, m.InFlight, m.ActorRestarts, m.LiveActors, m.RestingActors, m.ActorWakes, m.TimerLateness, m.ConsumerLag,
 		m.RestoreSeconds, m.Rebalances, m.Assigned, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m

@@ -51,9 +51,6 @@ type Config struct {
 	// same name takes its partitions back at once instead of after the
 	// session timeout.
 	StaticMembership bool
-	// ForwardOnly (LOCAL_DELIVERY=false) sends every input to its actor
-	// through the internal topic, even when this replica runs the actor.
-	ForwardOnly bool
 	// Drain (SHUTDOWN_MODE=drain) runs each subsystem's end-of-service
 	// behaviour at shutdown (riders warped home, live quests destroyed).
 	// The default, handover, leaves every actor's state to the partitions'
@@ -103,13 +100,6 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.StaticMembership = true
 	default:
 		return c, fmt.Errorf("STATIC_MEMBERSHIP %q: want true or false", v)
-	}
-	switch v := getenv("LOCAL_DELIVERY"); v {
-	case "", "true":
-	case "false":
-		c.ForwardOnly = true
-	default:
-		return c, fmt.Errorf("LOCAL_DELIVERY %q: want true or false", v)
 	}
 	switch v := getenv("SHUTDOWN_MODE"); v {
 	case "", "handover":

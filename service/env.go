@@ -74,8 +74,6 @@ func environment() []EnvVar {
 			Doc: "handover: a stopping replica commits and leaves its actors' state for the partitions' next owner (rolling restarts, scale-down); drain: the whole service ends, riders are warped home and live quests destroyed first"},
 		{Name: "STATIC_MEMBERSHIP", Default: "false", ReadBy: ReadByConfig,
 			Doc: "true: each consumer is a static group member named TRANSACTIONAL_ID_PREFIX, so a replica restarted under the same name takes its partitions back at once"},
-		{Name: "LOCAL_DELIVERY", Default: "true", ReadBy: ReadByConfig,
-			Doc: "true: an input whose actor runs on this replica is handed to it here, after a barrier read back from the actor's internal partition, instead of through the internal topic; false: every input goes through the internal topic"},
 		{Name: "REST_TOKEN", ReadBy: ReadByConfig,
 			Doc: "when set, the start endpoint and the board need Authorization: Bearer <token>; unset: open"},
 		{Name: "LOG_LEVEL", Default: "info", ReadBy: ReadByCommand, Doc: "zap level; console output on a terminal, JSON otherwise"},

@@ -181,8 +181,7 @@ func TopicUses(cfg Config) []kafka.TopicUse {
 
 // stages connects the pipelines of one topology (see kafka.Stages).
 func (s *Service) stages(ctx context.Context, topo kafka.Topology) (*kafka.Stages, error) {
-	base := kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, TransactionalID: s.cfg.TxnIDPrefix, Extra: s.extra(),
-		Forward: s.cfg.ForwardOnly}
+	base := kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, TransactionalID: s.cfg.TxnIDPrefix, Extra: s.extra()}
 	if s.cfg.StaticMembership {
 		base.GroupInstanceID = s.cfg.TxnIDPrefix // completed per stage: unique per replica and group
 	}
