@@ -100,6 +100,26 @@ func TestEmitterSharesEachTenantsHeaders(t *testing.T) {
 	assert.Same(t, &first[0], &encode(tn, Trace{})[0], "the first tenants stay cached")
 }
 
+// Changelog records are the service's own state: produced without
+// headers (the key and value name the tenant), while every other record of
+// the operation, the internal topic's included, carries the tenant's and
+// the trace's.
+func TestEmitterWritesChangelogRecordsWithoutHeaders(t *testing.T) {
+	e := NewEmitter(messages.TopicNames{}, nil, nil, nil)
+	e.Place(messages.InternalTopicPartyQuest, messages.ChangelogTopicPartyQuest, 4)
+	tn := tenant.Tenant{ID: uuid.New(), Region: "GMS", MajorVersion: 83, MinorVersion: 1}
+	tr := Trace{Parent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}
+	out, err := e.Encode(tn, tr, []messages.Record{
+		{Topic: messages.EventTopicPartyQuestStatus, Key: []byte("k"), Value: json.RawMessage(`{}`)},
+		{Topic: messages.ChangelogTopicPartyQuest, Key: []byte("k"), Value: json.RawMessage(`{}`)},
+		{Topic: messages.InternalTopicPartyQuest, Key: []byte("k"), Value: json.RawMessage(`{}`)},
+	})
+	require.NoError(t, err)
+	assert.Equal(t, Headers(tn, tr), out[0].Headers)
+	assert.Empty(t, out[1].Headers, "the changelog record")
+	assert.Equal(t, Headers(tn, tr), out[2].Headers)
+}
+
 // BenchmarkEmitterEncode is one untraced operation's two records encoded
 // with their headers, as an actor's effects are.
 func BenchmarkEmitterEncode(b *testing.B) {
