@@ -153,6 +153,8 @@ func EncodeValue(v any) ([]byte, error) {
 		return nil, nil
 	case json.RawMessage:
 		return val, nil
+	case []byte: // encoded already, in a form of its own (a binary changelog value)
+		return val, nil
 	case messages.Envelope:
 		return val.Encode(), nil
 	case jsonbytes.Appender:
