@@ -3,6 +3,8 @@
 # SERVICE_SRC when set) into $bin, writes the configuration those arguments
 # size into $cfg, starts the load generator's broker on $port ($broker),
 # and on exit stops it and the service ($svc) and removes both directories.
+# SERVICE_BUILD_ENV adds environment to the service's build only, e.g.
+# SERVICE_BUILD_ENV=GOEXPERIMENT=nogreenteagc.
 # `service LEVEL` runs the service in the foreground with that log level:
 # start it with `service error &`, and $! is the service itself.
 port=${BROKER_PORT:-19092}
@@ -12,7 +14,7 @@ cfg=$(mktemp -d)
 svc="" broker=""
 trap 'kill $svc $broker 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$bin" "$cfg"' EXIT
 go build -o "$bin/loadgen" ./cmd/loadgen
-(cd "${SERVICE_SRC:-.}" && go build -o "$bin/transitquest" ./cmd/transitquest)
+(cd "${SERVICE_SRC:-.}" && env ${SERVICE_BUILD_ENV:-} go build -o "$bin/transitquest" ./cmd/transitquest)
 "$bin/loadgen" -write-config "$cfg" "$@" >/dev/null
 "$bin/loadgen" -broker "$port" >/dev/null &
 broker=$!
