@@ -56,6 +56,11 @@ type Config struct {
 	// The default, handover, leaves every actor's state to the partitions'
 	// next owner: one replica stopping is not the end of the world.
 	Drain bool
+	// JSONChangelog (CHANGELOG_FORMAT=json) writes party-quest instance
+	// states to the changelog as JSON instead of their binary form. Both are
+	// always read; JSON is for the rolling upgrade from a version that reads
+	// only JSON, until no replica of it is left.
+	JSONChangelog bool
 }
 
 // defaultPassivateAfter is PASSIVATE_AFTER's default: instances waiting
@@ -107,6 +112,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.Drain = true
 	default:
 		return c, fmt.Errorf("SHUTDOWN_MODE %q: want handover or drain", v)
+	}
+	switch v := getenv("CHANGELOG_FORMAT"); v {
+	case "", "binary":
+	case "json":
+		c.JSONChangelog = true
+	default:
+		return c, fmt.Errorf("CHANGELOG_FORMAT %q: want binary or json", v)
 	}
 	if v := getenv("CHANGELOG_PARTITIONS"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -376,3 +376,19 @@ func TestStaticMembershipSetting(t *testing.T) {
 	})
 	require.ErrorContains(t, err, `STATIC_MEMBERSHIP "yes": want true or false`)
 }
+
+// CHANGELOG_FORMAT is binary or json (unset: binary); anything else is a
+// configuration error.
+func TestChangelogFormatSetting(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "binary": false, "json": true} {
+		cfg, err := service.ConfigFromEnv(func(k string) string {
+			return map[string]string{"CHANGELOG_FORMAT": v, "TRANSACTIONAL_ID_PREFIX": "x"}[k]
+		})
+		require.NoError(t, err, v)
+		assert.Equal(t, want, cfg.JSONChangelog, v)
+	}
+	_, err := service.ConfigFromEnv(func(k string) string {
+		return map[string]string{"CHANGELOG_FORMAT": "JSON", "TRANSACTIONAL_ID_PREFIX": "x"}[k]
+	})
+	require.ErrorContains(t, err, `CHANGELOG_FORMAT "JSON": want binary or json`)
+}

@@ -45,6 +45,11 @@ type Deps struct {
 	// own (seen only in record headers). With none, such a tenant's
 	// commands are rejected without starting any actor.
 	DefaultDefinitions []definition.Definition
+	// JSONChangelog writes instance states to the changelog as JSON rather
+	// than in their binary form (four times smaller, and the snapshot an
+	// instance keeps). Both forms are always read; JSON is for a rolling
+	// upgrade from a version that reads only JSON (CHANGELOG_FORMAT=json).
+	JSONChangelog bool
 
 	// afterMachine, when set (tests only), runs right after each machine
 	// call of an instance actor, before its effects are emitted.

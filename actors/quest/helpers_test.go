@@ -476,9 +476,7 @@ func (tp *tap) all() []relayedInput {
 func stateOf(t testing.TB, entries []changelog.Entry) map[string][]byte {
 	state := make(map[string][]byte, len(entries))
 	for _, e := range entries {
-		v, err := json.Marshal(e)
-		require.NoError(t, err)
-		state[string(changelog.Key(e.Tenant, e.Kind, e.ID))] = v
+		state[string(changelog.Key(e.Tenant, e.Kind, e.ID))] = e.Value()
 	}
 	return state
 }

@@ -1,7 +1,6 @@
 package quest
 
 import (
-	"encoding/json"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
@@ -51,9 +50,9 @@ type instanceActor struct {
 	// definition is the run's definition (shared, read-only), which
 	// recorded states leave out.
 	definition *definition.Definition
-	// recorded is the state record last written (persisted JSON): the
-	// snapshot a panic restarts from.
-	recorded json.RawMessage
+	// recorded is the state last written to the changelog (a persisted
+	// value, in the changelog's form): the snapshot a panic restarts from.
+	recorded []byte
 	// defRef is the changelog key of the definition, once recorded by this
 	// actor.
 	defRef string
@@ -74,7 +73,7 @@ func (a *instanceActor) Start(actor.Context) {
 // when nothing was recorded yet (a restored instance before its first
 // change). A deep copy after every message cost 6 % of the service's CPU.
 type instanceSnapshot struct {
-	recorded json.RawMessage // a persisted value
+	recorded []byte // a persisted value, either form (readPersisted)
 	state    *partyquest.State
 }
 
@@ -102,7 +101,7 @@ func (a *instanceActor) Restore(s any) {
 
 // fromSnapshot rebuilds the machine a snapshot holds (nil for none) and
 // the record it was read from.
-func (a *instanceActor) fromSnapshot(s any) (*partyquest.Machine, json.RawMessage, error) {
+func (a *instanceActor) fromSnapshot(s any) (*partyquest.Machine, []byte, error) {
 	snap, ok := s.(instanceSnapshot)
 	switch {
 	case !ok:
@@ -110,8 +109,8 @@ func (a *instanceActor) fromSnapshot(s any) (*partyquest.Machine, json.RawMessag
 	case snap.state != nil:
 		return partyquest.Restore(*snap.state, a.rnd), nil, nil
 	}
-	var p persisted
-	if err := json.Unmarshal(snap.recorded, &p); err != nil {
+	p, err := readPersisted(snap.recorded)
+	if err != nil {
 		return nil, nil, err
 	}
 	p.State.Definition = a.definition

@@ -84,3 +84,48 @@ func crashedProcessResumesFromTheChangelog(t *testing.T, opts ...option) {
 	assert.Len(t, h.events(live), 5, "the four events before the crash once each (no replay), then the timer's")
 	assert.Zero(t, resting(), "its timer woke it")
 }
+
+// A rolling upgrade mixes the changelog's two forms: a replica that writes
+// binary states resumes instances recorded as JSON, and one that writes JSON
+// (CHANGELOG_FORMAT=json) resumes binary ones; each then records its own.
+func TestChangelogFormsResumeEachOther(t *testing.T) {
+	for _, jsonFirst := range []bool{true, false} {
+		name := map[bool]string{true: "json then binary", false: "binary then json"}[jsonFirst]
+		t.Run(name, func(t *testing.T) {
+			url := partiesService(t, map[uint32][]member{7: {{101, 1, 25}, {102, 1, 25}, {103, 1, 25}}})
+			h := start(t, withParties(url), withDeps(func(d *Deps) { d.JSONChangelog = jsonFirst }))
+			h.register(101, kerning, 7, 1)
+			live := h.created(1, kerning)
+			h.update(101, live, map[uint32]uint32{4001007: 10}, map[uint32]uint32{9300003: 2})
+			waitCommitted(t, h, 101, 2)
+			before := h.settle(live)
+
+			// resumed by a replica that writes the other form
+			h.crash()
+			entries := h.restored()
+			instances := changelog.ByTenant(entries, changelogKind)[tn.Key()]
+			require.Len(t, instances, 1)
+			assert.Equal(t, !jsonFirst, instances[0].Binary, "recorded in the first replica's form")
+			h.setup.deps = append(h.setup.deps, func(d *Deps) { d.JSONChangelog = !jsonFirst })
+			h.boot(entries)
+			after, err := h.sub.Instance(context.Background(), tn, live)
+			require.NoError(t, err)
+			assert.Equal(t, before, after, "resumed exactly where it was committed")
+
+			// its next change is in its own form, and resumes as well
+			h.update(101, live, map[uint32]uint32{4001007: 11}, nil)
+			waitCommitted(t, h, 101, 3)
+			before = h.settle(live)
+			h.crash()
+			entries = h.restored()
+			instances = changelog.ByTenant(entries, changelogKind)[tn.Key()]
+			require.Len(t, instances, 1)
+			assert.Equal(t, jsonFirst, instances[0].Binary, "recorded in the second replica's form")
+			h.boot(entries)
+			after, err = h.sub.Instance(context.Background(), tn, live)
+			require.NoError(t, err)
+			assert.Equal(t, before, after)
+			assert.Equal(t, uint32(21), after.StageState.ItemCounts[4001007], "counts add up")
+		})
+	}
+}

@@ -7,10 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"go.uber.org/zap"
 
+	"github.com/gamehost/transitquest/binbytes"
 	"github.com/gamehost/transitquest/changelog"
 	"github.com/gamehost/transitquest/jsonbytes"
 	"github.com/gamehost/transitquest/messages"
@@ -61,6 +63,37 @@ func (p persisted) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b[:len(b)-1], `,"definitionRef":`...)
 	b = jsonbytes.AppendString(b, p.DefinitionRef)
 	return append(b, '}'), nil
+}
+
+// AppendBinary appends the record in its binary form: the state's, then
+// definitionRef. readPersisted reads it.
+func (p persisted) AppendBinary(b []byte) ([]byte, error) {
+	b, err := p.State.AppendBinary(b)
+	if err != nil {
+		return b, err
+	}
+	return binbytes.AppendString(b, p.DefinitionRef), nil
+}
+
+// readPersisted reads an instance record of either form: JSON (what
+// encode writes, and every record of a version before the binary form)
+// starts with '{', the binary form with its version byte.
+func readPersisted(b []byte) (persisted, error) {
+	var p persisted
+	if len(b) > 0 && b[0] == '{' {
+		err := json.Unmarshal(b, &p)
+		return p, err
+	}
+	r := binbytes.NewReader(b)
+	p.State = partyquest.ReadBinary(r)
+	p.DefinitionRef = r.String()
+	if r.Err() == nil && r.Len() > 0 {
+		r.Fail(fmt.Errorf("%d bytes after the record", r.Len()))
+	}
+	if err := r.Err(); err != nil {
+		return persisted{}, fmt.Errorf("binary party-quest record: %w", err)
+	}
+	return p, nil
 }
 
 // encode is the record's state, encoded by AppendJSON; a state that does
@@ -129,26 +162,48 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 		recs = append(recs, d)
 	}
 	st.Definition = nil
-	// The previous record and a little room: a member joining or a stage's
-	// counters growing rarely take more.
-	size := 0
-	if a.recorded != nil {
-		size = len(a.recorded) + 64
-	}
-	enc := persisted{State: st, DefinitionRef: a.defRef}.encode(size)
-	r, err := changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), enc)
+	p := persisted{State: st, DefinitionRef: a.defRef}
+	r, snap, err := a.stateRecord(p)
 	if err != nil {
 		a.env.Log.Error("party-quest state not recorded", zap.Stringer("instance", a.id), zap.Error(err))
 		return recs
 	}
-	// The record stays alive as the snapshot (nil falls back to a copy):
-	// without room to spare, since there is one per live instance.
-	raw, _ := enc.(json.RawMessage)
-	if cap(raw)-len(raw) > len(raw)/4 {
-		raw = bytes.Clone(raw) // the first record's buffer: sized for three members
-	}
-	a.recorded = raw
+	a.recorded = snap
 	return append(recs, r)
+}
+
+// stateRecord encodes the instance's state record in the changelog's form
+// and returns it with the state's bytes, which stay alive as the snapshot
+// (nil falls back to a copy): without room to spare, since there is one
+// per live instance.
+func (a *instanceActor) stateRecord(p persisted) (messages.Record, []byte, error) {
+	// The previous record and a little room: a member joining or a stage's
+	// counters growing rarely take more.
+	room := 16
+	if a.deps.JSONChangelog {
+		room = 64
+	}
+	size := 0
+	if a.recorded != nil {
+		size = len(a.recorded) + room
+	}
+	var snap []byte
+	var r messages.Record
+	var err error
+	if a.deps.JSONChangelog {
+		enc := p.encode(size)
+		r, err = changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), enc)
+		snap, _ = enc.(json.RawMessage)
+	} else {
+		r, snap, err = changelog.RecordBinary(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), p, size)
+	}
+	if err != nil {
+		return r, nil, err
+	}
+	if cap(snap)-len(snap) > len(snap)/4 {
+		return r, bytes.Clone(snap), nil // a first record's buffer, sized by default
+	}
+	return r, slices.Clip(snap), nil
 }
 
 // restoredInstance is an instance's state read from the changelog, with
@@ -156,7 +211,7 @@ func (a *instanceActor) withState(recs []messages.Record) []messages.Record {
 // shared by every instance of that run definition.
 type restoredInstance struct {
 	partyquest.State
-	raw json.RawMessage
+	raw []byte
 }
 
 // restoredInstances decodes one tenant's restored instance states, oldest
@@ -175,8 +230,8 @@ func restoredInstances(entries, definitions []changelog.Entry) ([]restoredInstan
 		defs[e.ID] = d
 	}
 	for _, e := range entries {
-		var p persisted
-		if err := json.Unmarshal(e.State, &p); err != nil {
+		p, err := readPersisted(e.State)
+		if err != nil {
 			errs = append(errs, fmt.Errorf("party-quest state %q: %w", e.ID, err))
 			continue
 		}
