@@ -31,10 +31,9 @@ func (failingState) AppendBinary(b []byte) ([]byte, error) { return b, errors.Ne
 func TestBinaryRecordRoundTrip(t *testing.T) {
 	tn := tenant.Tenant{ID: uuid.New(), Region: "GMS", MajorVersion: 83, MinorVersion: 65535}
 	state := rawState{1, 0, 0xff, '{'}
-	r, snap, err := RecordBinary(messages.ChangelogTopicPartyQuest, tn, "instance", "i1", state, 0)
+	value, snap, err := BinaryValue(tn, "instance", "i1", state, 0)
 	require.NoError(t, err)
-	assert.Equal(t, Key(tn, "instance", "i1"), r.Key)
-	value := r.Value.([]byte)
+	key := Key(tn, "instance", "i1")
 	assert.Equal(t, byte(binaryV1), value[0])
 	assert.Equal(t, []byte(state), snap, "the state's bytes")
 	assert.True(t, bytes.HasSuffix(value, snap))
@@ -43,7 +42,7 @@ func TestBinaryRecordRoundTrip(t *testing.T) {
 	j, err := Record(messages.ChangelogTopicPartyQuest, tn, "instance", "i2", map[string]int{"a": 1})
 	require.NoError(t, err)
 	jv := []byte(j.Value.(json.RawMessage))
-	entries, errs := Decode(map[string][]byte{string(r.Key): value, string(j.Key): jv})
+	entries, errs := Decode(map[string][]byte{string(key): value, string(j.Key): jv})
 	require.Empty(t, errs)
 	require.Len(t, entries, 2)
 	for _, e := range entries {
@@ -63,7 +62,7 @@ func TestBinaryRecordRoundTrip(t *testing.T) {
 
 // A state that cannot encode is an error, not a record.
 func TestBinaryRecordRefusesAFailingState(t *testing.T) {
-	_, _, err := RecordBinary(messages.ChangelogTopicPartyQuest, tenant.Tenant{ID: uuid.New()}, "instance", "i1", failingState{}, 0)
+	_, _, err := BinaryValue(tenant.Tenant{ID: uuid.New()}, "instance", "i1", failingState{}, 0)
 	assert.Error(t, err)
 }
 
@@ -72,23 +71,23 @@ func TestBinaryRecordRefusesAFailingState(t *testing.T) {
 // version out of range, and a value whose identity is not its key's.
 func TestCorruptBinaryValuesAreReported(t *testing.T) {
 	tn := tenant.Tenant{ID: uuid.New(), Region: "GMS", MajorVersion: 83, MinorVersion: 1}
-	r, _, err := RecordBinary(messages.ChangelogTopicPartyQuest, tn, "instance", "i1", rawState{1, 2, 3}, 0)
+	value, _, err := BinaryValue(tn, "instance", "i1", rawState{1, 2, 3}, 0)
 	require.NoError(t, err)
-	value := r.Value.([]byte)
+	key := string(Key(tn, "instance", "i1"))
 	for n := 1; n < len(value)-3; n++ {
-		entries, errs := Decode(map[string][]byte{string(r.Key): value[:n]})
+		entries, errs := Decode(map[string][]byte{key: value[:n]})
 		assert.Empty(t, entries, "cut at %d", n)
 		assert.Len(t, errs, 1, "cut at %d", n)
 	}
 	noState := value[:len(value)-3]
-	_, errs := Decode(map[string][]byte{string(r.Key): noState})
+	_, errs := Decode(map[string][]byte{key: noState})
 	assert.Len(t, errs, 1, "no state")
 
 	big := binbytes.AppendString(append([]byte{binaryV1}, tn.ID[:]...), tn.Region)
 	big = binbytes.AppendUvarint(binbytes.AppendUvarint(big, 1<<16), 1) // major version 65536
 	big = binbytes.AppendString(binbytes.AppendString(big, "instance"), "i1")
 	big = append(big, 1, 2, 3)
-	_, errs = Decode(map[string][]byte{string(r.Key): big})
+	_, errs = Decode(map[string][]byte{key: big})
 	assert.Len(t, errs, 1, "version out of range")
 
 	_, errs = Decode(map[string][]byte{string(Key(tenant.Tenant{ID: uuid.New()}, "instance", "i1")): value})

@@ -4,7 +4,7 @@
 // restore needs nothing but the topic.
 //
 // A value is JSON ({"tenant":…,"kind":…,"id":…,"state":…}, see Record), or
-// binary (see RecordBinary): a version byte that JSON never starts with,
+// binary (see BinaryValue): a version byte that JSON never starts with,
 // the same identity, then the state in its kind's own binary form. Decode
 // reads both, so a topic may hold either, record by record.
 package changelog
@@ -86,22 +86,24 @@ func Record(topic messages.Topic, t tenant.Tenant, kind, id string, state any) (
 	return r, nil
 }
 
-// RecordBinary is the state record of one actor in the binary form, with
-// state written by its AppendBinary; size is room for it (0: a default).
-// It also returns the state's bytes within the value, which the actor may
-// keep as its snapshot (the value is never written to once produced); their
-// capacity runs to the value's, so the caller sees the room left unused.
-func RecordBinary(topic messages.Topic, t tenant.Tenant, kind, id string, state encoding.BinaryAppender, size int) (messages.Record, []byte, error) {
+// BinaryValue is the value of an actor's state record in the binary form,
+// with state written by its AppendBinary; size is room for it (0: a
+// default). The record's key is Key(t, kind, id), which an actor usually
+// keeps as its identity already. It also returns the state's bytes within
+// the value, which the actor may keep as its snapshot (the value is never
+// written to once produced); their capacity runs to the value's, so the
+// caller sees the room left unused.
+func BinaryValue(t tenant.Tenant, kind, id string, state encoding.BinaryAppender, size int) (value, stateBytes []byte, err error) {
 	if size <= 0 {
 		size = 256
 	}
 	b := binaryHead(t, kind, id, size)
 	start := len(b)
-	b, err := state.AppendBinary(b)
+	b, err = state.AppendBinary(b)
 	if err != nil {
-		return messages.Record{}, nil, fmt.Errorf("encode %s %s state: %w", kind, id, err)
+		return nil, nil, fmt.Errorf("encode %s %s state: %w", kind, id, err)
 	}
-	return messages.Record{Topic: topic, Key: Key(t, kind, id), Value: b}, b[start:], nil
+	return b, b[start:], nil
 }
 
 // binaryHead writes a binary value up to its state, with room for size

@@ -195,7 +195,9 @@ func (a *instanceActor) stateRecord(p persisted) (messages.Record, []byte, error
 		r, err = changelog.Record(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), enc)
 		snap, _ = enc.(json.RawMessage)
 	} else {
-		r, snap, err = changelog.RecordBinary(messages.ChangelogTopicPartyQuest, a.tenant, changelogKind, a.id.String(), p, size)
+		var v []byte
+		v, snap, err = changelog.BinaryValue(a.tenant, changelogKind, a.id.String(), p, size)
+		r = messages.Record{Topic: messages.ChangelogTopicPartyQuest, Key: a.key, Value: v} // a.key is the record's key
 	}
 	if err != nil {
 		return r, nil, err
