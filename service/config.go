@@ -61,6 +61,10 @@ type Config struct {
 	// always read; JSON is for the rolling upgrade from a version that reads
 	// only JSON, until no replica of it is left.
 	JSONChangelog bool
+	// TransactionLinger (TRANSACTION_LINGER, default 0) is how long a
+	// subsystem's producer waits for more effects before it commits a
+	// transaction that is not full (kafka.OutboxConfig.Linger).
+	TransactionLinger time.Duration
 }
 
 // defaultPassivateAfter is PASSIVATE_AFTER's default: instances waiting
@@ -163,6 +167,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("SHUTDOWN_TIMEOUT %q is not a positive duration", v)
 		}
 		c.ShutdownTimeout = d
+	}
+	if v := getenv("TRANSACTION_LINGER"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < 0 || d > time.Second {
+			return c, fmt.Errorf("TRANSACTION_LINGER %q is not a duration from 0 to 1s", v)
+		}
+		c.TransactionLinger = d
 	}
 	if v := getenv("PASSIVATE_AFTER"); v != "" {
 		d, err := time.ParseDuration(v)

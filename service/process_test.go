@@ -392,3 +392,20 @@ func TestChangelogFormatSetting(t *testing.T) {
 	})
 	require.ErrorContains(t, err, `CHANGELOG_FORMAT "JSON": want binary or json`)
 }
+
+// TRANSACTION_LINGER is a duration from 0 to 1s (unset: 0).
+func TestTransactionLingerSetting(t *testing.T) {
+	for v, want := range map[string]time.Duration{"": 0, "0": 0, "5ms": 5 * time.Millisecond, "1s": time.Second} {
+		cfg, err := service.ConfigFromEnv(func(k string) string {
+			return map[string]string{"TRANSACTION_LINGER": v, "TRANSACTIONAL_ID_PREFIX": "x"}[k]
+		})
+		require.NoError(t, err, v)
+		assert.Equal(t, want, cfg.TransactionLinger, v)
+	}
+	for _, v := range []string{"-1ms", "2s", "soon"} {
+		_, err := service.ConfigFromEnv(func(k string) string {
+			return map[string]string{"TRANSACTION_LINGER": v, "TRANSACTIONAL_ID_PREFIX": "x"}[k]
+		})
+		require.ErrorContains(t, err, "TRANSACTION_LINGER", v)
+	}
+}

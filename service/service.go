@@ -181,7 +181,8 @@ func TopicUses(cfg Config) []kafka.TopicUse {
 
 // stages connects the pipelines of one topology (see kafka.Stages).
 func (s *Service) stages(ctx context.Context, topo kafka.Topology) (*kafka.Stages, error) {
-	base := kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, TransactionalID: s.cfg.TxnIDPrefix, Extra: s.extra()}
+	base := kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, TransactionalID: s.cfg.TxnIDPrefix, Extra: s.extra(),
+		Outbox: kafka.OutboxConfig{Linger: s.cfg.TransactionLinger}}
 	if s.cfg.StaticMembership {
 		base.GroupInstanceID = s.cfg.TxnIDPrefix // completed per stage: unique per replica and group
 	}
