@@ -70,7 +70,7 @@ func environment() []EnvVar {
 		{Name: "TOPIC_CREATION", Default: "auto", ReadBy: ReadByConfig,
 			Doc: "auto: create the service's own topics when missing; never: refuse to start when a topic of the service's own is missing"},
 		{Name: "SHUTDOWN_TIMEOUT", Default: "30s", ReadBy: ReadByConfig, Doc: "bound on the graceful shutdown"},
-		{Name: "TRANSACTION_LINGER", Default: "0s", ReadBy: ReadByConfig,
+		{Name: "TRANSACTION_LINGER", Default: "5ms", ReadBy: ReadByConfig,
 			Doc: "how long a subsystem's producer waits for more effects before committing a transaction that is not full (0: commit what is queued at once)"},
 		{Name: "PASSIVATE_AFTER", Default: "30s", ReadBy: ReadByConfig,
 			Doc: "a party-quest instance without input for between this and twice this rests out of memory (its last state record and armed timer) until its next input or deadline; 0 keeps every instance in memory"},

@@ -393,9 +393,9 @@ func TestChangelogFormatSetting(t *testing.T) {
 	require.ErrorContains(t, err, `CHANGELOG_FORMAT "JSON": want binary or json`)
 }
 
-// TRANSACTION_LINGER is a duration from 0 to 1s (unset: 0).
+// TRANSACTION_LINGER is a duration from 0 to 1s (unset: 5ms).
 func TestTransactionLingerSetting(t *testing.T) {
-	for v, want := range map[string]time.Duration{"": 0, "0": 0, "5ms": 5 * time.Millisecond, "1s": time.Second} {
+	for v, want := range map[string]time.Duration{"": 5 * time.Millisecond, "0": 0, "5ms": 5 * time.Millisecond, "1s": time.Second} {
 		cfg, err := service.ConfigFromEnv(func(k string) string {
 			return map[string]string{"TRANSACTION_LINGER": v, "TRANSACTIONAL_ID_PREFIX": "x"}[k]
 		})
