@@ -85,10 +85,9 @@ func BenchmarkRegisterAmongRegistering(b *testing.B) {
 	}
 }
 
-// BenchmarkStateJSON encodes an active instance's state (three members, a
-// stage with items and kills counted) without its definition, as the actor
-// writes its changelog record after every change.
-func BenchmarkStateJSON(b *testing.B) {
+// benchState is the benchmarks' state: an active instance (three members,
+// a stage with items and kills counted) without its definition.
+func benchState(b *testing.B) State {
 	def := sample(b, "kerning_city_pq")
 	m, _ := New(uuid.New(), &def, Registration{WorldID: 1, ChannelID: 2, PartyID: 7, Characters: []Character{alice, bob, carol}}, NewSeededRandom(1), t0)
 	if _, err := m.Handle(messages.PartyQuestCommand{WorldID: 1, CharacterID: alice.ID, Type: messages.TypeUpdateStageState,
@@ -96,8 +95,16 @@ func BenchmarkStateJSON(b *testing.B) {
 			MonsterKills: map[uint32]uint32{9300003: 5, 9300004: 2}}}, t0); err != nil {
 		b.Fatal(err)
 	}
-	st := m.View()
+	st := m.State()
 	st.Definition = nil
+	return st
+}
+
+// BenchmarkStateJSON encodes an active instance's state (three members, a
+// stage with items and kills counted) without its definition, as the actor
+// writes its changelog record after every change.
+func BenchmarkStateJSON(b *testing.B) {
+	st := benchState(b)
 	for _, enc := range []struct {
 		name string
 		f    func() ([]byte, error)

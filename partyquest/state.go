@@ -24,9 +24,9 @@ const (
 )
 
 // State is the whole state of one instance: the machine is a function of it
-// and the Random. It round-trips through JSON unchanged (times in UTC, no
-// monotonic reading), so the actor can save it to a changelog and Restore it
-// after a crash.
+// and the Random. It round-trips unchanged through JSON and through its
+// binary form (AppendBinary; times in UTC, no monotonic reading), so the
+// actor can save it to a changelog and Restore it after a crash.
 type State struct {
 	ID      uuid.UUID `json:"id"`
 	QuestID string    `json:"questId"`
