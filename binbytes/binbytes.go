@@ -119,7 +119,32 @@ func (r *Reader) Uint32() uint32 {
 // what is left, at least min bytes per element, so a corrupt length
 // cannot make the caller allocate more than the input could hold.
 func (r *Reader) Count(min int) int {
+	return r.bounded(r.Uvarint(), min)
+}
+
+// AppendOptionalCount appends the length of a slice or map that may be nil,
+// so a reader keeps nil apart from empty: n+1, or 0 for nil.
+func AppendOptionalCount(b []byte, isNil bool, n int) []byte {
+	if isNil {
+		return append(b, 0)
+	}
+	return binary.AppendUvarint(b, uint64(n)+1)
+}
+
+// OptionalCount reads what AppendOptionalCount wrote, bounded as Count
+// bounds a length; ok is false for nil (and after a failed read).
+func (r *Reader) OptionalCount(min int) (n int, ok bool) {
 	v := r.Uvarint()
+	if v == 0 || r.err != nil {
+		return 0, false
+	}
+	n = r.bounded(v-1, min)
+	return n, r.err == nil
+}
+
+// bounded checks a length v against what is left, at least min bytes per
+// element (min below 1 counts as 1).
+func (r *Reader) bounded(v uint64, min int) int {
 	if r.err != nil {
 		return 0
 	}

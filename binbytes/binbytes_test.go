@@ -361,3 +361,38 @@ func TestStringCopies(t *testing.T) {
 	in[1] = 'X'
 	require.Equal(t, "abc", s)
 }
+
+// An optional count keeps nil apart from empty, and is bounded by what is
+// left as Count is: nil, empty and three elements read back as written;
+// a corrupt count fails with ErrShort instead of reading as a length.
+func TestOptionalCount(t *testing.T) {
+	var b []byte
+	b = binbytes.AppendOptionalCount(b, true, 0)
+	b = binbytes.AppendOptionalCount(b, false, 0)
+	b = binbytes.AppendOptionalCount(b, false, 3)
+	b = append(b, 1, 2, 3)
+	rd := binbytes.NewReader(b)
+	n, ok := rd.OptionalCount(1)
+	require.False(t, ok, "nil")
+	require.Zero(t, n)
+	n, ok = rd.OptionalCount(1)
+	require.True(t, ok, "empty")
+	require.Zero(t, n)
+	n, ok = rd.OptionalCount(1)
+	require.True(t, ok)
+	require.Equal(t, 3, n)
+	require.NoError(t, rd.Err())
+	require.Equal(t, 3, rd.Len(), "only the count is consumed")
+
+	// Three 4-byte elements do not fit in 11 bytes.
+	rd = binbytes.NewReader(append(binbytes.AppendOptionalCount(nil, false, 3), make([]byte, 11)...))
+	n, ok = rd.OptionalCount(4)
+	require.False(t, ok)
+	require.Zero(t, n)
+	require.ErrorIs(t, rd.Err(), binbytes.ErrShort)
+
+	// After a failed read it reads nothing.
+	n, ok = binbytes.NewReader(nil).OptionalCount(1)
+	require.False(t, ok)
+	require.Zero(t, n)
+}

@@ -75,12 +75,12 @@ func (e *Emitter) Place(internal, changelog messages.Topic, n int32) {
 }
 
 // Encode turns domain records into Kafka records with the operation's
-// tenant and trace headers, except changelog records: the changelog is
-// the service's own state, whose key and value name the tenant; it is
-// never routed and its writes are not traced, and the Go client copies
-// every header's key and value into C memory at each produce. JSON encoding happens here, on the
-// caller's goroutine, so it spreads over cores instead of queueing at the
-// outbox.
+// tenant and trace headers, except changelog records: the changelog is the
+// service's own state, whose key and value name the tenant; it is never
+// routed and its writes are not traced, and the Go client copies every
+// header's key and value into C memory at each produce. JSON encoding
+// happens here, on the caller's goroutine, so it spreads over cores instead
+// of queueing at the outbox.
 func (e *Emitter) Encode(t tenant.Tenant, tr Trace, recs []messages.Record) ([]Out, error) {
 	if len(recs) == 0 {
 		return nil, nil

@@ -19,7 +19,7 @@ const stateBinaryV1 = 1
 var stateCodes = [...]InstanceState{1: StateRegistering, 2: StateActive, 3: StateClearing, 4: StateCompleted, 5: StateFailed}
 
 // AppendBinary appends the state in its compact binary form (about a
-// quarter of its JSON), which ReadBinary reads back: the form the actor
+// fifth of its JSON), which ReadBinary reads back: the form the actor
 // keeps of an instance at rest and writes to its changelog. Nil and empty
 // slices and maps stay apart, as in JSON; times keep their instant, read
 // back in UTC. A state that still holds its definition is refused: the
@@ -41,7 +41,7 @@ func (s State) AppendBinary(b []byte) ([]byte, error) {
 	b = append(b, s.WorldID, s.ChannelID)
 	b = binbytes.AppendUvarint(b, uint64(s.PartyID))
 	b = binbytes.AppendUvarint(b, uint64(s.AffinityID))
-	b = appendCount(b, s.Characters == nil, len(s.Characters))
+	b = binbytes.AppendOptionalCount(b, s.Characters == nil, len(s.Characters))
 	for _, c := range s.Characters {
 		b = binbytes.AppendUvarint(b, uint64(c.ID))
 		b = append(b, c.WorldID, c.ChannelID)
@@ -57,13 +57,13 @@ func (s State) AppendBinary(b []byte) ([]byte, error) {
 	b = append(b, byte(code), flags)
 	b = binbytes.AppendUvarint(b, uint64(s.CurrentStageIndex))
 	b = appendBinaryTimes(b, s.times())
-	b = appendCount(b, s.FieldInstances == nil, len(s.FieldInstances))
+	b = binbytes.AppendOptionalCount(b, s.FieldInstances == nil, len(s.FieldInstances))
 	for _, f := range s.FieldInstances {
 		b = binbytes.AppendUUID(b, f)
 	}
 	b = appendBinaryCounts(b, s.StageState.ItemCounts)
 	b = appendBinaryCounts(b, s.StageState.MonsterKills)
-	b = appendCount(b, s.StageState.Combination == nil, len(s.StageState.Combination))
+	b = binbytes.AppendOptionalCount(b, s.StageState.Combination == nil, len(s.StageState.Combination))
 	for _, v := range s.StageState.Combination {
 		b = binbytes.AppendUvarint(b, uint64(v))
 	}
@@ -81,7 +81,7 @@ func ReadBinary(r *binbytes.Reader) State {
 	s.QuestID = r.String()
 	s.WorldID, s.ChannelID = r.Byte(), r.Byte()
 	s.PartyID, s.AffinityID = r.Uint32(), r.Uint32()
-	if n, ok := readCount(r, 4); ok {
+	if n, ok := r.OptionalCount(4); ok {
 		s.Characters = make([]Character, n)
 		for i := range s.Characters {
 			c := &s.Characters[i]
@@ -102,7 +102,7 @@ func ReadBinary(r *binbytes.Reader) State {
 	s.Destroyed, s.CompletedEmitted = flags&1 != 0, flags&2 != 0
 	s.CurrentStageIndex = r.Uint32()
 	readBinaryTimes(r, s.times())
-	if n, ok := readCount(r, 16); ok {
+	if n, ok := r.OptionalCount(16); ok {
 		s.FieldInstances = make([]uuid.UUID, n)
 		for i := range s.FieldInstances {
 			s.FieldInstances[i] = r.UUID()
@@ -110,7 +110,7 @@ func ReadBinary(r *binbytes.Reader) State {
 	}
 	s.StageState.ItemCounts = readBinaryCounts(r)
 	s.StageState.MonsterKills = readBinaryCounts(r)
-	if n, ok := readCount(r, 1); ok {
+	if n, ok := r.OptionalCount(1); ok {
 		s.StageState.Combination = make([]uint32, n)
 		for i := range s.StageState.Combination {
 			s.StageState.Combination[i] = r.Uint32()
@@ -181,32 +181,10 @@ func readBinaryTimes(r *binbytes.Reader, ts [6]*time.Time) {
 	}
 }
 
-// appendCount writes a slice's or map's length plus one, and 0 for nil.
-func appendCount(b []byte, isNil bool, n int) []byte {
-	if isNil {
-		return append(b, 0)
-	}
-	return binbytes.AppendUvarint(b, uint64(n)+1)
-}
-
-// readCount reads what appendCount wrote: ok is false for nil (or an
-// error). min is the fewest bytes an element takes, which bounds n.
-func readCount(r *binbytes.Reader, min int) (n int, ok bool) {
-	v := r.Uvarint()
-	if v == 0 || r.Err() != nil {
-		return 0, false
-	}
-	if v-1 > uint64(r.Len()/min) {
-		r.Fail(fmt.Errorf("party-quest state: %d elements in %d bytes: %w", v-1, r.Len(), binbytes.ErrShort))
-		return 0, false
-	}
-	return int(v - 1), true
-}
-
 // appendBinaryCounts writes a count map in key order, so a state has one
 // binary form.
 func appendBinaryCounts(b []byte, m map[uint32]uint32) []byte {
-	b = appendCount(b, m == nil, len(m))
+	b = binbytes.AppendOptionalCount(b, m == nil, len(m))
 	if len(m) == 0 {
 		return b
 	}
@@ -225,7 +203,7 @@ func appendBinaryCounts(b []byte, m map[uint32]uint32) []byte {
 
 // readBinaryCounts reads a count map; its keys must ascend.
 func readBinaryCounts(r *binbytes.Reader) map[uint32]uint32 {
-	n, ok := readCount(r, 2)
+	n, ok := r.OptionalCount(2)
 	if !ok {
 		return nil
 	}

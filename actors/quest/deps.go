@@ -46,8 +46,8 @@ type Deps struct {
 	// commands are rejected without starting any actor.
 	DefaultDefinitions []definition.Definition
 	// JSONChangelog writes instance states to the changelog as JSON rather
-	// than in their binary form (four times smaller, and the snapshot an
-	// instance keeps). Both forms are always read; JSON is for a rolling
+	// than in their binary form (about a fifth of the size, and the snapshot
+	// an instance keeps). Both forms are always read; JSON is for a rolling
 	// upgrade from a version that reads only JSON (CHANGELOG_FORMAT=json).
 	JSONChangelog bool
 
