@@ -59,6 +59,20 @@ type JSONReport struct {
 	StampToSeen JSONLatency               `json:"stage_cleared_stamp_to_seen_ms"`
 	Counters    map[string]map[string]int `json:"counters"` // by scenario
 	Notes       []string                  `json:"notes"`
+	// Series is the chart's data, second by second from the start of the
+	// ramp: what lines a latency spike up with a collector's cycle or a
+	// broker stall in another process's trace.
+	Series []JSONSecond `json:"series"`
+}
+
+// JSONSecond is one second of the run.
+type JSONSecond struct {
+	From      time.Time `json:"from"`
+	Completed int       `json:"completed"`
+	Sent      int       `json:"sent"`
+	P50       float64   `json:"p50_ms"`
+	P99       float64   `json:"p99_ms"`
+	Max       float64   `json:"max_ms"`
 }
 
 // JSONPlan is the generated configuration's size.
@@ -152,6 +166,11 @@ func (r Report) JSON() JSONReport {
 	}
 	if j.Notes == nil {
 		j.Notes = []string{}
+	}
+	j.Series = make([]JSONSecond, len(r.Series))
+	for i, sw := range r.Series {
+		j.Series[i] = JSONSecond{From: sw.From, Completed: sw.Completed, Sent: sw.Sent,
+			P50: ms(sw.Latency.P50), P99: ms(sw.Latency.P99), Max: ms(sw.Latency.Max)}
 	}
 	for k, n := range r.DeadLettered {
 		topic, _, _ := strings.Cut(k, ": ")

@@ -82,6 +82,19 @@ func TestReportJSON(t *testing.T) {
 	assert.EqualValues(t, 7, j["dead_letters"])
 	assert.Equal(t, map[string]any{"COMMAND_TOPIC_PARTY_QUEST": 3.0, "COMMAND_TOPIC_INSTANCE_TRANSPORT": 4.0}, j["dead_letters_by_topic"])
 	assert.EqualValues(t, 5, j["timeouts"])
+
+	series, ok := j["series"].([]any)
+	require.True(t, ok, "series is %T", j["series"])
+	require.Len(t, series, 1)
+	sec := series[0].(map[string]any)
+	from, err := time.Parse(time.RFC3339Nano, sec["from"].(string))
+	require.NoError(t, err)
+	assert.True(t, from.Equal(time.Unix(1000, 0)), "from %v", from)
+	assert.EqualValues(t, 20000, sec["completed"])
+	assert.EqualValues(t, 20100, sec["sent"])
+	assert.InDelta(t, 4.0, sec["p50_ms"], 1e-9)
+	assert.InDelta(t, 30.0, sec["p99_ms"], 1e-9)
+	assert.InDelta(t, 90.0, sec["max_ms"], 1e-9)
 }
 
 // What was not measured is null, not a zero that looks measured.
