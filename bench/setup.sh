@@ -7,6 +7,8 @@
 # SERVICE_BUILD_ENV=GOEXPERIMENT=nogreenteagc.
 # `service LEVEL` runs the service in the foreground with that log level:
 # start it with `service error &`, and $! is the service itself.
+# GCTRACE=1 runs it with GODEBUG=gctrace=1 and its standard error in
+# $cfg/gctrace.txt, after a first line "start UNIXSECONDS" (loadgen -gctrace).
 port=${BROKER_PORT:-19092}
 rest=${REST_PORT:-18080}
 bin=$(mktemp -d)
@@ -26,6 +28,11 @@ for _ in $(seq 200); do
 done
 
 service() {
+	if [ -n "${GCTRACE:-}" ]; then
+		echo "start $(date +%s.%N)" >"$cfg/gctrace.txt"
+		exec 2>>"$cfg/gctrace.txt"
+		export GODEBUG=gctrace=1
+	fi
 	exec env BOOTSTRAP_SERVERS=127.0.0.1:$port CONFIG_PATH=$cfg/config.json REST_PORT=$rest \
 		LOG_LEVEL="$1" ${SERVICE_ENV:-} "$bin/transitquest"
 }

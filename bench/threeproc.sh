@@ -10,12 +10,14 @@
 # runtime's threads and librdkafka's (rdk:*).
 # SERVICE_SRC builds the service from another checkout (a before/after run
 # with the same load generator), e.g. SERVICE_SRC=/tmp/before.
+# GCTRACE=1 traces the service's collector: the report lines its cycles up
+# with the latency, the chart shows its marks, and -out gets gctrace.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/setup.sh "$@"
 service error &
 svc=$!
-"$bin/loadgen" -bootstrap 127.0.0.1:$port -pid $svc "$@"
+"$bin/loadgen" -bootstrap 127.0.0.1:$port -pid $svc ${GCTRACE:+-gctrace "$cfg/gctrace.txt"} "$@"
 # What the service read and wrote, by topic.
 curl -s "http://127.0.0.1:$rest/metrics" | grep -E "^transitquest_(records_(consumed|produced)_total|transaction_seconds_(count|sum))" || true
 if [ -n "${IDLE_AFTER:-}" ]; then

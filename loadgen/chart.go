@@ -20,6 +20,7 @@ var (
 	colP99        = color.RGBA{220, 60, 40, 255}
 	colBars       = color.RGBA{90, 170, 90, 255}
 	colBaseline   = color.RGBA{150, 60, 170, 255}
+	colMark       = color.RGBA{255, 236, 170, 255}
 )
 
 // panel is a plotting area in image coordinates with its value ranges.
@@ -34,8 +35,10 @@ func (p panel) px(x, y float64) (int, int) {
 
 // RenderChart draws the run as a PNG: command→effect latency p50 and p99
 // per window on top, completed commands per second below, with the
-// passthrough baseline's rate as a line when it is known (> 0).
-func RenderChart(series []Window, start time.Time, baseline float64, title string) ([]byte, error) {
+// passthrough baseline's rate as a line when it is known (> 0), and the
+// service collector's marks (when traced) as yellow bands behind the
+// latency.
+func RenderChart(series []Window, start time.Time, baseline float64, marks []GCCycle, title string) ([]byte, error) {
 	const w, h = 1200, 820
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.Draw(img, img.Bounds(), &image.Uniform{colBackground}, image.Point{}, draw.Src)
@@ -50,7 +53,20 @@ func RenderChart(series []Window, start time.Time, baseline float64, title strin
 	}
 	top := panel{image.Rect(110, 70, w-30, 400), xMax, niceCeil(yLat * 1.05)}
 	bottom := panel{image.Rect(110, 470, w-30, h-60), xMax, niceCeil(yThr * 1.05)}
-	axes(img, top, "LATENCY MS (P50 BLUE, P99 RED)")
+	latLabel := "LATENCY MS (P50 BLUE, P99 RED)"
+	if len(marks) > 0 {
+		latLabel = "LATENCY MS (P50 BLUE, P99 RED; SERVICE GC MARK YELLOW)"
+	}
+	for _, m := range marks {
+		a, b := m.Start.Sub(start).Seconds(), m.End().Sub(start).Seconds()
+		if b <= 0 || a >= xMax {
+			continue
+		}
+		x0, _ := top.px(math.Max(a, 0), 0)
+		x1, _ := top.px(math.Min(b, xMax), 0)
+		fill(img, image.Rect(x0, top.r.Min.Y, max(x1, x0+1), top.r.Max.Y), colMark)
+	}
+	axes(img, top, latLabel)
 	axes(img, bottom, "COMPLETED COMMANDS/S (BARS); BASELINE (PURPLE)")
 
 	var prev50, prev99 image.Point

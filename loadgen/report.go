@@ -36,7 +36,18 @@ type Report struct {
 	Live           map[string]LiveStats      // by scenario
 	Memory         MemoryStats
 	CPU            CPUStats // the service's CPU over the window (Memory.What's process)
-	Notes          []string
+	// GCCycles are the service's collector cycles (-gctrace), nil when
+	// not traced; GC lines them up with the window.
+	GCCycles []GCCycle
+	GC       *GCSummary
+	Notes    []string
+}
+
+// AddGCTrace lines the service's collector cycles up with the run.
+func (r *Report) AddGCTrace(cycles []GCCycle) {
+	r.GCCycles = cycles
+	s := SummarizeGC(cycles, r.Series, r.Window)
+	r.GC = &s
 }
 
 // LiveStats is how many players were inside a ride or an instance.
@@ -149,6 +160,12 @@ func (r Report) Format(w io.Writer) {
 			c.CPU.Seconds(), c.Cores(), perCmd, c.What, c.Over.Round(time.Millisecond))
 	} else {
 		p("service CPU: not measured (pass -pid with -bootstrap)")
+	}
+	if g := r.GC; g != nil {
+		p("service collector (gctrace) over the window: %d cycles, one every %s; mark p50 %s · max %s wall, assists %s CPU per cycle; %.1f %% of the time inside a mark",
+			g.Cycles, g.Every.Round(100*time.Millisecond), g.MarkP50.Round(time.Millisecond), g.MarkMax.Round(time.Millisecond),
+			g.AssistMean.Round(time.Millisecond), 100*g.MarkShare)
+		p("  seconds whose p99 exceeded twice the median second's: %d, of which %d during a mark or the second after it", g.Spikes, g.OnMark)
 	}
 	for _, n := range r.Notes {
 		p("note: %s", n)

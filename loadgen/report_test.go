@@ -61,12 +61,12 @@ func TestReportFormat(t *testing.T) {
 
 func TestChartIsAPNG(t *testing.T) {
 	r := sampleReport()
-	b, err := RenderChart(r.Series, r.Start, r.Baseline.Rate(), "TITLE 123")
+	b, err := RenderChart(r.Series, r.Start, r.Baseline.Rate(), []GCCycle{{Start: r.Start.Add(time.Second), Mark: 500 * time.Millisecond}}, "TITLE 123")
 	require.NoError(t, err)
 	img, err := png.Decode(bytes.NewReader(b))
 	require.NoError(t, err)
 	assert.Equal(t, 1200, img.Bounds().Dx())
-	_, err = RenderChart(nil, r.Start, 0, "")
+	_, err = RenderChart(nil, r.Start, 0, nil, "")
 	assert.NoError(t, err, "an empty run still draws")
 }
 

@@ -63,6 +63,21 @@ type JSONReport struct {
 	// ramp: what lines a latency spike up with a collector's cycle or a
 	// broker stall in another process's trace.
 	Series []JSONSecond `json:"series"`
+	// ServiceGC is the service's collector over the window (-gctrace);
+	// null when not traced.
+	ServiceGC *JSONGC `json:"service_gc"`
+}
+
+// JSONGC is a GCSummary.
+type JSONGC struct {
+	Cycles       int     `json:"cycles"`
+	EveryS       float64 `json:"every_s"`
+	MarkP50      float64 `json:"mark_p50_ms"`
+	MarkMax      float64 `json:"mark_max_ms"`
+	AssistMean   float64 `json:"assist_mean_ms"`
+	MarkShare    float64 `json:"mark_share"`
+	SpikeSeconds int     `json:"spike_seconds"`
+	SpikesOnMark int     `json:"spike_seconds_on_mark"`
 }
 
 // JSONSecond is one second of the run.
@@ -166,6 +181,10 @@ func (r Report) JSON() JSONReport {
 	}
 	if j.Notes == nil {
 		j.Notes = []string{}
+	}
+	if g := r.GC; g != nil {
+		j.ServiceGC = &JSONGC{Cycles: g.Cycles, EveryS: g.Every.Seconds(), MarkP50: ms(g.MarkP50), MarkMax: ms(g.MarkMax),
+			AssistMean: ms(g.AssistMean), MarkShare: g.MarkShare, SpikeSeconds: g.Spikes, SpikesOnMark: g.OnMark}
 	}
 	j.Series = make([]JSONSecond, len(r.Series))
 	for i, sw := range r.Series {

@@ -10,6 +10,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -67,6 +68,7 @@ func run() error {
 	brokerPort := flag.Int("broker", 0, "only run an embedded broker on 127.0.0.1:PORT until interrupted (to run the service and the loadgen as separate processes)")
 	logLevel := flag.String("log-level", "error", "log level of the loadgen and the in-process service")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole process (with -inprocess: broker, service and loadgen) to this file")
+	gctrace := flag.String("gctrace", "", "the service's GODEBUG=gctrace=1 output, first line \"start UNIXSECONDS\" (bench/threeproc.sh with GCTRACE=1): read when the run ends, lined up with the latency in the report and the chart, and copied to -out")
 	memProfile := flag.String("memprofile", "", "write a heap profile of the whole process (with -inprocess: broker, service and loadgen) to this file when the measured window ends")
 	flag.Parse()
 	o.Plan.RideCapacity = uint32(*capacity)
@@ -114,11 +116,30 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	var trace []byte
+	if *gctrace != "" {
+		if trace, err = os.ReadFile(*gctrace); err != nil {
+			return fmt.Errorf("-gctrace: %w", err)
+		}
+		cycles, err := loadgen.ReadGCTrace(bytes.NewReader(trace))
+		if err != nil {
+			return fmt.Errorf("-gctrace %s: %w", *gctrace, err)
+		}
+		rep.AddGCTrace(cycles)
+	}
 	rep.Format(os.Stdout)
 	if *out == "" {
 		return nil
 	}
-	return write(*out, rep)
+	if err := write(*out, rep); err != nil {
+		return err
+	}
+	if trace != nil {
+		if err := os.WriteFile(filepath.Join(*out, "gctrace.txt"), trace, 0o644); err != nil {
+			return fmt.Errorf("gctrace.txt: %w", err)
+		}
+	}
+	return nil
 }
 
 // writeHeapProfile writes the heap profile as of a fresh GC: in-use bytes
@@ -175,7 +196,7 @@ func write(dir string, rep loadgen.Report) error {
 	}
 	title := fmt.Sprintf("TRANSITQUEST LOADGEN: %d QUESTS, %d RIDERS, %.0f CMD/S = %.0f%% OF BASELINE",
 		rep.Quests, rep.Riders, rep.Window.Throughput(), rep.Ratio())
-	png, err := loadgen.RenderChart(rep.Series, rep.Start, baseline, title)
+	png, err := loadgen.RenderChart(rep.Series, rep.Start, baseline, rep.GCCycles, title)
 	if err != nil {
 		return err
 	}
