@@ -53,3 +53,27 @@ func setGCDefaults(getenv func(string) string, readFile func(string) ([]byte, er
 	}
 	return 0
 }
+
+// minProcs is the fewest Ps (GOMAXPROCS) the service runs with on a
+// machine of fewer CPUs, unless told otherwise. Go's collector marks in the
+// background with a quarter of the Ps: from 4 Ps up that is a dedicated
+// worker; below, a fractional one that runs only when its P has nothing
+// else, so on a busy 2-core machine the mark dragged on (about 0.5 s of
+// wall time every 4 s at 6,000 commands/s) and the goroutines that
+// allocated meanwhile were made to mark instead: the poll loops and the
+// outboxes, which every command waits for. Every latency spike of those
+// runs fell on such a mark (bench/RESULTS.md, eleventh round).
+const minProcs = 4
+
+// procsDefault returns the GOMAXPROCS the service sets, 0 to keep the
+// runtime's: it raises a default taken from the CPU count (numCPU) to
+// minProcs, and leaves GOMAXPROCS alone when the environment sets it or
+// when the runtime's value (current) is below the CPU count, which since
+// Go 1.25 means a container's CPU limit: more threads than the quota would
+// be throttled by the kernel, which is worse for the tail than the drag.
+func procsDefault(getenv func(string) string, numCPU, current int) int {
+	if getenv("GOMAXPROCS") != "" || current < numCPU || current >= minProcs {
+		return 0
+	}
+	return minProcs
+}

@@ -81,3 +81,19 @@ func TestPprofServesProfilesUntilStopped(t *testing.T) {
 	_, _, err = servePprof("not an address", zap.NewNop())
 	require.ErrorContains(t, err, "PPROF_ADDR")
 }
+
+func TestGOMAXPROCSRaisedOnlyOnASmallMachineUnlessSetOrLimited(t *testing.T) {
+	unset := func(string) string { return "" }
+	set := func(k string) string {
+		if k == "GOMAXPROCS" {
+			return "2"
+		}
+		return ""
+	}
+	require.Equal(t, minProcs, procsDefault(unset, 2, 2), "2 CPUs, no limit: raised")
+	require.Equal(t, minProcs, procsDefault(unset, 1, 1), "1 CPU, no limit: raised")
+	require.Zero(t, procsDefault(set, 2, 2), "GOMAXPROCS set: the runtime's reading stands")
+	require.Zero(t, procsDefault(unset, 8, 2), "a container's CPU limit of 2 on 8 CPUs: kept, more would be throttled")
+	require.Zero(t, procsDefault(unset, 4, 4), "4 CPUs: already a dedicated mark worker")
+	require.Zero(t, procsDefault(unset, 16, 16), "a large machine: kept")
+}
