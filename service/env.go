@@ -104,6 +104,7 @@ func environment() []EnvVar {
 		EnvVar{Name: "OTEL_SERVICE_NAME", Default: "transitquest", ReadBy: ReadByOTelSDK, Doc: "service.name of the traces"},
 		EnvVar{Name: "OTEL_RESOURCE_ATTRIBUTES", ReadBy: ReadByOTelSDK, Doc: "key=value,… resource attributes of the traces"},
 		EnvVar{Name: "GOGC", Default: "200", ReadBy: ReadByRuntime, Doc: "Go GC target percentage; the service sets 200 when unset (profiled: at 100 the collector's marking took 12–16 % of the CPU at 100,000 live actors)"},
+		EnvVar{Name: "GOMAXPROCS", Default: "4 on fewer CPUs", ReadBy: ReadByRuntime, Doc: "Go's processors; when unset, on a machine of fewer than 4 CPUs and without a container CPU limit, the service sets 4, so the collector marks on a processor of its own"},
 		EnvVar{Name: "GOMEMLIMIT", ReadBy: ReadByRuntime, Doc: "Go heap soft limit; when unset and the container has a memory limit (cgroup v2 or v1), the service sets 80 % of it, the rest being for librdkafka's buffers, which are outside the Go heap"},
 	)
 }
