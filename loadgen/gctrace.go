@@ -125,17 +125,17 @@ func SummarizeGC(cycles []GCCycle, series []Window, w Window) GCSummary {
 	if d := w.To.Sub(w.From); d > 0 {
 		s.MarkShare = float64(inMark) / float64(d)
 	}
-	var seconds []Window
+	var secs []Window
 	var p99s []time.Duration
 	for _, sec := range series {
 		if sec.Latency.Count > 0 && !sec.From.Before(w.From) && !sec.To.After(w.To) {
-			seconds = append(seconds, sec)
+			secs = append(secs, sec)
 			p99s = append(p99s, sec.Latency.P99)
 		}
 	}
 	slices.Sort(p99s)
 	median := Percentile(p99s, 0.5)
-	for _, sec := range seconds {
+	for _, sec := range secs {
 		if sec.Latency.P99 <= 2*median {
 			continue
 		}
