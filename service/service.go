@@ -179,14 +179,20 @@ func TopicUses(cfg Config) []kafka.TopicUse {
 	return kafka.TopicUses(cfg.ChangelogPartitions, s.topologies()...)
 }
 
-// stages connects the pipelines of one topology (see kafka.Stages).
-func (s *Service) stages(ctx context.Context, topo kafka.Topology) (*kafka.Stages, error) {
+// pipelineBase is what every stage's pipeline takes from the service's
+// configuration; kafka.NewStages completes it per stage.
+func (s *Service) pipelineBase() kafka.PipelineConfig {
 	base := kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, TransactionalID: s.cfg.TxnIDPrefix, Extra: s.extra(),
 		Outbox: kafka.OutboxConfig{Linger: s.cfg.TransactionLinger}}
 	if s.cfg.StaticMembership {
 		base.GroupInstanceID = s.cfg.TxnIDPrefix // completed per stage: unique per replica and group
 	}
-	st, err := kafka.NewStages(ctx, topo, base, s.cfg.Topics, s.log, s.metrics)
+	return base
+}
+
+// stages connects the pipelines of one topology (see kafka.Stages).
+func (s *Service) stages(ctx context.Context, topo kafka.Topology) (*kafka.Stages, error) {
+	st, err := kafka.NewStages(ctx, topo, s.pipelineBase(), s.cfg.Topics, s.log, s.metrics)
 	if err != nil {
 		return nil, err
 	}
