@@ -49,7 +49,7 @@ func ReadGCTrace(r io.Reader) ([]GCCycle, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gctrace: start: %w", err)
 	}
-	var cycles []GCCycle
+	cycles := []GCCycle{} // traced, if without a cycle: not nil
 	for sc.Scan() {
 		m := gcLine.FindStringSubmatch(sc.Text())
 		if m == nil {

@@ -27,6 +27,11 @@ gc 43 @123.06`
 	assert.Equal(t, 142*time.Millisecond, cycles[1].Assist)
 	assert.WithinDuration(t, start.Add(119621*time.Millisecond), cycles[1].End(), time.Microsecond)
 
+	none, err := ReadGCTrace(strings.NewReader("start 1765000000\n"))
+	require.NoError(t, err)
+	assert.NotNil(t, none, "traced without a cycle is not the same as not traced")
+	assert.Empty(t, none)
+
 	for _, bad := range []string{"", "gc 1 @0.012s 1%: 0.011+1.2+0.003 ms clock\n", "start soon\n", "start -5\n"} {
 		_, err := ReadGCTrace(strings.NewReader(bad))
 		assert.Error(t, err, "%q", bad)
@@ -63,11 +68,12 @@ func TestSummarizeGCLinesSpikesUpWithMarks(t *testing.T) {
 	assert.Equal(t, 1, g.OnMark)
 
 	r := sampleReport()
-	r.AddGCTrace(cycles)
-	require.NotNil(t, r.GC)
+	_, traced := r.GCSummary()
+	require.False(t, traced)
+	r.GCCycles = cycles
 	var b strings.Builder
 	r.Format(&b)
-	assert.Contains(t, b.String(), "service collector (gctrace)")
+	assert.Contains(t, b.String(), "service collector (gctrace) over the window: 0 cycles;", "no interval without two cycles")
 	j := decode(t, r)
 	assert.EqualValues(t, 0, obj(t, j, "service_gc")["cycles"], "the sample report's window is elsewhere")
 }

@@ -37,17 +37,18 @@ type Report struct {
 	Memory         MemoryStats
 	CPU            CPUStats // the service's CPU over the window (Memory.What's process)
 	// GCCycles are the service's collector cycles (-gctrace), nil when
-	// not traced; GC lines them up with the window.
+	// not traced.
 	GCCycles []GCCycle
-	GC       *GCSummary
 	Notes    []string
 }
 
-// AddGCTrace lines the service's collector cycles up with the run.
-func (r *Report) AddGCTrace(cycles []GCCycle) {
-	r.GCCycles = cycles
-	s := SummarizeGC(cycles, r.Series, r.Window)
-	r.GC = &s
+// GCSummary lines the service's collector cycles up with the window;
+// false when they were not traced.
+func (r Report) GCSummary() (GCSummary, bool) {
+	if r.GCCycles == nil {
+		return GCSummary{}, false
+	}
+	return SummarizeGC(r.GCCycles, r.Series, r.Window), true
 }
 
 // LiveStats is how many players were inside a ride or an instance.
@@ -161,9 +162,13 @@ func (r Report) Format(w io.Writer) {
 	} else {
 		p("service CPU: not measured (pass -pid with -bootstrap)")
 	}
-	if g := r.GC; g != nil {
-		p("service collector (gctrace) over the window: %d cycles, one every %s; mark p50 %s · max %s wall, assists %s CPU per cycle; %.1f %% of the time inside a mark",
-			g.Cycles, g.Every.Round(100*time.Millisecond), g.MarkP50.Round(time.Millisecond), g.MarkMax.Round(time.Millisecond),
+	if g, ok := r.GCSummary(); ok {
+		every := "" // an interval needs two cycles
+		if g.Cycles > 1 {
+			every = ", one every " + g.Every.Round(100*time.Millisecond).String()
+		}
+		p("service collector (gctrace) over the window: %d cycles%s; mark p50 %s · max %s wall, assists %s CPU per cycle; %.1f %% of the time inside a mark",
+			g.Cycles, every, g.MarkP50.Round(time.Millisecond), g.MarkMax.Round(time.Millisecond),
 			g.AssistMean.Round(time.Millisecond), 100*g.MarkShare)
 		p("  seconds whose p99 exceeded twice the median second's: %d, of which %d during a mark or the second after it", g.Spikes, g.OnMark)
 	}

@@ -182,7 +182,7 @@ func (r Report) JSON() JSONReport {
 	if j.Notes == nil {
 		j.Notes = []string{}
 	}
-	if g := r.GC; g != nil {
+	if g, ok := r.GCSummary(); ok {
 		j.ServiceGC = &JSONGC{Cycles: g.Cycles, EveryS: g.Every.Seconds(), MarkP50: ms(g.MarkP50), MarkMax: ms(g.MarkMax),
 			AssistMean: ms(g.AssistMean), MarkShare: g.MarkShare, SpikeSeconds: g.Spikes, SpikesOnMark: g.OnMark}
 	}

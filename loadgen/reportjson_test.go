@@ -110,6 +110,8 @@ func TestReportJSONUnmeasured(t *testing.T) {
 	assert.Equal(t, false, j["in_process"])
 	assert.Contains(t, j, "baseline")
 	assert.Nil(t, j["baseline"], "-baseline=false")
+	assert.Contains(t, j, "service_gc")
+	assert.Nil(t, j["service_gc"], "not traced")
 	assert.Nil(t, j["throughput_pct_of_baseline"])
 	assert.NotContains(t, j, "service_timer_lateness_ms")
 	tl := obj(t, j, "timer_lateness_ms")

@@ -121,11 +121,9 @@ func run() error {
 		if trace, err = os.ReadFile(*gctrace); err != nil {
 			return fmt.Errorf("-gctrace: %w", err)
 		}
-		cycles, err := loadgen.ReadGCTrace(bytes.NewReader(trace))
-		if err != nil {
+		if rep.GCCycles, err = loadgen.ReadGCTrace(bytes.NewReader(trace)); err != nil {
 			return fmt.Errorf("-gctrace %s: %w", *gctrace, err)
 		}
-		rep.AddGCTrace(cycles)
 	}
 	rep.Format(os.Stdout)
 	if *out == "" {

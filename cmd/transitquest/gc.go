@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -76,4 +77,15 @@ func procsDefault(getenv func(string) string, numCPU, current int) int {
 		return 0
 	}
 	return minProcs
+}
+
+// setProcsDefault applies procsDefault to the runtime on a machine of
+// numCPU CPUs (runtime.NumCPU outside tests). It returns the GOMAXPROCS it
+// set (0: none).
+func setProcsDefault(getenv func(string) string, numCPU int) int {
+	n := procsDefault(getenv, numCPU, runtime.GOMAXPROCS(0))
+	if n > 0 {
+		runtime.GOMAXPROCS(n)
+	}
+	return n
 }

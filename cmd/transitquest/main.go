@@ -69,8 +69,7 @@ func run(log *zap.Logger, embedded, withDemo bool) error {
 	if limit := setGCDefaults(os.Getenv, os.ReadFile); limit > 0 {
 		log.Info("Go heap limit set from the container's memory limit (GOMEMLIMIT not set)", zap.Int64("bytes", limit))
 	}
-	if n := procsDefault(os.Getenv, runtime.NumCPU(), runtime.GOMAXPROCS(0)); n > 0 {
-		runtime.GOMAXPROCS(n)
+	if n := setProcsDefault(os.Getenv, runtime.NumCPU()); n > 0 {
 		log.Info("GOMAXPROCS raised so the collector marks on a P of its own (GOMAXPROCS not set)", zap.Int("procs", n), zap.Int("cpus", runtime.NumCPU()))
 	}
 	cfg, err := service.ConfigFromEnv(os.Getenv)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"net/http"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -96,4 +97,17 @@ func TestGOMAXPROCSRaisedOnlyOnASmallMachineUnlessSetOrLimited(t *testing.T) {
 	require.Zero(t, procsDefault(unset, 8, 2), "a container's CPU limit of 2 on 8 CPUs: kept, more would be throttled")
 	require.Zero(t, procsDefault(unset, 4, 4), "4 CPUs: already a dedicated mark worker")
 	require.Zero(t, procsDefault(unset, 16, 16), "a large machine: kept")
+}
+
+func TestGOMAXPROCSDefaultReachesTheRuntime(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	require.Zero(t, setProcsDefault(func(k string) string {
+		if k == "GOMAXPROCS" {
+			return "2"
+		}
+		return ""
+	}, 2), "GOMAXPROCS set")
+	require.Equal(t, 2, runtime.GOMAXPROCS(0))
+	require.Equal(t, minProcs, setProcsDefault(func(string) string { return "" }, 2), "unset, 2 CPUs")
+	require.Equal(t, minProcs, runtime.GOMAXPROCS(0))
 }
