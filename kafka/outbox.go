@@ -489,6 +489,8 @@ func (o *Outbox) transact(ctx context.Context, batches []Batch, offsets []Source
 			}
 		}
 	}()
+	// The phases' times say which round trips a transaction waits on.
+	start := time.Now()
 	for _, b := range batches {
 		for i := range b.Records {
 			if err := o.produce(ctx, &b.Records[i], b.At); err != nil {
@@ -496,12 +498,20 @@ func (o *Outbox) transact(ctx context.Context, batches []Batch, offsets []Source
 			}
 		}
 	}
+	produced := time.Now()
 	for _, l := range o.lanes {
 		if err := o.sendOffsets(ctx, l, of(l.tracker, offsets)); err != nil {
 			return err
 		}
 	}
-	return o.retrying(ctx, "commit", o.p.CommitTransaction)
+	sent := time.Now()
+	if err := o.retrying(ctx, "commit", o.p.CommitTransaction); err != nil {
+		return err
+	}
+	o.m.TxnPhase.WithLabelValues("produce").Observe(produced.Sub(start).Seconds())
+	o.m.TxnPhase.WithLabelValues("offsets").Observe(sent.Sub(produced).Seconds())
+	o.m.TxnPhase.WithLabelValues("commit").Observe(time.Since(sent).Seconds())
+	return nil
 }
 
 // sendOffsets adds one group's offsets to the open transaction.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	ck "github.com/confluentinc/confluent-kafka-go/v2/kafka"
+	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -91,7 +92,7 @@ func TestOutboxStampsRecordsWithTheBatchInstant(t *testing.T) {
 // With a Linger, a batch submitted while a transaction waits for more goes
 // into that transaction: the second batch is submitted only once the outbox
 // has taken the first (without a linger, that one would then be committed
-// alone), and both commit in one transaction. The linger is long, so a slow
+// alone), and both commit in one transaction, whose phases are timed. The linger is long, so a slow
 // machine still submits the second within it.
 func TestOutboxLingerGathersBatchesIntoOneTransaction(t *testing.T) {
 	b := kafkatest.StartBroker(t)
@@ -113,6 +114,15 @@ func TestOutboxLingerGathersBatchesIntoOneTransaction(t *testing.T) {
 	var dm dto.Metric
 	require.NoError(t, m.TxnDuration.Write(&dm))
 	assert.Equal(t, uint64(1), dm.GetHistogram().GetSampleCount(), "transactions committed")
+	// Its phases are timed once each and fit inside it.
+	var phases float64
+	for _, phase := range []string{"produce", "offsets", "commit"} {
+		var pm dto.Metric
+		require.NoError(t, m.TxnPhase.WithLabelValues(phase).(prometheus.Histogram).Write(&pm))
+		assert.Equal(t, uint64(1), pm.GetHistogram().GetSampleCount(), "%s phases timed", phase)
+		phases += pm.GetHistogram().GetSampleSum()
+	}
+	assert.LessOrEqual(t, phases, dm.GetHistogram().GetSampleSum(), "the phases' time against the transaction's")
 	o.Close()
 	<-o.Done()
 }

@@ -16,6 +16,7 @@ type Metrics struct {
 	Rejected       *prometheus.CounterVec   // topic, reason
 	DeadLettered   *prometheus.CounterVec   // topic, reason
 	TxnDuration    prometheus.Histogram     // seconds per committed transaction
+	TxnPhase       *prometheus.HistogramVec // phase: produce, offsets, commit; seconds of a committed transaction
 	TxnFailures    *prometheus.CounterVec   // kind: retriable, abort, fatal
 	InFlight       *prometheus.GaugeVec     // group
 	ActorRestarts  *prometheus.CounterVec   // kind
@@ -51,6 +52,11 @@ func New() *Metrics {
 			Name: "transitquest_transaction_seconds", Help: "Time from BeginTransaction to a successful commit.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 		}),
+		TxnPhase: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "transitquest_transaction_phase_seconds",
+			Help:    "Time a committed transaction spent handing its records to the producer (produce), adding the consumed offsets (offsets) and committing (commit).",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
+		}, []string{"phase"}),
 		TxnFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "transitquest_transaction_failures_total", Help: "Failed transaction attempts, by kind.",
 		}, []string{"kind"}),
@@ -91,7 +97,7 @@ func New() *Metrics {
 		}, []string{"topic"}),
 	}
 	m.Registry.MustRegister(m.Owned, m.Dropped, m.Consumed, m.Produced, m.Rejected, m.DeadLettered, m.TxnDuration,
-		m.TxnFailures, m.InFlight, m.ActorRestarts, m.LiveActors, m.RestingActors, m.ActorWakes, m.TimerLateness, m.ConsumerLag,
+		m.TxnPhase, m.TxnFailures, m.InFlight, m.ActorRestarts, m.LiveActors, m.RestingActors, m.ActorWakes, m.TimerLateness, m.ConsumerLag,
 		m.RestoreSeconds, m.Rebalances, m.Assigned, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
