@@ -35,6 +35,9 @@ type Emitter struct {
 	placed    map[string]int32
 	internal  string // the internal topic's real name; "" before Place
 	changelog string // the changelog's real name
+	// internalTenantHeaders writes the tenant headers on internal records too,
+	// although their keys name the tenant (PipelineConfig.InternalTenantHeaders).
+	internalTenantHeaders bool
 	// tracker is the tracker of the internal partitions the actors run
 	// on, which stamps their timer effects (see ownerOf); nil without it.
 	tracker *Tracker
@@ -75,10 +78,13 @@ func (e *Emitter) Place(internal, changelog messages.Topic, n int32) {
 }
 
 // Encode turns domain records into Kafka records with the operation's
-// tenant and trace headers, except changelog records: the changelog is the
-// service's own state, whose key and value name the tenant; it is never
-// routed and its writes are not traced, and the Go client copies every
-// header's key and value into C memory at each produce. JSON encoding
+// tenant and trace headers, except changelog records, and internal records
+// whose key names their tenant (Router.HandleKeyed), which carry only the
+// trace headers. The changelog is the service's own state, whose key and
+// value name the tenant; it is never routed and its writes are not traced.
+// Headers are costly: the Go client copies every header's key and value
+// into C memory at each produce, and builds each consumed record's
+// headers twice (confluent-kafka-go v2.15.0). JSON encoding
 // happens here, on the caller's goroutine, so it spreads over cores instead
 // of queueing at the outbox.
 func (e *Emitter) Encode(t tenant.Tenant, tr Trace, recs []messages.Record) ([]Out, error) {
@@ -93,8 +99,13 @@ func (e *Emitter) Encode(t tenant.Tenant, tr Trace, recs []messages.Record) ([]O
 			return nil, err
 		}
 		out[i] = Out{Topic: e.names.Name(r.Topic), Partition: ck.PartitionAny, Key: r.Key, Value: v, Headers: hs}
-		if out[i].Topic == e.changelog {
+		switch out[i].Topic {
+		case e.changelog:
 			out[i].Headers = nil
+		case e.internal:
+			if !e.internalTenantHeaders && t.KeyedBy(r.Key) {
+				out[i].Headers = traceHeaders(tr)
+			}
 		}
 		if n, ok := e.placed[out[i].Topic]; ok {
 			owner := r.Owner
@@ -246,7 +257,7 @@ func (e *Emitter) Reject(in *Input, err error) {
 	e.log.Warn("input rejected",
 		zap.String("topic", in.topicName), zap.Int32("partition", in.Partition), zap.Int64("offset", in.Offset),
 		zap.String("reason", string(r.Reason)), zap.String("detail", r.Detail), zap.Stringer("tenant", in.Tenant))
-	value, headers := in.Value, dlqHeaders(in.Headers, r, in.Source)
+	value, headers := in.Value, dlqHeaders(in, r)
 	if len(value) > maxDeadLetterValue {
 		// A copy the producer refuses would fail its transaction forever and
 		// stop every commit: keep the head of the value and say so.

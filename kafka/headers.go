@@ -153,7 +153,20 @@ func Headers(t tenant.Tenant, tr Trace) []ck.Header {
 	if tr.Parent == "" {
 		return TenantHeaders(t)
 	}
-	hs := appendTenantHeaders(make([]ck.Header, 0, 6), t)
+	return appendTraceHeaders(appendTenantHeaders(make([]ck.Header, 0, 6), t), tr)
+}
+
+// traceHeaders are the trace headers alone (nil when untraced): the
+// headers of a record whose key names its tenant.
+func traceHeaders(tr Trace) []ck.Header {
+	if tr.Parent == "" {
+		return nil
+	}
+	return appendTraceHeaders(make([]ck.Header, 0, 2), tr)
+}
+
+// appendTraceHeaders appends a traced operation's trace headers to hs.
+func appendTraceHeaders(hs []ck.Header, tr Trace) []ck.Header {
 	hs = append(hs, ck.Header{Key: HeaderTraceparent, Value: []byte(tr.Parent)})
 	if tr.State != "" {
 		hs = append(hs, ck.Header{Key: HeaderTracestate, Value: []byte(tr.State)})
@@ -161,9 +174,16 @@ func Headers(t tenant.Tenant, tr Trace) []ck.Header {
 	return hs
 }
 
-// dlqHeaders copies the original headers and adds the rejection's reason and origin.
-func dlqHeaders(orig []ck.Header, r *messages.Rejection, src Source) []ck.Header {
-	hs := make([]ck.Header, 0, len(orig)+5)
+// dlqHeaders copies the input's headers and adds the rejection's reason and
+// origin. An input whose tenant came from its key (an internal record) gets
+// the tenant headers, so every dead letter whose tenant is known names it
+// the same way.
+func dlqHeaders(in *Input, r *messages.Rejection) []ck.Header {
+	orig, src := in.Headers, in.Source
+	hs := make([]ck.Header, 0, len(orig)+9)
+	if _, ok := header(orig, HeaderTenantID); !ok && in.Tenant != (tenant.Tenant{}) {
+		hs = appendTenantHeaders(hs, in.Tenant)
+	}
 	hs = append(hs, orig...)
 	return append(hs,
 		ck.Header{Key: HeaderDLQReason, Value: []byte(r.Reason)},

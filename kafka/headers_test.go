@@ -101,23 +101,47 @@ func TestEmitterSharesEachTenantsHeaders(t *testing.T) {
 }
 
 // Changelog records are the service's own state: produced without
-// headers (the key and value name the tenant), while every other record of
-// the operation, the internal topic's included, carries the tenant's and
-// the trace's.
+// headers (the key and value name the tenant). Internal records keyed by
+// their tenant's actor identity carry only the trace's headers (the router
+// reads their tenant from the key), unless the emitter is told to write
+// the tenant's too, for a rolling upgrade; one whose key does not name the
+// operation's tenant keeps them. Every other record carries both.
 func TestEmitterWritesChangelogRecordsWithoutHeaders(t *testing.T) {
-	e := NewEmitter(messages.TopicNames{}, nil, nil, nil)
-	e.Place(messages.InternalTopicPartyQuest, messages.ChangelogTopicPartyQuest, 4)
 	tn := tenant.Tenant{ID: uuid.New(), Region: "GMS", MajorVersion: 83, MinorVersion: 1}
-	tr := Trace{Parent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}
-	out, err := e.Encode(tn, tr, []messages.Record{
-		{Topic: messages.EventTopicPartyQuestStatus, Key: []byte("k"), Value: json.RawMessage(`{}`)},
-		{Topic: messages.ChangelogTopicPartyQuest, Key: []byte("k"), Value: json.RawMessage(`{}`)},
+	other := tenant.Tenant{ID: uuid.New(), Region: "GMS", MajorVersion: 83, MinorVersion: 1}
+	keyed := append(tn.AppendKey(nil), "|instance|x"...)
+	recs := []messages.Record{
+		{Topic: messages.EventTopicPartyQuestStatus, Key: keyed, Value: json.RawMessage(`{}`)},
+		{Topic: messages.ChangelogTopicPartyQuest, Key: keyed, Value: json.RawMessage(`{}`)},
+		{Topic: messages.InternalTopicPartyQuest, Key: keyed, Value: json.RawMessage(`{}`)},
 		{Topic: messages.InternalTopicPartyQuest, Key: []byte("k"), Value: json.RawMessage(`{}`)},
-	})
-	require.NoError(t, err)
-	assert.Equal(t, Headers(tn, tr), out[0].Headers)
-	assert.Empty(t, out[1].Headers, "the changelog record")
-	assert.Equal(t, Headers(tn, tr), out[2].Headers)
+		{Topic: messages.InternalTopicPartyQuest, Key: append(other.AppendKey(nil), "|instance|x"...), Value: json.RawMessage(`{}`)},
+	}
+	traced := Trace{Parent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", State: "a=b"}
+	for _, tc := range []struct {
+		name          string
+		tenantHeaders bool
+		tr            Trace
+		keyedInternal []ck.Header
+	}{
+		{"traced", false, traced, []ck.Header{{Key: HeaderTraceparent, Value: []byte(traced.Parent)}, {Key: HeaderTracestate, Value: []byte("a=b")}}},
+		{"untraced", false, Trace{}, nil},
+		{"tenant headers on internal records", true, traced, Headers(tn, traced)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := NewEmitter(messages.TopicNames{}, nil, nil, nil)
+			e.Place(messages.InternalTopicPartyQuest, messages.ChangelogTopicPartyQuest, 4)
+			e.internalTenantHeaders = tc.tenantHeaders
+			out, err := e.Encode(tn, tc.tr, recs)
+			require.NoError(t, err)
+			all := Headers(tn, tc.tr)
+			assert.Equal(t, all, out[0].Headers, "the event")
+			assert.Empty(t, out[1].Headers, "the changelog record")
+			assert.Equal(t, tc.keyedInternal, out[2].Headers, "the internal record keyed by its tenant")
+			assert.Equal(t, all, out[3].Headers, "the internal record whose key names no tenant")
+			assert.Equal(t, all, out[4].Headers, "the internal record keyed by another tenant")
+		})
+	}
 }
 
 // BenchmarkEmitterEncode is one untraced operation's two records encoded
@@ -134,5 +158,67 @@ func BenchmarkEmitterEncode(b *testing.B) {
 		if _, err := e.Encode(tn, Trace{}, recs); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// On a keyed topic (the internal one) a record without tenant headers has
+// its key's tenant; one with them has theirs, as a replica that wrote
+// them meant. Elsewhere, and when the key names no tenant, a record
+// without them is refused as bad_tenant.
+func TestKeyedTopicsReadATenantWithoutHeadersFromTheKey(t *testing.T) {
+	tn := tenant.Tenant{ID: uuid.New(), Region: "GMS", MajorVersion: 83, MinorVersion: 1}
+	old := tenant.Tenant{ID: uuid.New(), Region: "EMS", MajorVersion: 1, MinorVersion: 2}
+	keyed := append(tn.AppendKey(nil), "|instance|x"...)
+	traced := []ck.Header{{Key: HeaderTraceparent, Value: []byte("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")}}
+	for _, tc := range []struct {
+		name    string
+		keyed   bool
+		key     []byte
+		headers []ck.Header
+		want    tenant.Tenant // zero: refused
+	}{
+		{"keyed topic, no headers", true, keyed, nil, tn},
+		{"keyed topic, trace headers only", true, keyed, traced, tn},
+		{"keyed topic, tenant headers", true, keyed, TenantHeaders(old), old},
+		{"keyed topic, key names no tenant", true, []byte("k"), nil, tenant.Tenant{}},
+		{"keyed topic, bad tenant headers", true, keyed, TenantHeaders(old)[:1], tenant.Tenant{}},
+		{"other topic, no headers", false, keyed, nil, tenant.Tenant{}},
+	} {
+		msg := &ck.Message{Key: tc.key, Headers: tc.headers}
+		got, err := route{keyed: tc.keyed}.tenant(msg)
+		if tc.want == (tenant.Tenant{}) {
+			var r *messages.Rejection
+			require.ErrorAs(t, err, &r, tc.name)
+			assert.Equal(t, messages.ReasonBadTenant, r.Reason, tc.name)
+			continue
+		}
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, tc.want, got, tc.name)
+	}
+}
+
+// A dead letter copies its input's headers; an input whose tenant came
+// from its key gets the tenant's headers first.
+func TestDeadLettersNameTheirTenant(t *testing.T) {
+	tn := tenant.Tenant{ID: uuid.New(), Region: "GMS", MajorVersion: 83, MinorVersion: 1}
+	old := tenant.Tenant{ID: uuid.New(), Region: "EMS", MajorVersion: 1, MinorVersion: 2}
+	r := messages.Reject(messages.ReasonBadJSON, "x")
+	src := Source{Topic: "t", Partition: 3, Offset: 7}
+	traced := []ck.Header{{Key: HeaderTraceparent, Value: []byte("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")}}
+	for _, tc := range []struct {
+		name string
+		in   Input
+		want []ck.Header // before the dead-letter headers
+	}{
+		{"tenant from the key", Input{Tenant: tn, Headers: traced, Source: src}, append(TenantHeaders(tn), traced...)},
+		{"tenant headers", Input{Tenant: old, Headers: TenantHeaders(old), Source: src}, TenantHeaders(old)},
+		{"no tenant", Input{Source: src}, nil},
+	} {
+		hs := dlqHeaders(&tc.in, r)
+		require.Len(t, hs, len(tc.want)+5, tc.name)
+		if tc.want != nil {
+			assert.Equal(t, tc.want, hs[:len(tc.want):len(tc.want)], tc.name)
+		}
+		assert.Equal(t, HeaderDLQReason, hs[len(tc.want)].Key, tc.name)
 	}
 }

@@ -47,6 +47,11 @@ type PipelineConfig struct {
 	// librdkafka's message.max.bytes, so a dead-letter copy always fits).
 	MaxRecordBytes int
 	Outbox         OutboxConfig
+	// InternalTenantHeaders writes the four tenant headers on internal
+	// records too. Their keys name their tenant, which this version reads
+	// (Router.HandleKeyed); the headers are for the rolling upgrade from a
+	// version that reads them only, until no replica of it is left.
+	InternalTenantHeaders bool
 	// Extra librdkafka properties for both clients (e.g. security settings).
 	Extra ck.ConfigMap
 	// Internal, Changelog and Owner place actors by partition (see
@@ -261,6 +266,7 @@ func (pl *Pipeline) learnPlacement() error {
 			pl.internal, pl.count, pl.names.Name(pl.cfg.Changelog), c)
 	}
 	pl.emitter.Place(pl.cfg.Internal, pl.cfg.Changelog, pl.count)
+	pl.emitter.internalTenantHeaders = pl.cfg.InternalTenantHeaders
 	if pl.cfg.Restore == nil {
 		changelog := pl.names.Name(pl.cfg.Changelog)
 		pl.cfg.Restore = func(ctx context.Context, parts []int32) (map[string][]byte, error) {

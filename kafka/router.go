@@ -51,6 +51,9 @@ type Router struct {
 type route struct {
 	topic   messages.Topic
 	handler Handler
+	// keyed: the topic's keys start with their tenant's key, which a
+	// record without tenant headers is read from (see HandleKeyed).
+	keyed bool
 	// consumed counts the topic's records, resolved once rather than
 	// looked up by label for every record.
 	consumed prometheus.Counter
@@ -65,6 +68,18 @@ func NewRouter(names messages.TopicNames, emitter *Emitter, maxBytes int) *Route
 func (r *Router) Handle(topic messages.Topic, h Handler) {
 	name := r.names.Name(topic)
 	r.routes[name] = route{topic: topic, handler: h, consumed: r.emitter.m.Consumed.WithLabelValues(name)}
+}
+
+// HandleKeyed registers the handler of a topic whose records are keyed by
+// actor identity, which starts with the tenant's key (tenant.ParseKey): the
+// internal topic. Its records may leave their tenant to their key and
+// carry no tenant headers; a record that has them (written by a version
+// that always wrote them) is read by them, as on any topic.
+func (r *Router) HandleKeyed(topic messages.Topic, h Handler) {
+	r.Handle(topic, h)
+	rt := r.routes[r.names.Name(topic)]
+	rt.keyed = true
+	r.routes[r.names.Name(topic)] = rt
 }
 
 // Topics lists the real names of every routed topic.
@@ -100,7 +115,7 @@ func (r *Router) Dispatch(msg *ck.Message, src Source) {
 		r.emitter.Reject(in, messages.Reject(messages.ReasonOversized, "%d bytes, limit %d", len(msg.Value), r.maxBytes))
 		return
 	}
-	t, err := TenantFromHeaders(msg.Headers)
+	t, err := rt.tenant(msg)
 	if err != nil {
 		r.emitter.Reject(in, err)
 		return
@@ -109,4 +124,19 @@ func (r *Router) Dispatch(msg *ck.Message, src Source) {
 	if err := rt.handler(in); err != nil {
 		r.emitter.Reject(in, err)
 	}
+}
+
+// tenant reads a record's tenant from its headers or, on a keyed topic when
+// it has no tenant header at all, from its key.
+func (rt route) tenant(msg *ck.Message) (tenant.Tenant, error) {
+	if rt.keyed {
+		if _, ok := header(msg.Headers, HeaderTenantID); !ok {
+			t, _, err := tenant.ParseKey(msg.Key)
+			if err != nil {
+				return t, messages.Reject(messages.ReasonBadTenant, "no %s header, and the key names no tenant: %v", HeaderTenantID, err)
+			}
+			return t, nil
+		}
+	}
+	return TenantFromHeaders(msg.Headers)
 }

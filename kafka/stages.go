@@ -34,6 +34,7 @@ func NewStages(ctx context.Context, topo Topology, base PipelineConfig, names me
 	stage := func(suffix string, pc PipelineConfig) (*Pipeline, error) {
 		pc.Bootstrap, pc.Extra, pc.Outbox = base.Bootstrap, base.Extra, base.Outbox
 		pc.MaxInFlight, pc.MaxRecordBytes = base.MaxInFlight, base.MaxRecordBytes
+		pc.InternalTenantHeaders = base.InternalTenantHeaders
 		pc.TransactionalID = base.TransactionalID + "-" + topo.Name + suffix
 		if base.GroupInstanceID != "" {
 			pc.GroupInstanceID = base.GroupInstanceID + "-" + topo.Name + suffix
@@ -55,7 +56,12 @@ func NewStages(ctx context.Context, topo Topology, base PipelineConfig, names me
 		ingress.closeClients()
 		return nil, fmt.Errorf("%s actors: %w", topo.Name, err)
 	}
-	st.Actors.Router().Handle(topo.Internal.Topic, topo.Internal.Handler)
+	st.Actors.Router().HandleKeyed(topo.Internal.Topic, topo.Internal.Handler)
+	// Ingress's emitter writes the forwards to the internal topic (an input
+	// is emitted by the pipeline that read it): it places them, and leaves
+	// their tenant to their keys, as the actors stage's does.
+	ingress.emitter.Place(topo.Internal.Topic, topo.Changelog, st.Actors.count)
+	ingress.emitter.internalTenantHeaders = base.InternalTenantHeaders
 	return st, nil
 }
 

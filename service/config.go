@@ -61,6 +61,12 @@ type Config struct {
 	// always read; JSON is for the rolling upgrade from a version that reads
 	// only JSON, until no replica of it is left.
 	JSONChangelog bool
+	// InternalTenantHeaders (INTERNAL_TENANT=headers) writes the tenant
+	// headers on internal-topic records too. Their keys name the tenant,
+	// which is where this version reads it; the headers are for the rolling
+	// upgrade from a version that reads them only, until no replica of it
+	// is left.
+	InternalTenantHeaders bool
 	// TransactionLinger (TRANSACTION_LINGER, default 5ms; 0 never waits) is
 	// how long a subsystem's producer waits for more effects before it
 	// commits a transaction that is not full (kafka.OutboxConfig.Linger).
@@ -131,6 +137,13 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		c.JSONChangelog = true
 	default:
 		return c, fmt.Errorf("CHANGELOG_FORMAT %q: want binary or json", v)
+	}
+	switch v := getenv("INTERNAL_TENANT"); v {
+	case "", "key":
+	case "headers":
+		c.InternalTenantHeaders = true
+	default:
+		return c, fmt.Errorf("INTERNAL_TENANT %q: want key or headers", v)
 	}
 	if v := getenv("CHANGELOG_PARTITIONS"); v != "" {
 		n, err := strconv.Atoi(v)

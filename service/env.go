@@ -67,6 +67,8 @@ func environment() []EnvVar {
 		{Name: "CHANGELOG_PARTITIONS", Default: "12", ReadBy: ReadByConfig, Doc: "partitions of the topics the service creates itself"},
 		{Name: "CHANGELOG_FORMAT", Default: "binary", ReadBy: ReadByConfig,
 			Doc: "binary: party-quest instance states go to the changelog in their compact binary form; json: as JSON, for a rolling upgrade from a version that reads only JSON (both forms are always read)"},
+		{Name: "INTERNAL_TENANT", Default: "key", ReadBy: ReadByConfig,
+			Doc: "key: internal-topic records name their tenant only in their key (the actor identity); headers: in the four tenant headers too, for a rolling upgrade from a version that reads them only (both are always read)"},
 		{Name: "TOPIC_CREATION", Default: "auto", ReadBy: ReadByConfig,
 			Doc: "auto: create the service's own topics when missing; never: refuse to start when a topic of the service's own is missing"},
 		{Name: "SHUTDOWN_TIMEOUT", Default: "30s", ReadBy: ReadByConfig, Doc: "bound on the graceful shutdown"},

@@ -393,6 +393,23 @@ func TestChangelogFormatSetting(t *testing.T) {
 	require.ErrorContains(t, err, `CHANGELOG_FORMAT "JSON": want binary or json`)
 }
 
+// INTERNAL_TENANT is key or headers (unset: key); anything else is a
+// configuration error.
+func TestInternalTenantSetting(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(k string) string {
+			return map[string]string{"INTERNAL_TENANT": v, "TRANSACTIONAL_ID_PREFIX": "x"}[k]
+		}
+	}
+	for v, want := range map[string]bool{"": false, "key": false, "headers": true} {
+		cfg, err := service.ConfigFromEnv(env(v))
+		require.NoError(t, err, v)
+		assert.Equal(t, want, cfg.InternalTenantHeaders, v)
+	}
+	_, err := service.ConfigFromEnv(env("both"))
+	require.ErrorContains(t, err, `INTERNAL_TENANT "both": want key or headers`)
+}
+
 // TRANSACTION_LINGER is a duration from 0 to 1s (unset: 5ms).
 func TestTransactionLingerSetting(t *testing.T) {
 	for v, want := range map[string]time.Duration{"": 5 * time.Millisecond, "0": 0, "5ms": 5 * time.Millisecond, "1s": time.Second} {

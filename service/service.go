@@ -183,7 +183,7 @@ func TopicUses(cfg Config) []kafka.TopicUse {
 // configuration; kafka.NewStages completes it per stage.
 func (s *Service) pipelineBase() kafka.PipelineConfig {
 	base := kafka.PipelineConfig{Bootstrap: s.cfg.Bootstrap, TransactionalID: s.cfg.TxnIDPrefix, Extra: s.extra(),
-		Outbox: kafka.OutboxConfig{Linger: s.cfg.TransactionLinger}}
+		Outbox: kafka.OutboxConfig{Linger: s.cfg.TransactionLinger}, InternalTenantHeaders: s.cfg.InternalTenantHeaders}
 	if s.cfg.StaticMembership {
 		base.GroupInstanceID = s.cfg.TxnIDPrefix // completed per stage: unique per replica and group
 	}

@@ -57,7 +57,7 @@ func (be *brokerBackend) start(h *harness, sub *Subsystem, log *zap.Logger, rest
 	_ = restored
 	st, err := kafka.NewStages(ctx, sub.Topology(), kafka.PipelineConfig{
 		Bootstrap: be.b.Bootstrap(), TransactionalID: fmt.Sprintf("quest-%s-%d", t.Name(), h.boots),
-		Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second},
+		Outbox: kafka.OutboxConfig{TxnTimeout: 5 * time.Second}, InternalTenantHeaders: h.setup.tenantHeaders,
 	}, be.b.Names, log, h.m)
 	require.NoError(t, err)
 	require.NoError(t, sub.Start(st.Emitter()))
@@ -180,6 +180,45 @@ func TestCrashedProcessResumesFromTheChangelogThroughBroker(t *testing.T) {
 	kafkatest.SkipOnMock(t, "the restarted process must resume after the offsets committed with its effects; "+
 		"the mock drops them, so it re-reads every command")
 	crashedProcessResumesFromTheChangelog(t, throughBroker())
+}
+
+// Internal records cross the broker without tenant headers, their tenant
+// in their keys, and still reach their actors: the forwarded registration
+// reaches the registrar, which creates and starts the instance. With
+// INTERNAL_TENANT=headers (a rolling upgrade) they carry the headers too,
+// for a replica of a version that reads only them.
+func TestInternalRecordsNameTheirTenantByKeyThroughBroker(t *testing.T) {
+	for _, headers := range []bool{false, true} {
+		t.Run(fmt.Sprintf("tenant headers %v", headers), func(t *testing.T) {
+			url := partiesService(t, map[uint32][]member{7: {{101, 1, 25}, {102, 1, 27}, {103, 2, 22}}})
+			opts := []option{withParties(url), throughBroker()}
+			if headers {
+				opts = append(opts, withInternalTenantHeaders())
+			}
+			h := start(t, opts...)
+			h.register(101, kerning, 7, 1)
+			id := h.created(1, kerning)
+			h.waitType(id, messages.TypeStarted)
+			be := h.be.(*brokerBackend)
+			be.quiet()
+			internal := be.b.NewReader(t, false, messages.InternalTopicPartyQuest).WaitFor(wait, func(rs []*kgo.Record) bool { return len(rs) > 0 })
+			for _, r := range internal {
+				got, _, err := tenant.ParseKey(r.Key)
+				require.NoError(t, err, "internal record %q", r.Key)
+				require.Equal(t, tn, got, "internal record %q", r.Key)
+				_, has := kafkatest.Header(r, kafka.HeaderTenantID)
+				require.Equal(t, headers, has, "internal record %q has tenant headers", r.Key)
+			}
+			// A refused internal record without them is dead-lettered with
+			// its key's tenant in the headers, as every dead letter is.
+			bad := &kgo.Record{Topic: be.b.Names.Name(messages.InternalTopicPartyQuest), Key: internal[0].Key, Value: []byte("{")}
+			require.NoError(t, be.client.ProduceSync(context.Background(), bad).FirstErr())
+			dl := be.readers[messages.DeadLetterTopic].WaitFor(wait, func(rs []*kgo.Record) bool { return len(rs) > 0 })
+			tid, ok := kafkatest.Header(dl[0], kafka.HeaderTenantID)
+			require.True(t, ok, "the dead letter names its tenant")
+			require.Equal(t, tn.ID.String(), string(tid))
+		})
+	}
 }
 
 func TestRefusedCommandsAreDeadLetteredThroughBroker(t *testing.T) {

@@ -90,13 +90,19 @@ type harness struct {
 // setup is what the options of start choose.
 type setup struct {
 	broker bool
-	deps   []func(*Deps)
+	// tenantHeaders writes the tenant headers on internal records too
+	// (kafka.PipelineConfig.InternalTenantHeaders); through a broker only.
+	tenantHeaders bool
+	deps          []func(*Deps)
 }
 
 type option func(*setup)
 
 // throughBroker runs the test end to end through an embedded broker.
 func throughBroker() option { return func(s *setup) { s.broker = true } }
+
+// withInternalTenantHeaders runs the pipeline as INTERNAL_TENANT=headers does.
+func withInternalTenantHeaders() option { return func(s *setup) { s.tenantHeaders = true } }
 
 // withDeps changes the subsystem's dependencies.
 func withDeps(f func(*Deps)) option { return func(s *setup) { s.deps = append(s.deps, f) } }
