@@ -489,48 +489,8 @@ func (o *Outbox) transact(ctx context.Context, batches []Batch, offsets []Source
 			}
 		}
 	}()
-	// The records are handed to the producer while the offsets are added:
-	// the one is this process's CPU, the other two round trips per group,
-	// and librdkafka takes produce calls from any goroutine. Both are done
-	// (joined) before the commit, or before the deferred abort.
+	// The phases' times say which round trips a transaction waits on.
 	start := time.Now()
-	produced := make(chan phaseResult, 1)
-	go func() {
-		err := o.produceAll(ctx, batches)
-		produced <- phaseResult{time.Since(start), err}
-	}()
-	var oerr error
-	for _, l := range o.lanes {
-		if oerr = o.sendOffsets(ctx, l, of(l.tracker, offsets)); oerr != nil {
-			break
-		}
-	}
-	sent := time.Since(start)
-	p := <-produced
-	if p.err != nil {
-		return p.err
-	}
-	if oerr != nil {
-		return oerr
-	}
-	committing := time.Now()
-	if err := o.retrying(ctx, "commit", o.p.CommitTransaction); err != nil {
-		return err
-	}
-	o.m.TxnPhase.WithLabelValues("produce").Observe(p.took.Seconds())
-	o.m.TxnPhase.WithLabelValues("offsets").Observe(sent.Seconds())
-	o.m.TxnPhase.WithLabelValues("commit").Observe(time.Since(committing).Seconds())
-	return nil
-}
-
-// phaseResult is how long a phase of a transaction took and how it ended.
-type phaseResult struct {
-	took time.Duration
-	err  error
-}
-
-// produceAll hands every record of the batches to the producer.
-func (o *Outbox) produceAll(ctx context.Context, batches []Batch) error {
 	for _, b := range batches {
 		for i := range b.Records {
 			if err := o.produce(ctx, &b.Records[i], b.At); err != nil {
@@ -538,6 +498,19 @@ func (o *Outbox) produceAll(ctx context.Context, batches []Batch) error {
 			}
 		}
 	}
+	produced := time.Now()
+	for _, l := range o.lanes {
+		if err := o.sendOffsets(ctx, l, of(l.tracker, offsets)); err != nil {
+			return err
+		}
+	}
+	sent := time.Now()
+	if err := o.retrying(ctx, "commit", o.p.CommitTransaction); err != nil {
+		return err
+	}
+	o.m.TxnPhase.WithLabelValues("produce").Observe(produced.Sub(start).Seconds())
+	o.m.TxnPhase.WithLabelValues("offsets").Observe(sent.Sub(produced).Seconds())
+	o.m.TxnPhase.WithLabelValues("commit").Observe(time.Since(sent).Seconds())
 	return nil
 }
 

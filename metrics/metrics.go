@@ -16,7 +16,7 @@ type Metrics struct {
 	Rejected       *prometheus.CounterVec   // topic, reason
 	DeadLettered   *prometheus.CounterVec   // topic, reason
 	TxnDuration    prometheus.Histogram     // seconds per committed transaction
-	TxnPhase       *prometheus.HistogramVec // phase: produce, offsets (at once), then commit; seconds of a committed transaction
+	TxnPhase       *prometheus.HistogramVec // phase: produce, offsets, commit; seconds of a committed transaction
 	TxnFailures    *prometheus.CounterVec   // kind: retriable, abort, fatal
 	InFlight       *prometheus.GaugeVec     // group
 	ActorRestarts  *prometheus.CounterVec   // kind
@@ -54,7 +54,7 @@ func New() *Metrics {
 		}),
 		TxnPhase: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "transitquest_transaction_phase_seconds",
-			Help:    "Phases of a committed transaction: handing its records to the producer (produce) and adding the consumed offsets (offsets), which run at once, each timed from the start; then committing (commit).",
+			Help:    "Time a committed transaction spent handing its records to the producer (produce), adding the consumed offsets (offsets) and committing (commit).",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 14),
 		}, []string{"phase"}),
 		TxnFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
