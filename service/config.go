@@ -117,33 +117,23 @@ func ConfigFromEnv(getenv func(string) string) (Config, error) {
 		return c, fmt.Errorf("TOPIC_CREATION: %w", err)
 	}
 	c.TopicCreation = tc
-	switch v := getenv("STATIC_MEMBERSHIP"); v {
-	case "", "false":
-	case "true":
-		c.StaticMembership = true
-	default:
-		return c, fmt.Errorf("STATIC_MEMBERSHIP %q: want true or false", v)
-	}
-	switch v := getenv("SHUTDOWN_MODE"); v {
-	case "", "handover":
-	case "drain":
-		c.Drain = true
-	default:
-		return c, fmt.Errorf("SHUTDOWN_MODE %q: want handover or drain", v)
-	}
-	switch v := getenv("CHANGELOG_FORMAT"); v {
-	case "", "binary":
-	case "json":
-		c.JSONChangelog = true
-	default:
-		return c, fmt.Errorf("CHANGELOG_FORMAT %q: want binary or json", v)
-	}
-	switch v := getenv("INTERNAL_TENANT"); v {
-	case "", "key":
-	case "headers":
-		c.InternalTenantHeaders = true
-	default:
-		return c, fmt.Errorf("INTERNAL_TENANT %q: want key or headers", v)
+	// Settings of two values; the first is the default.
+	for _, st := range []struct {
+		name, off, on string
+		set           *bool
+	}{
+		{"STATIC_MEMBERSHIP", "false", "true", &c.StaticMembership},
+		{"SHUTDOWN_MODE", "handover", "drain", &c.Drain},
+		{"CHANGELOG_FORMAT", "binary", "json", &c.JSONChangelog},
+		{"INTERNAL_TENANT", "key", "headers", &c.InternalTenantHeaders},
+	} {
+		switch v := getenv(st.name); v {
+		case "", st.off:
+		case st.on:
+			*st.set = true
+		default:
+			return c, fmt.Errorf("%s %q: want %s or %s", st.name, v, st.off, st.on)
+		}
 	}
 	if v := getenv("CHANGELOG_PARTITIONS"); v != "" {
 		n, err := strconv.Atoi(v)

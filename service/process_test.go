@@ -374,7 +374,7 @@ func TestStaticMembershipSetting(t *testing.T) {
 	_, err := service.ConfigFromEnv(func(k string) string {
 		return map[string]string{"STATIC_MEMBERSHIP": "yes", "TRANSACTIONAL_ID_PREFIX": "x"}[k]
 	})
-	require.ErrorContains(t, err, `STATIC_MEMBERSHIP "yes": want true or false`)
+	require.ErrorContains(t, err, `STATIC_MEMBERSHIP "yes": want false or true`)
 }
 
 // CHANGELOG_FORMAT is binary or json (unset: binary); anything else is a
