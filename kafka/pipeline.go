@@ -232,6 +232,7 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 		})
 	}
 	pl.emitter = NewEmitter(names, pl.outbox, log, m)
+	pl.emitter.internalTenantHeaders = cfg.InternalTenantHeaders
 	pl.emitter.tracker = pl.tracker
 	pl.router = NewRouter(names, pl.emitter, cfg.MaxRecordBytes)
 	if cfg.Owner != nil {
@@ -266,7 +267,6 @@ func (pl *Pipeline) learnPlacement() error {
 			pl.internal, pl.count, pl.names.Name(pl.cfg.Changelog), c)
 	}
 	pl.emitter.Place(pl.cfg.Internal, pl.cfg.Changelog, pl.count)
-	pl.emitter.internalTenantHeaders = pl.cfg.InternalTenantHeaders
 	if pl.cfg.Restore == nil {
 		changelog := pl.names.Name(pl.cfg.Changelog)
 		pl.cfg.Restore = func(ctx context.Context, parts []int32) (map[string][]byte, error) {

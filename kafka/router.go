@@ -65,21 +65,18 @@ func NewRouter(names messages.TopicNames, emitter *Emitter, maxBytes int) *Route
 }
 
 // Handle registers the handler of a logical topic.
-func (r *Router) Handle(topic messages.Topic, h Handler) {
-	name := r.names.Name(topic)
-	r.routes[name] = route{topic: topic, handler: h, consumed: r.emitter.m.Consumed.WithLabelValues(name)}
-}
+func (r *Router) Handle(topic messages.Topic, h Handler) { r.handle(topic, h, false) }
 
 // HandleKeyed registers the handler of a topic whose records are keyed by
 // actor identity, which starts with the tenant's key (tenant.ParseKey): the
 // internal topic. Its records may leave their tenant to their key and
 // carry no tenant headers; a record that has them (written by a version
 // that always wrote them) is read by them, as on any topic.
-func (r *Router) HandleKeyed(topic messages.Topic, h Handler) {
-	r.Handle(topic, h)
-	rt := r.routes[r.names.Name(topic)]
-	rt.keyed = true
-	r.routes[r.names.Name(topic)] = rt
+func (r *Router) HandleKeyed(topic messages.Topic, h Handler) { r.handle(topic, h, true) }
+
+func (r *Router) handle(topic messages.Topic, h Handler, keyed bool) {
+	name := r.names.Name(topic)
+	r.routes[name] = route{topic: topic, handler: h, keyed: keyed, consumed: r.emitter.m.Consumed.WithLabelValues(name)}
 }
 
 // Topics lists the real names of every routed topic.

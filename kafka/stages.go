@@ -61,7 +61,6 @@ func NewStages(ctx context.Context, topo Topology, base PipelineConfig, names me
 	// is emitted by the pipeline that read it): it places them, and leaves
 	// their tenant to their keys, as the actors stage's does.
 	ingress.emitter.Place(topo.Internal.Topic, topo.Changelog, st.Actors.count)
-	ingress.emitter.internalTenantHeaders = base.InternalTenantHeaders
 	return st, nil
 }
 
