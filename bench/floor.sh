@@ -22,7 +22,7 @@ done
 shape=() args=()
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-fanout | -linger | -tag) shape+=("$1" "$2") && args+=("$1" "$2") && shift 2 ;;
+	-fanout | -linger | -tag | -stages) shape+=("$1" "$2") && args+=("$1" "$2") && shift 2 ;;
 	*) args+=("$1") && shift ;;
 	esac
 done

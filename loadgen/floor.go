@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -43,25 +46,38 @@ type FloorConfig struct {
 	// (default 4: with the forward, five records produced per command,
 	// about what the service writes at 6,000 commands/s).
 	Fanout int
-	// Linger is the outbox's (TRANSACTION_LINGER, default 5ms).
+	// Linger is the outbox's (0: commit at once; the service's
+	// TRANSACTION_LINGER is 5ms by default, as cmd/floor's -linger).
 	Linger time.Duration
+	// Stages is 2 (default: ingress, then the actors stage, as the
+	// service places inputs) or 1 (the actors stage reads the inputs: the
+	// shape without the placement hop).
+	Stages int
 }
 
 func (c *FloorConfig) defaults() {
 	if c.Fanout <= 0 {
 		c.Fanout = 4
 	}
-	if c.Linger == 0 {
-		c.Linger = 5 * time.Millisecond
-	}
 	if c.Tag == "" {
 		c.Tag = "floor"
+	}
+	if c.Stages != 1 {
+		c.Stages = 2
 	}
 }
 
 func (c FloorConfig) topic(stage string) string { return "loadgen.floor." + c.Tag + "." + stage }
 
 func (c FloorConfig) group(stage string) string { return "loadgen-floor-" + c.Tag + "-" + stage }
+
+// groups are the stand-in's consumer groups.
+func (c FloorConfig) groups() []string {
+	if c.Stages == 1 {
+		return []string{c.group("actors")}
+	}
+	return []string{c.group("ingress"), c.group("actors")}
+}
 
 // floorPartitions is the partition count of the floor's topics: the
 // service's internal topics' under the embedded broker.
@@ -145,40 +161,52 @@ func FloorServe(ctx context.Context, cfg FloorConfig, log *zap.Logger) error {
 	if err := p.InitTransactions(ctx); err != nil {
 		return fmt.Errorf("floor init transactions: %w", err)
 	}
-	ingress, err := newFloorStage(cfg, "ingress", cfg.topic("in"))
-	if err != nil {
-		return err
+	// Each stage reads its topic and writes the next one's records: with
+	// two, ingress forwards each input once and the actors stage fans it
+	// out; with one, the actors stage reads the inputs itself.
+	type stageDef struct {
+		name, from string
+		build      func(m *ck.Message) []kafka.Out
 	}
-	defer ingress.c.Close()
-	actors, err := newFloorStage(cfg, "actors", cfg.topic("mid"))
-	if err != nil {
-		return err
+	mid, out := cfg.topic("mid"), cfg.topic("out")
+	last := stageDef{"actors", mid, func(m *ck.Message) []kafka.Out { return fanout(out, m.Key, m.Value, cfg.Fanout) }}
+	defs := []stageDef{{"ingress", cfg.topic("in"), func(m *ck.Message) []kafka.Out {
+		return []kafka.Out{{Topic: mid, Partition: ck.PartitionAny, Key: m.Key, Value: m.Value}}
+	}}, last}
+	if cfg.Stages == 1 {
+		last.from = cfg.topic("in")
+		defs = []stageDef{last}
 	}
-	defer actors.c.Close()
-	ob := kafka.NewOutbox(p, ingress.c, ingress.t, kafka.OutboxConfig{Linger: cfg.Linger}, log, metrics.New())
-	ob.Serve(actors.c, actors.t)
+	stages := make([]*floorStage, len(defs))
+	for i, d := range defs {
+		st, err := newFloorStage(cfg, d.name, d.from)
+		if err != nil {
+			return err
+		}
+		defer st.c.Close()
+		stages[i] = st
+	}
+	ob := kafka.NewOutbox(p, stages[0].c, stages[0].t, kafka.OutboxConfig{Linger: cfg.Linger}, log, metrics.New())
+	for _, st := range stages[1:] {
+		ob.Serve(st.c, st.t)
+	}
 	obCtx, stopOutbox := context.WithCancel(context.Background())
 	defer stopOutbox()
 	obErr := make(chan error, 1)
 	go func() { obErr <- ob.Run(obCtx) }()
 
-	mid, out := cfg.topic("mid"), cfg.topic("out")
+	// A stage that fails stops the others.
+	ctx, stopStages := context.WithCancel(ctx)
+	defer stopStages()
 	var wg sync.WaitGroup
-	errs := make(chan error, 2)
-	for _, st := range []struct {
-		s     *floorStage
-		build func(m *ck.Message) []kafka.Out
-	}{
-		{ingress, func(m *ck.Message) []kafka.Out {
-			return []kafka.Out{{Topic: mid, Partition: ck.PartitionAny, Key: m.Key, Value: m.Value}}
-		}},
-		{actors, func(m *ck.Message) []kafka.Out { return fanout(out, m.Key, m.Value, cfg.Fanout) }},
-	} {
+	errs := make(chan error, len(stages))
+	for i, st := range stages {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := st.s.run(ctx, ob, st.build); err != nil {
+			if err := st.run(ctx, ob, defs[i].build); err != nil {
 				errs <- err
+				stopStages()
 			}
 		}()
 	}
@@ -276,7 +304,10 @@ type FloorResult struct {
 	Latency    Summary // input sent → its first output read (read_committed)
 	Window     time.Duration
 	CPU        CPUStats // the stand-in's, over the window
-	Memory     Memory   // the stand-in's at the end
+	// Threads is the stand-in's CPU over the window by thread name (see
+	// ReadThreadsCPU); nil when it could not be read.
+	Threads map[string]time.Duration
+	Memory  Memory // the stand-in's at the end
 }
 
 // Rate is the inputs per second sent in the window.
@@ -317,7 +348,7 @@ func RunFloor(ctx context.Context, cfg FloorRun) (FloorResult, error) {
 	defer cons.Close()
 
 	// The clock starts once the stand-in's groups have their partitions.
-	if missing, err := WaitGroupsStable(ctx, cfg.Bootstrap, time.Minute, cfg.group("ingress"), cfg.group("actors")); err != nil || len(missing) > 0 {
+	if missing, err := WaitGroupsStable(ctx, cfg.Bootstrap, time.Minute, cfg.groups()...); err != nil || len(missing) > 0 {
 		return res, fmt.Errorf("floor: the stand-in's groups %v are not stable: %w", missing, err)
 	}
 	start := time.Now()
@@ -326,11 +357,25 @@ func RunFloor(ctx context.Context, cfg FloorRun) (FloorResult, error) {
 	seqFrom.Store(^uint64(0))
 	seqTo.Store(^uint64(0))
 	cpu := &cpuWindow{pid: cfg.PID}
+	var threads0, threads1 map[string]time.Duration
+	edge := func(begin bool) {
+		th, err := ReadThreadsCPU(cfg.PID)
+		if err != nil {
+			th = nil
+		}
+		if begin {
+			threads0 = th
+			cpu.begin()
+			return
+		}
+		cpu.end()
+		threads1 = th
+	}
 	var failed atomic.Pointer[error]
 	sendDone := make(chan struct{})
 	go func() {
 		defer close(sendDone)
-		floorSend(ctx, prod, cfg, start, winFrom, winTo, &seqFrom, &seqTo, cpu, &failed)
+		floorSend(ctx, prod, cfg, start, winFrom, winTo, &seqFrom, &seqTo, edge, &failed)
 	}()
 
 	var lat []time.Duration
@@ -375,6 +420,12 @@ func RunFloor(ctx context.Context, cfg FloorRun) (FloorResult, error) {
 	if err == nil {
 		res.CPU = st
 	}
+	if threads0 != nil && threads1 != nil {
+		res.Threads = map[string]time.Duration{}
+		for name, t := range threads1 {
+			res.Threads[name] = t - threads0[name]
+		}
+	}
 	if cfg.PID > 0 {
 		res.Memory, _ = ReadMemory(cfg.PID)
 	}
@@ -382,10 +433,10 @@ func RunFloor(ctx context.Context, cfg FloorRun) (FloorResult, error) {
 }
 
 // floorSend produces inputs at cfg.Rate from start until winTo, numbering
-// them; it stores the window's first and end sequence numbers and samples
-// the stand-in's CPU at the window's edges.
+// them; it stores the window's first and end sequence numbers and calls
+// edge at the window's start (true) and end (false).
 func floorSend(ctx context.Context, c *kgo.Client, cfg FloorRun, start, winFrom, winTo time.Time,
-	seqFrom, seqTo *atomic.Uint64, cpu *cpuWindow, failed *atomic.Pointer[error]) {
+	seqFrom, seqTo *atomic.Uint64, edge func(begin bool), failed *atomic.Pointer[error]) {
 	in := cfg.topic("in")
 	tick := time.NewTicker(time.Millisecond)
 	defer tick.Stop()
@@ -396,11 +447,11 @@ func floorSend(ctx context.Context, c *kgo.Client, cfg FloorRun, start, winFrom,
 		if !inWindow && !now.Before(winFrom) {
 			inWindow = true
 			seqFrom.Store(seq)
-			cpu.begin()
+			edge(true)
 		}
 		if !now.Before(winTo) {
 			seqTo.Store(seq)
-			cpu.end()
+			edge(false)
 			return
 		}
 		for due := uint64(cfg.Rate * now.Sub(start).Seconds()); seq < due; seq++ {
@@ -417,27 +468,47 @@ func floorSend(ctx context.Context, c *kgo.Client, cfg FloorRun, start, winFrom,
 // Report is the result as text, one fact per line.
 func (r FloorResult) Report(cfg FloorRun) string {
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-	s := fmt.Sprintf("floor: %.0f inputs/s for %s (fanout %d, linger %s): %d sent, %d came out (%d records)\n",
-		r.Rate(), r.Window, cfg.Fanout, cfg.Linger, r.Sent, r.Seen, r.Outputs)
+	cfg.defaults()
+	s := fmt.Sprintf("floor: %.0f inputs/s for %s (%d stages, fanout %d, linger %s): %d sent, %d came out (%d records)\n",
+		r.Rate(), r.Window, cfg.Stages, cfg.Fanout, cfg.Linger, r.Sent, r.Seen, r.Outputs)
 	s += fmt.Sprintf("floor: input → first output: p50 %.1f ms · p99 %.1f ms · p99.9 %.1f ms · max %.1f ms (%d)\n",
 		ms(r.Latency.P50), ms(r.Latency.P99), ms(r.Latency.P999), ms(r.Latency.Max), r.Latency.Count)
 	if per, ok := r.CPU.PerItem(r.Sent); ok {
 		s += fmt.Sprintf("floor: %s: %.2f cores, %.1f µs per input; RSS %d MiB, peak %d MiB\n",
 			r.CPU.What, r.CPU.Cores(), per, r.Memory.RSS>>20, r.Memory.Peak>>20)
 	}
+	if len(r.Threads) > 0 && r.Sent > 0 {
+		s += "floor: by thread, µs per input:"
+		for _, name := range slices.Sorted(maps.Keys(r.Threads)) {
+			if us := float64(r.Threads[name]) / float64(time.Microsecond) / float64(r.Sent); us >= 0.05 {
+				s += fmt.Sprintf(" %s %.1f;", name, us)
+			}
+		}
+		s = strings.TrimSuffix(s, ";") + "\n"
+	}
 	return s
 }
 
 // JSON is the result as floor.json holds it.
 func (r FloorResult) JSON(cfg FloorRun) ([]byte, error) {
+	cfg.defaults()
 	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 	per, _ := r.CPU.PerItem(r.Sent)
 	return json.MarshalIndent(map[string]any{
-		"rate_inputs_per_s": r.Rate(), "window_s": r.Window.Seconds(), "fanout": cfg.Fanout,
+		"rate_inputs_per_s": r.Rate(), "window_s": r.Window.Seconds(), "stages": cfg.Stages, "fanout": cfg.Fanout,
 		"linger_ms": ms(cfg.Linger), "sent": r.Sent, "seen": r.Seen, "outputs": r.Outputs,
 		"latency_ms": map[string]float64{"p50": ms(r.Latency.P50), "p99": ms(r.Latency.P99),
 			"p999": ms(r.Latency.P999), "max": ms(r.Latency.Max), "mean": ms(r.Latency.Mean)},
 		"stand_in": map[string]any{"what": r.CPU.What, "cpu_s": r.CPU.CPU.Seconds(), "cpu_cores": r.CPU.Cores(),
-			"cpu_us_per_input": per, "rss_mib": r.Memory.RSS >> 20, "peak_rss_mib": r.Memory.Peak >> 20},
+			"cpu_us_per_input": per, "rss_mib": r.Memory.RSS >> 20, "peak_rss_mib": r.Memory.Peak >> 20,
+			"cpu_s_by_thread": threadSeconds(r.Threads)},
 	}, "", "  ")
+}
+
+func threadSeconds(th map[string]time.Duration) map[string]float64 {
+	out := make(map[string]float64, len(th))
+	for name, t := range th {
+		out[name] = t.Seconds()
+	}
+	return out
 }

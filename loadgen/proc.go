@@ -162,3 +162,37 @@ func ReadCPU(pid int) (time.Duration, error) {
 func ticks(n, hz uint64) time.Duration {
 	return time.Duration(n/hz)*time.Second + time.Duration(n%hz)*time.Second/time.Duration(hz)
 }
+
+// ReadThreadsCPU reads the CPU time each of process pid's threads has used
+// so far (pid 0: this process), summed by thread name: librdkafka names its
+// threads rdk:*, the Go runtime's carry the program's name. A thread that
+// ended is no longer counted, so compare two readings only over a window in
+// which the process keeps its threads.
+func ReadThreadsCPU(pid int) (map[string]time.Duration, error) {
+	dir := "/proc/self/task"
+	if pid > 0 {
+		dir = fmt.Sprintf("/proc/%d/task", pid)
+	}
+	tasks, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read threads: %w", err)
+	}
+	out := map[string]time.Duration{}
+	for _, t := range tasks {
+		b, err := os.ReadFile(dir + "/" + t.Name() + "/stat")
+		if err != nil {
+			continue // the thread ended meanwhile
+		}
+		line := string(b)
+		u, s, err := ParseStat(line)
+		if err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", dir, t.Name(), err)
+		}
+		name := line
+		if i, j := strings.IndexByte(line, '('), strings.LastIndexByte(line, ')'); i >= 0 && j > i {
+			name = line[i+1 : j]
+		}
+		out[name] += ticks(u+s, ClockTicks())
+	}
+	return out, nil
+}

@@ -70,3 +70,19 @@ func TestReadCPU(t *testing.T) {
 	_, err = ReadCPU(1 << 30)
 	assert.Error(t, err, "no such process")
 }
+
+func TestReadThreadsCPU(t *testing.T) {
+	burn := time.Now()
+	for time.Since(burn) < 20*time.Millisecond { // some CPU on this process's threads
+	}
+	th, err := ReadThreadsCPU(0)
+	require.NoError(t, err)
+	require.NotEmpty(t, th)
+	var total time.Duration
+	for name, cpu := range th {
+		assert.NotEmpty(t, name)
+		assert.GreaterOrEqual(t, cpu, time.Duration(0))
+		total += cpu
+	}
+	assert.Positive(t, total)
+}
