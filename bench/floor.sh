@@ -4,6 +4,8 @@
 # shape with nothing in between) and its driver. Every argument goes to
 # both floor processes' flag sets where it belongs, e.g.
 #   bench/floor.sh -rate 6000 -warmup 30s -duration 60s -out bench/runs/x
+# STANDIN_CPUPROFILE=FILE writes the stand-in's CPU profile there (it stops
+# when the driver ends).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 port=${BROKER_PORT:-19092}
@@ -26,6 +28,7 @@ while [ $# -gt 0 ]; do
 	*) args+=("$1") && shift ;;
 	esac
 done
-"$bin/floor" -serve -bootstrap 127.0.0.1:$port "${shape[@]}" 2>"$bin/stand-in.log" &
+"$bin/floor" -serve -bootstrap 127.0.0.1:$port ${STANDIN_CPUPROFILE:+-cpuprofile "$STANDIN_CPUPROFILE"} "${shape[@]}" 2>"$bin/stand-in.log" &
 stand=$!
 "$bin/floor" -bootstrap 127.0.0.1:$port -pid $stand "${args[@]}"
+kill -TERM $stand && wait $stand || true # its profile is written as it ends

@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -35,14 +36,38 @@ func main() {
 	flag.DurationVar(&run.Duration, "duration", 60*time.Second, "measured window")
 	flag.IntVar(&run.PID, "pid", 0, "the stand-in's process id, for its CPU and memory")
 	out := flag.String("out", "", "folder for floor.txt and floor.json (default: print only)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of this process (with -serve: the stand-in's) to this file")
 	flag.Parse()
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := main1(ctx, run, *serve, *out); err != nil {
-		fmt.Fprintln(os.Stderr, "floor:", err)
-		os.Exit(1)
+	os.Exit(profiled(*cpuProfile, func() error {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		return main1(ctx, run, *serve, *out)
+	}))
+}
+
+// profiled runs f, under a CPU profile written to path when path is set,
+// and returns the process's exit code.
+func profiled(path string, f func() error) int {
+	if path != "" {
+		out, err := os.Create(path)
+		if err == nil {
+			err = pprof.StartCPUProfile(out)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "floor: cpu profile:", err)
+			return 1
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			_ = out.Close()
+		}()
 	}
+	if err := f(); err != nil {
+		fmt.Fprintln(os.Stderr, "floor:", err)
+		return 1
+	}
+	return 0
 }
 
 func main1(ctx context.Context, run loadgen.FloorRun, serve bool, out string) error {
