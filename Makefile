@@ -21,10 +21,12 @@ test:
 test-mock:
 	KAFKA_TEST_BROKER=mock $(GO) test -race -count=1 -timeout 20m $(GOTESTFLAGS) $(KAFKA_PACKAGES)
 
-## bench: every Go benchmark, then a short load-generator run (see bench/RESULTS.md for full runs)
+## bench: every Go benchmark, a short load-generator run, and a short run of the floor under the service
+## (broker, stand-in, driver; see bench/RESULTS.md for full runs)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./cmd/loadgen -quests 1000 -riders 1000 -duration 15s
+	bench/floor.sh -rate 1000 -warmup 5s -duration 15s
 
 # Flags for make chaos, e.g. CHAOS_FLAGS="-replicas 1 -kill-every 0 -duration 1m".
 CHAOS_FLAGS ?=
