@@ -14,12 +14,8 @@ stand="" broker=""
 trap 'kill $stand $broker 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$bin"' EXIT
 go build -o "$bin/loadgen" ./cmd/loadgen
 go build -o "$bin/floor" ./cmd/floor
-"$bin/loadgen" -broker "$port" >/dev/null &
-broker=$!
-for _ in $(seq 200); do
-	(: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-	sleep 0.05
-done
+. bench/broker.sh
+start_broker "$bin" "$port"
 # The stand-in takes the shape flags only.
 shape=() args=()
 while [ $# -gt 0 ]; do

@@ -18,14 +18,8 @@ trap 'kill $svc $broker 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$
 go build -o "$bin/loadgen" ./cmd/loadgen
 (cd "${SERVICE_SRC:-.}" && env ${SERVICE_BUILD_ENV:-} go build -o "$bin/transitquest" ./cmd/transitquest)
 "$bin/loadgen" -write-config "$cfg" "$@" >/dev/null
-"$bin/loadgen" -broker "$port" >/dev/null &
-broker=$!
-# The load generator's first dial must not race the broker's listen (it
-# did: "connection refused" once in a series of runs).
-for _ in $(seq 200); do
-	(: >"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
-	sleep 0.05
-done
+. bench/broker.sh
+start_broker "$bin" "$port"
 
 service() {
 	if [ -n "${GCTRACE:-}" ]; then
