@@ -88,6 +88,11 @@ func main1(ctx context.Context, run loadgen.FloorRun, serve bool, out string) er
 	if out == "" {
 		return nil
 	}
+	return write(out, res, run, text)
+}
+
+// write puts the report and floor.json in the folder out.
+func write(out string, res loadgen.FloorResult, run loadgen.FloorRun, text string) error {
 	j, err := res.JSON(run)
 	if err != nil {
 		return fmt.Errorf("floor.json: %w", err)
