@@ -210,7 +210,8 @@ func FloorServe(ctx context.Context, cfg FloorConfig, log *zap.Logger) error {
 			return fmt.Errorf("floor outbox: %w", err)
 		}
 	case <-time.After(10 * time.Second):
-		stopOutbox()
+		stopOutbox() // abandons what it had not committed
+		<-obErr
 	}
 	select {
 	case err := <-errs:

@@ -100,10 +100,15 @@ func RunFloor(ctx context.Context, cfg FloorRun) (FloorResult, error) {
 		threads1 = th
 	}
 	var failed atomic.Pointer[error]
+	sendCtx, stopSending := context.WithCancel(ctx)
 	sendDone := make(chan struct{})
 	go func() {
 		defer close(sendDone)
-		floorSend(ctx, prod, cfg, start, winFrom, winTo, &seqFrom, &seqTo, edge, &failed)
+		floorSend(sendCtx, prod, cfg, start, winFrom, winTo, &seqFrom, &seqTo, edge, &failed)
+	}()
+	defer func() { // on an early return too: the sender ends before its client closes
+		stopSending()
+		<-sendDone
 	}()
 
 	var lat []time.Duration
