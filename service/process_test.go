@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -90,6 +92,7 @@ func writeConfig(t *testing.T, travel string) string {
 type child struct {
 	cmd  *exec.Cmd
 	done chan error
+	logs string // its log file
 }
 
 // startChild starts a service process; env entries override the defaults.
@@ -114,7 +117,7 @@ func startChild(t *testing.T, b *kafkatest.Broker, configPath string, env ...str
 	require.NoError(t, err)
 	cmd.Stdout, cmd.Stderr = logs, logs
 	require.NoError(t, cmd.Start())
-	c := &child{cmd: cmd, done: make(chan error, 1)}
+	c := &child{cmd: cmd, done: make(chan error, 1), logs: logs.Name()}
 	go func() { c.done <- cmd.Wait() }()
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
@@ -125,6 +128,36 @@ func startChild(t *testing.T, b *kafkatest.Broker, configPath string, env ...str
 		}
 	})
 	return c
+}
+
+// restAddr is the address the child's REST listener took, read from its
+// "service running" log line once it is there. The child picks the port
+// itself (REST_PORT=0): a port picked free beforehand can be taken, by an
+// outgoing connection's ephemeral port, before the child binds it.
+func (c *child) restAddr(t *testing.T, timeout time.Duration) string {
+	t.Helper()
+	var addr string
+	kafkatest.Eventually(t, timeout, "the child's REST address in its log", func() bool {
+		b, err := os.ReadFile(c.logs)
+		if err != nil {
+			return false
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if !strings.Contains(line, "service running") {
+				continue
+			}
+			if _, rest, ok := strings.Cut(line, `"rest": "`); ok {
+				if a, _, ok := strings.Cut(rest, `"`); ok {
+					addr = a
+					return true
+				}
+			}
+		}
+		return false
+	})
+	_, port, err := net.SplitHostPort(addr)
+	require.NoError(t, err, "REST address %q", addr)
+	return "127.0.0.1:" + port
 }
 
 func (c *child) wait(t *testing.T, timeout time.Duration) error {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -127,14 +126,6 @@ func scrape(addr, sample string) float64 {
 	return 0
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-}
-
 // The broker goes away under a loaded service, then SIGTERM with
 // SHUTDOWN_MODE=drain (the mode with the most to commit: every rider
 // warped home, every quest destroyed): the shutdown cannot commit
@@ -150,9 +141,8 @@ func TestSigtermWithBrokerDownExitsWithinTheBound(t *testing.T) {
 	const shutdownTimeout = 5 * time.Second
 	b := kafkatest.StartPersistentBroker(t)
 	cfg, routes := writeLoadConfig(t)
-	port := freePort(t)
-	svc := startChild(t, b, cfg, "SHUTDOWN_TIMEOUT="+shutdownTimeout.String(), "REST_PORT="+port, "SHUTDOWN_MODE=drain")
-	addr := "127.0.0.1:" + port
+	svc := startChild(t, b, cfg, "SHUTDOWN_TIMEOUT="+shutdownTimeout.String(), "SHUTDOWN_MODE=drain")
+	addr := svc.restAddr(t, time.Minute)
 
 	loadStart := time.Now()
 	produceLoad(t, b, routes, rides, quests)
