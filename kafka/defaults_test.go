@@ -43,3 +43,28 @@ func TestPollWaitsLongOnlyWhenNothingIsPending(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, busyPollMs, pl.pollWait(quietPolls), "the in-flight gauge is set between polls")
 }
+
+// TestPipelineClientConfigs: a pipeline's producer and consumer settings,
+// which the floor's stand-in runs too, with KAFKA_EXTRA_CONFIG over the
+// defaults and the instance id only when static membership sets it.
+func TestPipelineClientConfigs(t *testing.T) {
+	cfg := PipelineConfig{Bootstrap: "b:9092", TransactionalID: "r1-transport", Group: "g",
+		Extra: ck.ConfigMap{"transaction.timeout.ms": 30000, "session.timeout.ms": 6000}}
+	p := ProducerConfig(cfg)
+	require.Equal(t, "b:9092", p["bootstrap.servers"])
+	require.Equal(t, "r1-transport", p["transactional.id"])
+	require.Equal(t, "murmur2_random", p["partitioner"], "the partitions the Java client would pick")
+	require.Equal(t, false, p["go.delivery.reports"])
+	require.Equal(t, 30000, p["transaction.timeout.ms"], "the extra config wins over the default")
+	require.Equal(t, 10_000, p["go.events.channel.size"])
+
+	c := ConsumerConfig(cfg)
+	require.Equal(t, "g", c["group.id"])
+	require.Equal(t, "read_committed", c["isolation.level"])
+	require.Equal(t, false, c["enable.auto.commit"])
+	require.Equal(t, 6000, c["session.timeout.ms"], "the extra config wins over the default")
+	require.Equal(t, 8192, c["queued.max.messages.kbytes"])
+	require.NotContains(t, c, "group.instance.id")
+	cfg.GroupInstanceID = "r1-transport-g"
+	require.Equal(t, "r1-transport-g", ConsumerConfig(cfg)["group.instance.id"])
+}

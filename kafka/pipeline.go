@@ -167,16 +167,10 @@ func baseConfig(cfg PipelineConfig) ck.ConfigMap {
 	return m
 }
 
-// NewPipeline connects a consumer and a transactional producer (it calls
-// InitTransactions, which fences an earlier producer with the same id).
-func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNames, log *zap.Logger, m *metrics.Metrics) (*Pipeline, error) {
-	if cfg.MaxInFlight <= 0 {
-		cfg.MaxInFlight = 20000
-	}
-	if cfg.MaxRecordBytes <= 0 {
-		cfg.MaxRecordBytes = 900_000
-	}
-	log = log.With(zap.String("group", cfg.Group))
+// ProducerConfig is the configuration of the transactional producer a
+// pipeline of cfg runs (cfg.Bootstrap, Extra and TransactionalID), for
+// NewTransactionalProducer; the floor's stand-in (loadgen) runs the same.
+func ProducerConfig(cfg PipelineConfig) ck.ConfigMap {
 	pc := baseConfig(cfg)
 	for k, v := range (ck.ConfigMap{
 		"transactional.id":    cfg.TransactionalID,
@@ -187,13 +181,13 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 		pc[k] = v
 	}
 	setDefaults(pc, cfg.Extra, producerDefaults())
-	var p *ck.Producer
-	if cfg.CommitVia == nil {
-		var err error
-		if p, err = newTransactionalProducer(ctx, pc, cfg.TransactionalID); err != nil {
-			return nil, err
-		}
-	}
+	return pc
+}
+
+// ConsumerConfig is the configuration of the consumer a pipeline of cfg
+// runs (cfg.Bootstrap, Extra, Group and GroupInstanceID): read_committed,
+// offsets committed only in transactions.
+func ConsumerConfig(cfg PipelineConfig) ck.ConfigMap {
 	cc := baseConfig(cfg)
 	for k, v := range (ck.ConfigMap{
 		"group.id":                      cfg.Group,
@@ -209,6 +203,28 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 		cc["group.instance.id"] = cfg.GroupInstanceID
 	}
 	setDefaults(cc, cfg.Extra, consumerDefaults())
+	return cc
+}
+
+// NewPipeline connects a consumer and a transactional producer (it calls
+// InitTransactions, which fences an earlier producer with the same id).
+func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNames, log *zap.Logger, m *metrics.Metrics) (*Pipeline, error) {
+	if cfg.MaxInFlight <= 0 {
+		cfg.MaxInFlight = 20000
+	}
+	if cfg.MaxRecordBytes <= 0 {
+		cfg.MaxRecordBytes = 900_000
+	}
+	log = log.With(zap.String("group", cfg.Group))
+	pc := ProducerConfig(cfg)
+	var p *ck.Producer
+	if cfg.CommitVia == nil {
+		var err error
+		if p, err = NewTransactionalProducer(ctx, pc); err != nil {
+			return nil, err
+		}
+	}
+	cc := ConsumerConfig(cfg)
 	c, err := ck.NewConsumer(&cc)
 	if err != nil {
 		if p != nil {
@@ -228,7 +244,7 @@ func NewPipeline(ctx context.Context, cfg PipelineConfig, names messages.TopicNa
 	} else {
 		pl.outbox, pl.ownsOutbox = NewOutbox(p, c, pl.tracker, cfg.Outbox, log, m), true
 		pl.outbox.SetRenew(func(ctx context.Context) (*ck.Producer, error) {
-			return newTransactionalProducer(ctx, pc, cfg.TransactionalID)
+			return NewTransactionalProducer(ctx, pc)
 		})
 	}
 	pl.emitter = NewEmitter(names, pl.outbox, log, m)
@@ -285,9 +301,11 @@ func (pl *Pipeline) closeClients() {
 	}
 }
 
-// newTransactionalProducer connects a producer and initialises its
-// transactions (fencing an earlier producer with the same id), within 60 s.
-func newTransactionalProducer(ctx context.Context, pc ck.ConfigMap, id string) (*ck.Producer, error) {
+// NewTransactionalProducer connects a producer with configuration pc
+// (ProducerConfig's) and initialises its transactions (fencing an earlier
+// producer with the same transactional.id), within 60 s.
+func NewTransactionalProducer(ctx context.Context, pc ck.ConfigMap) (*ck.Producer, error) {
+	id := pc["transactional.id"]
 	cfg := ck.ConfigMap{}
 	for k, v := range pc {
 		cfg[k] = v
@@ -300,7 +318,7 @@ func newTransactionalProducer(ctx context.Context, pc ck.ConfigMap, id string) (
 	defer cancel()
 	if err := p.InitTransactions(ictx); err != nil {
 		p.Close()
-		return nil, fmt.Errorf("init transactions %q: %w", id, err)
+		return nil, fmt.Errorf("init transactions %v: %w", id, err)
 	}
 	return p, nil
 }

@@ -141,18 +141,13 @@ func FloorServe(ctx context.Context, cfg FloorConfig, log *zap.Logger) error {
 	if err := CreateFloorTopics(ctx, cfg); err != nil {
 		return err
 	}
-	// The service's client settings (kafka.NewPipeline).
-	p, err := ck.NewProducer(&ck.ConfigMap{"bootstrap.servers": cfg.Bootstrap, "enable.metrics.push": false,
-		"transactional.id": "loadgen-floor-" + cfg.Tag, "partitioner": "murmur2_random", "linger.ms": 2,
-		"go.delivery.reports": false, "transaction.timeout.ms": 60000,
-		"go.events.channel.size": 10_000, "go.produce.channel.size": 1_000})
+	// The service's client settings: what kafka.NewPipeline runs.
+	p, err := kafka.NewTransactionalProducer(ctx, kafka.ProducerConfig(kafka.PipelineConfig{
+		Bootstrap: cfg.Bootstrap, TransactionalID: "loadgen-floor-" + cfg.Tag}))
 	if err != nil {
 		return fmt.Errorf("floor producer: %w", err)
 	}
 	defer p.Close()
-	if err := p.InitTransactions(ctx); err != nil {
-		return fmt.Errorf("floor init transactions: %w", err)
-	}
 	// Each stage reads its topic and writes the next one's records: with
 	// two, ingress forwards each input once and the actors stage fans it
 	// out; with one, the actors stage reads the inputs itself.
@@ -228,10 +223,8 @@ type floorStage struct {
 }
 
 func newFloorStage(cfg FloorConfig, stage, topic string) (*floorStage, error) {
-	c, err := ck.NewConsumer(&ck.ConfigMap{"bootstrap.servers": cfg.Bootstrap, "enable.metrics.push": false,
-		"group.id": cfg.group(stage), "enable.auto.commit": false,
-		"isolation.level": "read_committed", "auto.offset.reset": "earliest",
-		"partition.assignment.strategy": "cooperative-sticky", "queued.max.messages.kbytes": 8192})
+	cc := kafka.ConsumerConfig(kafka.PipelineConfig{Bootstrap: cfg.Bootstrap, Group: cfg.group(stage)})
+	c, err := ck.NewConsumer(&cc)
 	if err != nil {
 		return nil, fmt.Errorf("floor %s consumer: %w", stage, err)
 	}
