@@ -18,8 +18,9 @@ cd "$(dirname "$0")/.."
 service error &
 svc=$!
 "$bin/loadgen" -bootstrap 127.0.0.1:$port -pid $svc ${GCTRACE:+-gctrace "$cfg/gctrace.txt"} "$@"
-# What the service read and wrote, by topic.
-curl -s "http://127.0.0.1:$rest/metrics" | grep -E "^transitquest_(records_(consumed|produced)_total|transaction_(phase_)?seconds_(count|sum|bucket))" || true
+# What the service read and wrote, by topic; its transactions; its timers'
+# lateness from due to handling, by actor kind.
+curl -s "http://127.0.0.1:$rest/metrics" | grep -E "^transitquest_(records_(consumed|produced)_total|transaction_(phase_)?seconds_(count|sum|bucket)|timer_lateness_seconds_(count|sum|bucket)|timer_prepared_cancelled_total)" || true
 if [ -n "${IDLE_AFTER:-}" ]; then
 	sleep "${IDLE_SKIP:-5}" # at least the last commits settle
 	ticks() { awk '{print $14 + $15}' "/proc/$svc/stat"; }
