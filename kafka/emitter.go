@@ -184,7 +184,7 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 	if in != nil && in.via != nil && in.via != e {
 		return in.via.Emit(t, tr, recs, in, done)
 	}
-	out, err := e.Encode(t, tr, recs)
+	b, err := e.batch(t, tr, recs, in, done)
 	if err != nil {
 		// A value that cannot be encoded is a programming error; the input is
 		// dead-lettered so its partition keeps flowing.
@@ -192,6 +192,34 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 			e.Reject(in, messages.Reject(messages.ReasonPanic, "encode effects: %v", err))
 		}
 		return err
+	}
+	err = e.submit(b)
+	if in != nil {
+		in.span.End(err)
+	}
+	return err
+}
+
+// Hold encodes a timer's effects ahead of the instant they are due and
+// returns what submits them: release hands them to the outbox, stamped with
+// the instant of that call, as Emit(t, Trace{}, recs, nil, done) would have
+// then. Encoding and placing them early takes that work out of a burst of
+// timers due at one instant; their owner's fence is read now, so effects
+// held across a rebalance are not committed. A release that is never called
+// submits nothing (done does not run).
+func (e *Emitter) Hold(t tenant.Tenant, recs []messages.Record, done func()) (release func() error, err error) {
+	b, err := e.batch(t, Trace{}, recs, nil, done)
+	if err != nil {
+		return nil, err
+	}
+	return func() error { return e.submit(b) }, nil
+}
+
+// batch encodes recs into the batch Emit submits, with its source or owner.
+func (e *Emitter) batch(t tenant.Tenant, tr Trace, recs []messages.Record, in *Input, done func()) (Batch, error) {
+	out, err := e.Encode(t, tr, recs)
+	if err != nil {
+		return Batch{}, err
 	}
 	if obs := e.observe; obs != nil && len(out) > 0 {
 		committed := done
@@ -204,20 +232,22 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 			}
 		}
 	}
-	// Stamped with the wall clock, not an actor's injected one: a test
-	// clock's instant would be meaningless (or expired) to a broker.
-	b := Batch{Records: out, Committed: done, At: time.Now()}
+	b := Batch{Records: out, Committed: done}
 	if in != nil {
 		b.Source = &in.Source
 		b.Owner = &in.Source
 	} else {
 		b.Owner = e.ownerOf(out)
 	}
-	err = e.out.Submit(b)
-	if in != nil {
-		in.span.End(err)
-	}
-	return err
+	return b, nil
+}
+
+// submit stamps b with the wall clock, not an actor's injected one (a test
+// clock's instant would be meaningless, or expired, to a broker), and
+// queues it on the outbox.
+func (e *Emitter) submit(b Batch) error {
+	b.At = time.Now()
+	return e.out.Submit(b)
 }
 
 // ownerOf is the internal partition a timer's effects belong to: the one
