@@ -1,6 +1,8 @@
 package actors
 
 import (
+	"time"
+
 	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
 
@@ -32,9 +34,21 @@ type Env struct {
 	// Dispatcher runs the actors' mailboxes (nil: protoactor's default, a
 	// goroutine per run).
 	Dispatcher actor.Dispatcher
+	// Gate releases timer effects prepared ahead of their deadline (nil:
+	// no kind prepares ahead, whatever its lead).
+	Gate *Gate
 }
 
 // Shell is the shell configuration of one actor kind in this environment.
 func (e Env) Shell(kind string) ShellConfig {
-	return ShellConfig{Kind: kind, Clock: e.Clock, Log: e.Log, Metrics: e.Metrics, Dispatcher: e.Dispatcher}
+	return ShellConfig{Kind: kind, Clock: e.Clock, Log: e.Log, Metrics: e.Metrics, Dispatcher: e.Dispatcher, Gate: e.Gate}
+}
+
+// LeadShell is the shell configuration of a kind whose timer fires lead
+// ahead of each deadline and whose Ticks' effects the gate releases at the
+// deadline (see ShellConfig.Lead).
+func (e Env) LeadShell(kind string, lead time.Duration) ShellConfig {
+	cfg := e.Shell(kind)
+	cfg.Lead = lead
+	return cfg
 }

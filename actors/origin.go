@@ -3,6 +3,7 @@ package actors
 import (
 	"errors"
 
+	"github.com/asynkron/protoactor-go/actor"
 	"go.uber.org/zap"
 
 	"github.com/gamehost/transitquest/kafka"
@@ -65,6 +66,23 @@ func (o Origin) Reject(env Env, err error) {
 	}
 }
 
+// EmitDue emits the effects of a Tick. In a fire prepared ahead of its
+// deadline (ShellConfig.Lead) they are held and released at the deadline,
+// unless a message to the actor comes first; otherwise it is EmitTimer
+// with no done. Actors whose kind has a lead emit their Ticks' effects
+// through it.
+func EmitDue(ctx actor.Context, env Env, t tenant.Tenant, recs []messages.Record) {
+	if len(recs) == 0 {
+		return
+	}
+	if ctx != nil {
+		if s, ok := ctx.Actor().(*shell); ok && s.cell != nil && s.cell.preparing != nil && s.cell.preparing.add(env, t, recs) {
+			return
+		}
+	}
+	EmitTimer(env, t, recs, nil)
+}
+
 // EmitTimer emits effects that no input caused (timers, shutdown); done
 // runs once they are committed, or at once when there is nothing to commit
 // or the emit failed, so a shutdown never waits forever.
@@ -88,9 +106,15 @@ func EmitTimer(env Env, t tenant.Tenant, recs []messages.Record, done func()) {
 // of thousands at once, and the service logs one line about it: a debug
 // line each keeps the stop of the actors fast.
 func notEmitted(env Env, msg string, err error, t tenant.Tenant) {
+	notEmittedLog(env.Log, msg, err, zap.Stringer("tenant", t))
+}
+
+// notEmittedLog is notEmitted on log, with fields.
+func notEmittedLog(log *zap.Logger, msg string, err error, fields ...zap.Field) {
+	fields = append(fields, zap.Error(err))
 	if errors.Is(err, kafka.ErrClosed) {
-		env.Log.Debug(msg, zap.Error(err), zap.Stringer("tenant", t))
+		log.Debug(msg, fields...)
 		return
 	}
-	env.Log.Error(msg, zap.Error(err), zap.Stringer("tenant", t))
+	log.Error(msg, fields...)
 }

@@ -2,6 +2,7 @@ package actors
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/prometheus/client_golang/prometheus"
@@ -21,6 +22,19 @@ type ShellConfig struct {
 	Metrics     *metrics.Metrics
 	MaxAttempts int              // attempts at one message before giving up on it (default 3)
 	Dispatcher  actor.Dispatcher // nil: protoactor's default
+	// Lead, with a Gate and a Snapshotter actor, fires the timer this long
+	// before each deadline: Tick runs then, as of the deadline, and the
+	// effects it emits through EmitDue are held by Gate and released at
+	// the deadline. A message the actor handles before the release cancels
+	// the prepared fire: the actor restores its snapshot from before it,
+	// handles the message and decides again. So a burst of deadlines at one
+	// instant is worked off over the lead before it, and no transition is
+	// ever decided ahead of an input that preceded it. Only for actors
+	// whose Tick changes nothing but their snapshotted state and what they
+	// emit through EmitDue (a Tick that stops actors or tells them must not
+	// be undone).
+	Lead time.Duration
+	Gate *Gate
 }
 
 // kindShell is what the actors of one kind share under one supervisor:
@@ -34,6 +48,7 @@ type kindShell struct {
 	wakes    prometheus.Counter
 	restarts prometheus.Counter
 	lateness prometheus.Observer
+	cancels  prometheus.Counter
 }
 
 func newKindShell(cfg ShellConfig, sup *Supervisor) *kindShell {
@@ -57,6 +72,7 @@ func newKindShell(cfg ShellConfig, sup *Supervisor) *kindShell {
 		wakes:    cfg.Metrics.ActorWakes.WithLabelValues(cfg.Kind),
 		restarts: cfg.Metrics.ActorRestarts.WithLabelValues(cfg.Kind),
 		lateness: cfg.Metrics.TimerLateness.WithLabelValues(cfg.Kind),
+		cancels:  cfg.Metrics.TimerCancels.WithLabelValues(cfg.Kind),
 	}
 }
 
@@ -80,6 +96,10 @@ type cell struct {
 	cause    any
 	timer    *Timer
 	parked   bool // a timer fire was given up: wait for the next message before re-arming
+	// held is the prepared fire whose effects wait in the gate (nil: none);
+	// preparing is it while its Tick runs.
+	held      *hold
+	preparing *hold
 }
 
 // shell is the protoactor actor around a domain actor: it owns supervision
@@ -121,13 +141,20 @@ func (s *shell) Receive(ctx actor.Context) {
 		s.sup.forget(ctx.Self().Id, s.cell)
 	case actor.SystemMessage, actor.AutoReceiveMessage:
 	case restNow:
+		s.settle()
 		s.rest(ctx)
 	case TimerFired:
+		s.settle()
 		if s.cell.timer.Accept(m) {
-			s.cell.kind.lateness.Observe(s.cfg().Clock.Now().Sub(m.Due).Seconds())
-			s.run(ctx, m)
+			if now := s.cfg().Clock.Now(); s.leads() && now.Before(m.Due) {
+				s.prepare(ctx, m)
+			} else {
+				s.cell.kind.lateness.Observe(now.Sub(m.Due).Seconds())
+				s.run(ctx, m)
+			}
 		}
 	default:
+		s.settle()
 		s.cell.parked = false
 		s.run(ctx, m)
 	}
@@ -153,8 +180,17 @@ func (s *shell) started(ctx actor.Context) {
 	} else if sn, ok := s.cell.a.(Snapshotter); ok {
 		sn.Restore(s.cell.snapshot)
 	}
+	if h := s.cell.held; h != nil && !h.queued {
+		// Its fire panicked before the gate had it: nothing was held; the
+		// fire is retried or given up below.
+		s.cell.held, s.cell.preparing = nil, nil
+	}
 	if msg := s.cell.inflight; msg != nil {
 		if s.cell.attempts < s.cfg().MaxAttempts {
+			if f, ok := msg.(TimerFired); ok && s.leads() && s.cfg().Clock.Now().Before(f.Due) {
+				s.prepare(ctx, f) // a prepared fire is retried prepared
+				return
+			}
 			s.run(ctx, msg)
 			return
 		}
@@ -201,7 +237,11 @@ func (s *shell) run(ctx actor.Context, msg any) {
 	}()
 	if _, ok := msg.(TimerFired); ok {
 		if t, ok := s.cell.a.(Timed); ok {
-			t.Tick(ctx, s.cfg().Clock.Now())
+			now := s.cfg().Clock.Now()
+			if h := s.cell.preparing; h != nil {
+				now = h.at // as of the deadline it prepares
+			}
+			t.Tick(ctx, now)
 		}
 	} else {
 		s.cell.a.Handle(ctx, msg)
@@ -217,13 +257,82 @@ func (s *shell) snapshot() {
 	}
 }
 
+// leads reports whether this actor's fires are prepared ahead (see
+// ShellConfig.Lead).
+func (s *shell) leads() bool {
+	if s.cfg().Lead <= 0 || !s.cfg().Gate.open() {
+		return false
+	}
+	_, ok := s.cell.a.(Snapshotter)
+	return ok
+}
+
+// prepare runs a fire ahead of its deadline: Tick as of the deadline, its
+// effects held by the gate until then. The snapshot from before is kept to
+// undo it if a message comes first (settle).
+func (s *shell) prepare(ctx actor.Context, m TimerFired) {
+	h := &hold{at: m.Due, late: s.cell.kind.lateness, before: s.cell.snapshot}
+	s.cell.held, s.cell.preparing = h, h
+	s.run(ctx, m)
+	s.cell.preparing = nil
+	if !s.cfg().Gate.hold(h) {
+		// The gate stopped meanwhile (the subsystem is stopping): undone,
+		// and the timer fires at the deadline from now on.
+		s.cell.held = nil
+		h.cancel()
+		s.undo(h)
+		return
+	}
+	h.queued = true
+}
+
+// settle settles the prepared fire still held, before the actor handles
+// anything else: a cancelled one is undone, so the message is handled
+// before the transition and the timer fires again for it.
+func (s *shell) settle() {
+	h := s.cell.held
+	if h == nil {
+		return
+	}
+	s.cell.held = nil
+	if s.cfg().Gate.settle(h, s.cfg().Clock.Now()) {
+		s.undo(h)
+	}
+}
+
+// undo restores the state from before the cancelled prepared fire h and
+// re-arms the timer for its deadline.
+func (s *shell) undo(h *hold) {
+	s.cell.snapshot = h.before
+	s.cell.a.(Snapshotter).Restore(h.before)
+	s.rearm()
+	s.cell.kind.cancels.Inc()
+}
+
+// fireAt is when the timer fires for deadline at: lead before it when fires
+// are prepared ahead, but not before a prepared fire still held is
+// released, so that fire is settled first.
+func (s *shell) fireAt(at time.Time) time.Time {
+	if !s.leads() {
+		return at
+	}
+	fire := at.Add(-s.cfg().Lead)
+	if h := s.cell.held; h != nil && fire.Before(h.at) {
+		fire = h.at
+	}
+	if fire.After(at) {
+		return at
+	}
+	return fire
+}
+
 func (s *shell) rearm() {
 	if s.cell.parked {
 		return
 	}
 	if t, ok := s.cell.a.(Timed); ok {
 		if at, ok := t.NextDeadline(); ok {
-			s.cell.timer.Arm(at)
+			s.cell.timer.Arm(at, s.fireAt(at))
 			return
 		}
 	}

@@ -9,7 +9,7 @@ import (
 // TimerFired is delivered to an actor's own mailbox when its timer is due.
 type TimerFired struct {
 	Gen uint64
-	Due time.Time
+	Due time.Time // the deadline (the fire may come ahead of it)
 }
 
 // Timer is an actor's single timer. Arming replaces the previous deadline;
@@ -25,6 +25,7 @@ type Timer struct {
 	gen  uint64
 	t    clock.Timer
 	due  time.Time
+	fire time.Time
 }
 
 // NewTimer returns a disarmed timer delivering fires through send (the
@@ -33,17 +34,18 @@ func NewTimer(clk clock.Clock, send func(TimerFired)) *Timer {
 	return &Timer{clk: clk, send: send}
 }
 
-// Arm sets the deadline to at (in the past fires at once); re-arming the same
-// instant is a no-op.
-func (t *Timer) Arm(at time.Time) {
-	if t.t != nil && t.due.Equal(at) {
+// Arm sets the deadline to at and fires at fire (at itself, or before it
+// when the fire is prepared ahead; in the past fires at once); re-arming
+// the same instants is a no-op.
+func (t *Timer) Arm(at, fire time.Time) {
+	if t.t != nil && t.due.Equal(at) && t.fire.Equal(fire) {
 		return
 	}
 	t.Stop()
 	t.gen++
 	gen, due := t.gen, at
-	t.due = at
-	t.t = t.clk.At(at, func() { t.send(TimerFired{Gen: gen, Due: due}) })
+	t.due, t.fire = at, fire
+	t.t = t.clk.At(fire, func() { t.send(TimerFired{Gen: gen, Due: due}) })
 }
 
 // Stop cancels the pending deadline, if any.

@@ -24,6 +24,7 @@ type Metrics struct {
 	RestingActors  *prometheus.GaugeVec     // kind
 	ActorWakes     *prometheus.CounterVec   // kind
 	TimerLateness  *prometheus.HistogramVec // kind; seconds between due and handled
+	TimerCancels   *prometheus.CounterVec   // kind; fires prepared ahead and undone
 	ConsumerLag    *LagCollector            // group, topic, partition; read at scrape time
 	RestoreSeconds prometheus.Histogram
 	Rebalances     *prometheus.CounterVec // group, kind: assigned, revoked
@@ -76,8 +77,11 @@ func New() *Metrics {
 			Name: "transitquest_actor_wakes_total", Help: "Resting actors woken by a message or their timer, by kind.",
 		}, []string{"kind"}),
 		TimerLateness: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Name: "transitquest_timer_lateness_seconds", Help: "Delay between a timer's due instant and its handling, by actor kind.",
+			Name: "transitquest_timer_lateness_seconds", Help: "Delay between a timer's due instant and its handling (for a fire prepared ahead, the release of its effects), by actor kind.",
 			Buckets: prometheus.ExponentialBuckets(0.0001, 2, 16),
+		}, []string{"kind"}),
+		TimerCancels: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "transitquest_timer_prepared_cancelled_total", Help: "Timer fires prepared ahead of their deadline and undone because a message to the actor came before it, by actor kind.",
 		}, []string{"kind"}),
 		ConsumerLag: NewLagCollector(),
 		RestoreSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
@@ -97,7 +101,7 @@ func New() *Metrics {
 		}, []string{"topic"}),
 	}
 	m.Registry.MustRegister(m.Owned, m.Dropped, m.Consumed, m.Produced, m.Rejected, m.DeadLettered, m.TxnDuration,
-		m.TxnPhase, m.TxnFailures, m.InFlight, m.ActorRestarts, m.LiveActors, m.RestingActors, m.ActorWakes, m.TimerLateness, m.ConsumerLag,
+		m.TxnPhase, m.TxnFailures, m.InFlight, m.ActorRestarts, m.LiveActors, m.RestingActors, m.ActorWakes, m.TimerLateness, m.TimerCancels, m.ConsumerLag,
 		m.RestoreSeconds, m.Rebalances, m.Assigned, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

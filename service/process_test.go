@@ -443,19 +443,27 @@ func TestInternalTenantSetting(t *testing.T) {
 	require.ErrorContains(t, err, `INTERNAL_TENANT "both": want key or headers`)
 }
 
-// TRANSACTION_LINGER is a duration from 0 to 1s (unset: 5ms).
-func TestTransactionLingerSetting(t *testing.T) {
-	for v, want := range map[string]time.Duration{"": 5 * time.Millisecond, "0": 0, "5ms": 5 * time.Millisecond, "1s": time.Second} {
-		cfg, err := service.ConfigFromEnv(func(k string) string {
-			return map[string]string{"TRANSACTION_LINGER": v, "TRANSACTIONAL_ID_PREFIX": "x"}[k]
-		})
-		require.NoError(t, err, v)
-		assert.Equal(t, want, cfg.TransactionLinger, v)
-	}
-	for _, v := range []string{"-1ms", "2s", "soon"} {
-		_, err := service.ConfigFromEnv(func(k string) string {
-			return map[string]string{"TRANSACTION_LINGER": v, "TRANSACTIONAL_ID_PREFIX": "x"}[k]
-		})
-		require.ErrorContains(t, err, "TRANSACTION_LINGER", v)
+// TRANSACTION_LINGER (unset: 5ms) and TIMER_LEAD (unset: 100ms) are
+// durations from 0 to 1s.
+func TestBoundedDurationSettings(t *testing.T) {
+	for name, c := range map[string]struct {
+		def   time.Duration
+		field func(service.Config) time.Duration
+	}{
+		"TRANSACTION_LINGER": {5 * time.Millisecond, func(c service.Config) time.Duration { return c.TransactionLinger }},
+		"TIMER_LEAD":         {100 * time.Millisecond, func(c service.Config) time.Duration { return c.TimerLead }},
+	} {
+		env := func(v string) func(string) string {
+			return func(k string) string { return map[string]string{name: v, "TRANSACTIONAL_ID_PREFIX": "x"}[k] }
+		}
+		for v, want := range map[string]time.Duration{"": c.def, "0": 0, "5ms": 5 * time.Millisecond, "1s": time.Second} {
+			cfg, err := service.ConfigFromEnv(env(v))
+			require.NoError(t, err, name, v)
+			assert.Equal(t, want, c.field(cfg), name, v)
+		}
+		for _, v := range []string{"-1ms", "2s", "soon"} {
+			_, err := service.ConfigFromEnv(env(v))
+			require.ErrorContains(t, err, name, v)
+		}
 	}
 }

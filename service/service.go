@@ -140,7 +140,8 @@ func (s *Service) loadTenants() ([]config.Tenant, error) {
 func (s *Service) declare(sys *actor.ActorSystem, tenants []config.Tenant) []subsystem {
 	var subs []subsystem
 	if s.cfg.Transport {
-		s.transport = transport.New(sys, transport.Deps{Clock: s.clk, Log: s.log.Named("transport"), Metrics: s.metrics}, tenants)
+		s.transport = transport.New(sys, transport.Deps{Clock: s.clk, Log: s.log.Named("transport"), Metrics: s.metrics,
+			TimerLead: s.cfg.TimerLead}, tenants)
 		subs = append(subs, s.transport)
 	}
 	if s.cfg.PartyQuests {

@@ -57,7 +57,8 @@ type Deps struct {
 }
 
 func (d Deps) env(fx actors.Effects) actors.Env {
-	return actors.Env{Effects: fx, Clock: d.Clock, Log: d.Log, Metrics: d.Metrics, Dispatcher: actors.NewWorkers(actors.Throughput)}
+	return actors.Env{Effects: fx, Clock: d.Clock, Log: d.Log, Metrics: d.Metrics, Dispatcher: actors.NewWorkers(actors.Throughput),
+		Gate: actors.NewGate(d.Clock, d.Log)}
 }
 
 func (d Deps) random() partyquest.Random {

@@ -122,6 +122,7 @@ func (s *Subsystem) see(t tenant.Tenant, force bool) (*definition.TenantCatalog,
 func (s *Subsystem) Stop() {
 	s.parts.StopAll()
 	s.lookups.stop()
+	s.env.Gate.Stop()
 }
 
 // Halt stops every party-quest actor at once, timers included, dropping
@@ -130,4 +131,5 @@ func (s *Subsystem) Stop() {
 func (s *Subsystem) Halt() {
 	s.parts.HaltAll()
 	s.lookups.stop()
+	s.env.Gate.Stop()
 }

@@ -1,6 +1,8 @@
 package transport
 
 import (
+	"time"
+
 	"github.com/google/uuid"
 	"go.uber.org/zap"
 
@@ -17,6 +19,10 @@ type Deps struct {
 	Metrics *metrics.Metrics
 	// NewID generates instance ids (uuid.New when nil).
 	NewID func() uuid.UUID
+	// TimerLead is how far ahead of their deadlines routes and instance
+	// routes prepare their transitions, released at the deadline (0: at
+	// the deadline; see actors.ShellConfig.Lead).
+	TimerLead time.Duration
 }
 
 // Actor kinds, for logs and metrics.
@@ -27,5 +33,6 @@ const (
 )
 
 func (d Deps) env(fx actors.Effects) actors.Env {
-	return actors.Env{Effects: fx, Clock: d.Clock, Log: d.Log, Metrics: d.Metrics, Dispatcher: actors.NewWorkers(actors.Throughput)}
+	return actors.Env{Effects: fx, Clock: d.Clock, Log: d.Log, Metrics: d.Metrics, Dispatcher: actors.NewWorkers(actors.Throughput),
+		Gate: actors.NewGate(d.Clock, d.Log)}
 }

@@ -97,6 +97,7 @@ type setup struct {
 	// to crash an actor at a chosen line.
 	logHook func(zapcore.Entry)
 	newID   func() uuid.UUID
+	lead    time.Duration // Deps.TimerLead
 }
 
 // start runs the subsystem broker-free.
@@ -133,7 +134,7 @@ func startRecorder(t *testing.T, s setup) *env {
 	e := &env{t: t, backend: recorder, m: ae.Metrics, rec: ae.Recorder, fx: &tap{rec: ae.Recorder},
 		offs: map[messages.Topic]int64{}}
 	e.fake, _ = s.clk.(*clock.Fake)
-	e.sub = transport.New(ae.Sys, transport.Deps{Clock: s.clk, Log: log, Metrics: ae.Metrics, NewID: s.newID}, s.tenants)
+	e.sub = transport.New(ae.Sys, transport.Deps{Clock: s.clk, Log: log, Metrics: ae.Metrics, NewID: s.newID, TimerLead: s.lead}, s.tenants)
 	e.relay = &actortest.Relay{Effects: e.fx, Topic: messages.InternalTopicTransport, Count: partitions,
 		Handle: func(in *kafka.Input) error {
 			e.mu.Lock()

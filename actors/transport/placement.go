@@ -62,7 +62,7 @@ func (s *Subsystem) startTenant(a kafka.Assignment, tc *tenantConfig, ts *change
 		}
 		restored := routes[id]
 		delete(routes, id)
-		if err := s.parts.Spawn(key, s.env.Shell(kindRoute), func() actors.Actor {
+		if err := s.parts.Spawn(key, s.env.LeadShell(kindRoute, s.deps.TimerLead), func() actors.Actor {
 			return &routeActor{env: s.env, tenant: t, tt: tc.timetable, id: id, portals: tc.cfg.SpawnPortals, restored: restored}
 		}); err != nil {
 			return err
@@ -79,7 +79,7 @@ func (s *Subsystem) startTenant(a kafka.Assignment, tc *tenantConfig, ts *change
 			initial = &st
 			delete(rides, r.ID)
 		}
-		if err := s.parts.Spawn(key, s.env.Shell(kindRide), func() actors.Actor {
+		if err := s.parts.Spawn(key, s.env.LeadShell(kindRide, s.deps.TimerLead), func() actors.Actor {
 			return &rideActor{env: s.env, newID: s.deps.NewID, tenant: t, route: r, initial: initial}
 		}); err != nil {
 			return err

@@ -137,11 +137,11 @@ func (a *rideActor) refuse(m rideStart, err error) {
 	m.o.Emit(a.env, []messages.Record{a.tell(m.body.Character, typeRefused, body)})
 }
 
-func (a *rideActor) Tick(_ actor.Context, now time.Time) {
+func (a *rideActor) Tick(ctx actor.Context, now time.Time) {
 	ended, recs := a.m.Tick(now)
 	recs, changes := a.withState(recs)
 	recs = append(recs, a.endedNotices(ended, changes)...)
-	actors.EmitTimer(a.env, a.tenant, recs, nil)
+	actors.EmitDue(ctx, a.env, a.tenant, recs)
 }
 
 // endedNotices tell the directory whose rides a Tick or Shutdown ended and

@@ -62,7 +62,7 @@ func (a *routeActor) Start(_ actor.Context) {
 	// announces a docked vessel.
 	m, effects := route.New(a.tt, a.id, now, opts...)
 	a.m = m
-	a.emit(effects, false)
+	a.emit(nil, effects, false)
 }
 
 // Snapshot is a copy of the machine: a position in an immutable timetable.
@@ -75,7 +75,7 @@ func (a *routeActor) Restore(s any) {
 
 func (a *routeActor) NextDeadline() (time.Time, bool) { return a.m.NextDeadline() }
 
-func (a *routeActor) Tick(_ actor.Context, now time.Time) {
+func (a *routeActor) Tick(ctx actor.Context, now time.Time) {
 	effects, skipped := a.m.Tick(now)
 	if len(skipped) > 0 {
 		a.env.Log.Warn("route transition skipped: handled too late to act on",
@@ -83,7 +83,7 @@ func (a *routeActor) Tick(_ actor.Context, now time.Time) {
 			zap.Stringer("firstKind", skipped[0].Kind), zap.Time("firstDue", skipped[0].At),
 			zap.Time("lastDue", skipped[len(skipped)-1].At), zap.Time("now", now))
 	}
-	a.emit(effects, len(skipped) > 0)
+	a.emit(ctx, effects, len(skipped) > 0)
 }
 
 // emit commits the effects of a tick in one transaction with the route's
@@ -91,8 +91,9 @@ func (a *routeActor) Tick(_ actor.Context, now time.Time) {
 // channel), then its records, and the state record last. The state record
 // ties the batch to the route's partition, so it commits only while this
 // replica runs the route. Without effects nothing is written (the next
-// owner replays what emits nothing harmlessly), unless force.
-func (a *routeActor) emit(effects []route.Effect, force bool) {
+// owner replays what emits nothing harmlessly), unless force. A tick's
+// (ctx not nil) may be prepared ahead of its deadline: see EmitDue.
+func (a *routeActor) emit(ctx actor.Context, effects []route.Effect, force bool) {
 	if len(effects) == 0 && !force {
 		return
 	}
@@ -109,7 +110,7 @@ func (a *routeActor) emit(effects []route.Effect, force bool) {
 	} else {
 		recs = append(recs, st)
 	}
-	actors.EmitTimer(a.env, a.tenant, recs, nil)
+	actors.EmitDue(ctx, a.env, a.tenant, recs)
 }
 
 func (a *routeActor) Handle(_ actor.Context, msg any) {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap/zapcore"
@@ -59,6 +60,35 @@ func TestRouteActorTimerWalksTheTimetable(t *testing.T) {
 	ws := outs(t, messages.CommandTopicCharacter, timerBatches(e)...)
 	assert.Equal(t, []warp{{61, dock.DestinationMapID}}, warpsOf(ws), "the rider aboard lands at arrival")
 	assert.GreaterOrEqual(t, timerFires(t, e, kindRoute), uint64(4), "boarding open, close, departure, arrival")
+}
+
+// With a lead, a departure is prepared ahead of its instant and released
+// at it. A character who enters the staging map in between undoes the
+// prepared departure: the route handles the entry first, decides again,
+// and sweeps the character aboard, once.
+func TestRouteDeparturePreparedAheadSweepsWhoEnteredMeanwhile(t *testing.T) {
+	const lead = 500 * time.Millisecond
+	departs := actortest.T0.Add(5 * time.Minute)
+	e := launch(t, setup{tenants: []config.Tenant{dockTenant()}, lead: lead})
+	e.armed(1)
+	e.fake.Set(actortest.T0)
+	eventually(t, 10*time.Second, "ARRIVED", func() bool { return len(statusTypes(t, e)) == 1 })
+	e.armed(1)
+	e.fake.Set(departs.Add(-time.Second)) // the boarding close, prepared and released
+	e.armed(1)
+	e.fake.Set(departs.Add(-lead))
+	e.armed(2) // the departure prepared: the gate holds it, the next fire is armed
+	assert.Equal(t, []string{messages.TypeArrived}, statusTypes(t, e), "nothing announced ahead of the instant")
+
+	e.enter(62, 1, dock.StagingMapID, uuid.Nil)
+	eventually(t, 10*time.Second, "the prepared departure undone", func() bool {
+		return testutil.ToFloat64(e.m.TimerCancels.WithLabelValues(kindRoute)) == 1
+	})
+	e.fake.Set(departs)
+	eventually(t, 10*time.Second, "DEPARTED", func() bool { return len(statusTypes(t, e)) == 2 })
+	assert.Equal(t, []string{messages.TypeArrived, messages.TypeDeparted}, statusTypes(t, e))
+	ws := outs(t, messages.CommandTopicCharacter, timerBatches(e)...)
+	assert.Equal(t, []warp{{62, dock.EnRouteMapIDs[0]}}, warpsOf(ws), "swept aboard, once")
 }
 
 // The route answers state queries from its mailbox (the read API).

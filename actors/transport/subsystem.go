@@ -147,9 +147,15 @@ func (s *Subsystem) config(t tenant.Tenant) *tenantConfig {
 
 // Stop stops every transport actor of this replica (after Shutdown) once
 // its mailbox is drained, and waits for them.
-func (s *Subsystem) Stop() { s.parts.StopAll() }
+func (s *Subsystem) Stop() {
+	s.parts.StopAll()
+	s.env.Gate.Stop()
+}
 
 // Halt stops every transport actor at once, timers included, dropping
 // what their mailboxes still hold: for once effects can no longer be
 // committed. It waits for them.
-func (s *Subsystem) Halt() { s.parts.HaltAll() }
+func (s *Subsystem) Halt() {
+	s.parts.HaltAll()
+	s.env.Gate.Stop()
+}

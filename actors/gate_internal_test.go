@@ -1,0 +1,73 @@
+package actors
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/gamehost/transitquest/clock"
+)
+
+// The gate releases what is due at each instant, in deadline order and in
+// the order held on ties, from one timer armed at the earliest deadline.
+func TestGateReleasesInDeadlineOrder(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	g := NewGate(clk, zaptest.NewLogger(t))
+	defer g.Stop()
+	var got []string
+	add := func(name string, at time.Duration) *hold {
+		h := &hold{at: t0.Add(at), releases: []func() error{func() error { got = append(got, name); return nil }}}
+		require.True(t, g.hold(h))
+		return h
+	}
+	add("late", 2*time.Second)
+	add("first", time.Second)
+	add("second", time.Second)
+	assert.Equal(t, 1, clk.Pending(), "one timer, whatever is held")
+	clk.Advance(time.Second)
+	assert.Equal(t, []string{"first", "second"}, got)
+	clk.Advance(time.Second)
+	assert.Equal(t, []string{"first", "second", "late"}, got)
+	assert.Zero(t, clk.Pending(), "nothing held, nothing armed")
+}
+
+// An actor settling its hold before the deadline cancels it (the gate then
+// skips it); at or after the deadline it releases it itself, once.
+func TestGateSettleCancelsEarlyAndReleasesDue(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	g := NewGate(clk, zaptest.NewLogger(t))
+	defer g.Stop()
+	released := map[string]int{}
+	add := func(name string) *hold {
+		h := &hold{at: t0.Add(time.Second), releases: []func() error{func() error { released[name]++; return nil }}}
+		require.True(t, g.hold(h))
+		return h
+	}
+	early, due := add("early"), add("due")
+	assert.True(t, g.settle(early, t0.Add(time.Second-time.Nanosecond)), "cancelled: undo")
+	assert.False(t, g.settle(due, t0.Add(time.Second)), "released by the actor: keep")
+	clk.Advance(time.Second)
+	assert.Equal(t, map[string]int{"due": 1}, released)
+}
+
+// Stop cancels what is held and refuses more.
+func TestGateStopCancelsWhatItHolds(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	g := NewGate(clk, zaptest.NewLogger(t))
+	h := &hold{at: t0.Add(time.Second), releases: []func() error{func() error { t.Error("released after Stop"); return nil }}}
+	require.True(t, g.hold(h))
+	g.Stop()
+	assert.False(t, g.open())
+	assert.False(t, g.hold(&hold{at: t0}))
+	clk.Advance(time.Second)
+	assert.True(t, g.settle(h, t0.Add(time.Second)), "cancelled by Stop: undo")
+	var nilGate *Gate
+	assert.False(t, nilGate.open())
+	nilGate.Stop()
+}
