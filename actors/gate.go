@@ -19,7 +19,7 @@ import (
 // instant and submit them later (kafka.Emitter). Effects without it are
 // emitted at release as they are.
 type Holder interface {
-	Hold(t tenant.Tenant, recs []messages.Record, done func()) (release func() error, err error)
+	Hold(t tenant.Tenant, recs []messages.Record, done func()) (release func(at time.Time) error, err error)
 }
 
 // Gate releases timer effects prepared ahead of their deadline (see
@@ -60,8 +60,10 @@ const (
 // hold is one prepared fire's effects, waiting for their deadline.
 type hold struct {
 	at time.Time
-	// releases submit the effects the fire emitted (EmitDue), in order.
-	releases []func() error
+	// releases submit the effects the fire emitted (EmitDue), in order,
+	// stamped with the instant they are released.
+	releases []func(at time.Time) error
+	after    []func() // OnRelease's, run after the releases
 	late     prometheus.Observer
 	state    atomic.Int32
 	seq      uint64
@@ -77,18 +79,25 @@ func (h *hold) cancel() bool {
 	return h.state.CompareAndSwap(holdPending, holdCancelled)
 }
 
-// hold queues effects for release at at; false when the gate has stopped
-// (the caller emits them at once instead).
+// hold queues h for release at h.at, or releases it at once when that has
+// passed (its fire was prepared late); false when the gate has stopped
+// (nothing is held).
 func (g *Gate) hold(h *hold) bool {
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	if g.stopped.Load() {
+		g.mu.Unlock()
 		return false
+	}
+	if now := g.clk.Now(); !h.at.After(now) {
+		g.mu.Unlock()
+		g.releaseNow(h, now, time.Now())
+		return true
 	}
 	h.seq = g.waiting.seq
 	g.waiting.seq++
 	heap.Push(&g.waiting, h)
 	g.armLocked()
+	g.mu.Unlock()
 	return true
 }
 
@@ -115,16 +124,18 @@ func (g *Gate) armLocked() {
 	g.timer = g.clk.At(next, g.fire)
 }
 
-// fire releases every hold that is due, in deadline order. Each release
-// is stamped when it is submitted, so a record never says it was decided
-// before its deadline.
+// fire releases every hold that is due, in deadline order, all stamped
+// with the instant the gate released them (the wall clock's, as every
+// record's stamp), which is never before their deadline: the transitions
+// of one instant are released together, and handing them to the outbox
+// one by one is not part of their decision.
 func (g *Gate) fire() {
 	g.mu.Lock()
 	if g.stopped.Load() {
 		g.mu.Unlock()
 		return
 	}
-	now := g.clk.Now()
+	now, stamp := g.clk.Now(), time.Now()
 	var due []*hold
 	for len(g.waiting.hs) > 0 && !g.waiting.hs[0].at.After(now) {
 		due = append(due, heap.Pop(&g.waiting).(*hold))
@@ -133,23 +144,26 @@ func (g *Gate) fire() {
 	g.armLocked()
 	g.mu.Unlock()
 	for _, h := range due {
-		g.releaseNow(h) // false: its actor got there first
+		g.releaseNow(h, now, stamp) // false: its actor got there first
 	}
 }
 
-// releaseNow submits h's effects unless it is settled already, and reports
-// whether it did.
-func (g *Gate) releaseNow(h *hold) bool {
+// releaseNow submits h's effects stamped at stamp, unless it is settled
+// already, and reports whether it did; now is the gate's clock's instant.
+func (g *Gate) releaseNow(h *hold, now, stamp time.Time) bool {
 	if !h.state.CompareAndSwap(holdPending, holdReleased) {
 		return false
 	}
 	if h.late != nil {
-		h.late.Observe(g.clk.Now().Sub(h.at).Seconds())
+		h.late.Observe(now.Sub(h.at).Seconds())
 	}
 	for _, release := range h.releases {
-		if err := release(); err != nil {
+		if err := release(stamp); err != nil {
 			notEmittedLog(g.log, "held timer effects not emitted", err)
 		}
+	}
+	for _, f := range h.after {
+		f()
 	}
 	return true
 }
@@ -163,7 +177,7 @@ func (g *Gate) settle(h *hold, now time.Time) bool {
 	if now.Before(h.at) {
 		h.cancel()
 	} else {
-		g.releaseNow(h)
+		g.releaseNow(h, now, time.Now())
 	}
 	return h.state.Load() == holdCancelled
 }
@@ -221,7 +235,8 @@ func (q *holdQueue) Pop() any {
 func (h *hold) add(env Env, t tenant.Tenant, recs []messages.Record) bool {
 	hd, ok := env.Effects.(Holder)
 	if !ok {
-		h.releases = append(h.releases, func() error { return env.Effects.Emit(t, kafka.Trace{}, recs, nil, nil) })
+		// Stamped by Emit itself, at the release.
+		h.releases = append(h.releases, func(time.Time) error { return env.Effects.Emit(t, kafka.Trace{}, recs, nil, nil) })
 		return true
 	}
 	release, err := hd.Hold(t, recs, nil)

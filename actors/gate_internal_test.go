@@ -12,17 +12,21 @@ import (
 )
 
 // The gate releases what is due at each instant, in deadline order and in
-// the order held on ties, from one timer armed at the earliest deadline.
+// the order held on ties, from one timer armed at the earliest deadline;
+// what one fire releases carries one stamp.
 func TestGateReleasesInDeadlineOrder(t *testing.T) {
 	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 	clk := clock.NewFake(t0)
 	g := NewGate(clk, zaptest.NewLogger(t))
 	defer g.Stop()
 	var got []string
-	add := func(name string, at time.Duration) *hold {
-		h := &hold{at: t0.Add(at), releases: []func() error{func() error { got = append(got, name); return nil }}}
+	stamps := map[string]time.Time{}
+	add := func(name string, at time.Duration) {
+		h := &hold{at: t0.Add(at), releases: []func(time.Time) error{func(stamp time.Time) error {
+			got, stamps[name] = append(got, name), stamp
+			return nil
+		}}}
 		require.True(t, g.hold(h))
-		return h
 	}
 	add("late", 2*time.Second)
 	add("first", time.Second)
@@ -30,6 +34,7 @@ func TestGateReleasesInDeadlineOrder(t *testing.T) {
 	assert.Equal(t, 1, clk.Pending(), "one timer, whatever is held")
 	clk.Advance(time.Second)
 	assert.Equal(t, []string{"first", "second"}, got)
+	assert.Equal(t, stamps["first"], stamps["second"], "released together")
 	clk.Advance(time.Second)
 	assert.Equal(t, []string{"first", "second", "late"}, got)
 	assert.Zero(t, clk.Pending(), "nothing held, nothing armed")
@@ -44,7 +49,7 @@ func TestGateSettleCancelsEarlyAndReleasesDue(t *testing.T) {
 	defer g.Stop()
 	released := map[string]int{}
 	add := func(name string) *hold {
-		h := &hold{at: t0.Add(time.Second), releases: []func() error{func() error { released[name]++; return nil }}}
+		h := &hold{at: t0.Add(time.Second), releases: []func(time.Time) error{func(time.Time) error { released[name]++; return nil }}}
 		require.True(t, g.hold(h))
 		return h
 	}
@@ -60,7 +65,7 @@ func TestGateStopCancelsWhatItHolds(t *testing.T) {
 	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
 	clk := clock.NewFake(t0)
 	g := NewGate(clk, zaptest.NewLogger(t))
-	h := &hold{at: t0.Add(time.Second), releases: []func() error{func() error { t.Error("released after Stop"); return nil }}}
+	h := &hold{at: t0.Add(time.Second), releases: []func(time.Time) error{func(time.Time) error { t.Error("released after Stop"); return nil }}}
 	require.True(t, g.hold(h))
 	g.Stop()
 	assert.False(t, g.open())

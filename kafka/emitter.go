@@ -201,18 +201,21 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 }
 
 // Hold encodes a timer's effects ahead of the instant they are due and
-// returns what submits them: release hands them to the outbox, stamped with
-// the instant of that call, as Emit(t, Trace{}, recs, nil, done) would have
-// then. Encoding and placing them early takes that work out of a burst of
-// timers due at one instant; their owner's fence is read now, so effects
-// held across a rebalance are not committed. A release that is never called
-// submits nothing (done does not run).
-func (e *Emitter) Hold(t tenant.Tenant, recs []messages.Record, done func()) (release func() error, err error) {
+// returns what submits them: release hands them to the outbox stamped at
+// (the instant they were released), as Emit(t, Trace{}, recs, nil, done)
+// would have then. Encoding and placing them early takes that work out of
+// a burst of timers due at one instant; their owner's fence is read now, so
+// effects held across a rebalance are not committed. A release that is
+// never called submits nothing (done does not run).
+func (e *Emitter) Hold(t tenant.Tenant, recs []messages.Record, done func()) (release func(at time.Time) error, err error) {
 	b, err := e.batch(t, Trace{}, recs, nil, done)
 	if err != nil {
 		return nil, err
 	}
-	return func() error { return e.submit(b) }, nil
+	return func(at time.Time) error {
+		b.At = at
+		return e.out.Submit(b)
+	}, nil
 }
 
 // batch encodes recs into the batch Emit submits, with its source or owner.
