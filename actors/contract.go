@@ -29,6 +29,14 @@ type Timed interface {
 	Tick(ctx actor.Context, now time.Time)
 }
 
+// Preparer is a Timed actor of a kind that prepares its fires ahead of
+// their deadlines (ShellConfig.Lead) and that may decline: Preparable,
+// asked when its timer is armed and when it fires, false has the fire come
+// at the deadline, as without a lead.
+type Preparer interface {
+	Preparable() bool
+}
+
 // Snapshotter is an actor that rolls back on a panic. The shell keeps the
 // Snapshot taken after the last message that completed and hands it to
 // Restore after a restart, so a half-done change is undone. A snapshot must

@@ -83,6 +83,22 @@ func EmitDue(ctx actor.Context, env Env, t tenant.Tenant, recs []messages.Record
 	EmitTimer(env, t, recs, nil)
 }
 
+// OnRelease runs f once the effects a Tick emitted through EmitDue are
+// released: at once outside a prepared fire, at the release in one (on the
+// gate's goroutine, so f must be safe there), never if the fire is undone.
+// It is for what a Tick does besides changing its state and emitting, that
+// a roll-back could not undo, such as stopping its actor.
+func OnRelease(ctx actor.Context, f func()) {
+	if ctx != nil {
+		if s, ok := ctx.Actor().(*shell); ok && s.cell != nil && s.cell.preparing != nil {
+			h := s.cell.preparing
+			h.after = append(h.after, f)
+			return
+		}
+	}
+	f()
+}
+
 // EmitTimer emits effects that no input caused (timers, shutdown); done
 // runs once they are committed, or at once when there is nothing to commit
 // or the emit failed, so a shutdown never waits forever.

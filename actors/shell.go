@@ -29,10 +29,10 @@ type ShellConfig struct {
 	// the prepared fire: the actor restores its snapshot from before it,
 	// handles the message and decides again. So a burst of deadlines at one
 	// instant is worked off over the lead before it, and no transition is
-	// ever decided ahead of an input that preceded it. Only for actors
-	// whose Tick changes nothing but their snapshotted state and what they
-	// emit through EmitDue (a Tick that stops actors or tells them must not
-	// be undone).
+	// ever decided ahead of an input that preceded it. A Tick must change
+	// nothing but its snapshotted state and what it emits through EmitDue;
+	// what else it does (stopping its actor) goes through OnRelease, and an
+	// actor that cannot be rolled back for a fire declines it (Preparer).
 	Lead time.Duration
 	Gate *Gate
 }
@@ -257,16 +257,6 @@ func (s *shell) snapshot() {
 	}
 }
 
-// leads reports whether this actor's fires are prepared ahead (see
-// ShellConfig.Lead).
-func (s *shell) leads() bool {
-	if s.cfg().Lead <= 0 || !s.cfg().Gate.open() {
-		return false
-	}
-	_, ok := s.cell.a.(Snapshotter)
-	return ok
-}
-
 // prepare runs a fire ahead of its deadline: Tick as of the deadline, its
 // effects held by the gate until then. The snapshot from before is kept to
 // undo it if a message comes first (settle).
@@ -309,15 +299,34 @@ func (s *shell) undo(h *hold) {
 	s.cell.kind.cancels.Inc()
 }
 
-// fireAt is when the timer fires for deadline at: lead before it when fires
-// are prepared ahead, but not before a prepared fire still held is
-// released, so that fire is settled first.
-func (s *shell) fireAt(at time.Time) time.Time {
-	if !s.leads() {
+// leads reports whether this actor's fires are prepared ahead (see
+// ShellConfig.Lead).
+func (s *shell) leads() bool { return s.cell.leads() }
+
+// leads reports whether the cell's fires are prepared ahead: its kind has
+// a lead and an open gate, its actor can be rolled back, and, if it is a
+// Preparer, it agrees.
+func (c *cell) leads() bool {
+	cfg := &c.kind.cfg
+	if cfg.Lead <= 0 || !cfg.Gate.open() {
+		return false
+	}
+	if _, ok := c.a.(Snapshotter); !ok {
+		return false
+	}
+	p, ok := c.a.(Preparer)
+	return !ok || p.Preparable()
+}
+
+// fireAt is when the cell's timer fires for deadline at: lead before it
+// when fires are prepared ahead, but not before a prepared fire still held
+// is released, so that fire is settled first.
+func (c *cell) fireAt(at time.Time) time.Time {
+	if !c.leads() {
 		return at
 	}
-	fire := at.Add(-s.cfg().Lead)
-	if h := s.cell.held; h != nil && fire.Before(h.at) {
+	fire := at.Add(-c.kind.cfg.Lead)
+	if h := c.held; h != nil && fire.Before(h.at) {
 		fire = h.at
 	}
 	if fire.After(at) {
@@ -332,7 +341,7 @@ func (s *shell) rearm() {
 	}
 	if t, ok := s.cell.a.(Timed); ok {
 		if at, ok := t.NextDeadline(); ok {
-			s.cell.timer.Arm(at, s.fireAt(at))
+			s.cell.timer.Arm(at, s.cell.fireAt(at))
 			return
 		}
 	}

@@ -121,7 +121,7 @@ func (s *Supervisor) SpawnResting(name string, cfg ShellConfig, a Actor, snapsho
 	c := &cell{kind: k, name: name, a: a, snapshot: snapshot}
 	c.timer = s.timerOf(c)
 	if armed {
-		c.timer.Arm(deadline, deadline)
+		c.timer.Arm(deadline, c.fireAt(deadline))
 	}
 	s.live[name] = &child{seq: s.spawned, patience: 1, cell: c}
 	k.resting.Inc()

@@ -72,8 +72,8 @@ type Config struct {
 	// commits a transaction that is not full (kafka.OutboxConfig.Linger).
 	TransactionLinger time.Duration
 	// TimerLead (TIMER_LEAD, default 100ms; 0 decides at the deadline) is
-	// how far ahead of a deadline the transport's routes and instance
-	// routes prepare its transition; its effects are released at the
+	// how far ahead of a deadline routes, instance routes and party-quest
+	// instances prepare its transition; its effects are released at the
 	// deadline (actors.ShellConfig.Lead).
 	TimerLead time.Duration
 }

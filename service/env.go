@@ -75,7 +75,7 @@ func environment() []EnvVar {
 		{Name: "TRANSACTION_LINGER", Default: "5ms", ReadBy: ReadByConfig,
 			Doc: "how long a subsystem's producer waits for more effects before committing a transaction that is not full (0: commit what is queued at once)"},
 		{Name: "TIMER_LEAD", Default: "100ms", ReadBy: ReadByConfig,
-			Doc: "how far ahead of its deadline a route or instance route prepares a transition, whose effects are released at the deadline; a message to the route before then undoes it and it is decided again (0: decided at the deadline)"},
+			Doc: "how far ahead of its deadline a route, an instance route or a party-quest instance prepares a timer's transition, whose effects are released at the deadline; a message to the actor before then undoes it and it is decided again (0: decided at the deadline)"},
 		{Name: "PASSIVATE_AFTER", Default: "30s", ReadBy: ReadByConfig,
 			Doc: "a party-quest instance without input for between this and twice this rests out of memory (its last state record and armed timer) until its next input or deadline; 0 keeps every instance in memory"},
 		{Name: "SHUTDOWN_MODE", Default: "handover", ReadBy: ReadByConfig,

@@ -146,7 +146,7 @@ func (s *Service) declare(sys *actor.ActorSystem, tenants []config.Tenant) []sub
 	}
 	if s.cfg.PartyQuests {
 		s.quests = quest.New(sys, quest.Deps{Clock: s.clk, Log: s.log.Named("partyquest"), Metrics: s.metrics,
-			PassivateAfter: s.cfg.PassivateAfter, JSONChangelog: s.cfg.JSONChangelog, Parties: clients.NewParties(s.cfg.PartiesURL), Guilds: clients.NewGuilds(s.cfg.GuildsURL)}, tenants)
+			PassivateAfter: s.cfg.PassivateAfter, TimerLead: s.cfg.TimerLead, JSONChangelog: s.cfg.JSONChangelog, Parties: clients.NewParties(s.cfg.PartiesURL), Guilds: clients.NewGuilds(s.cfg.GuildsURL)}, tenants)
 		subs = append(subs, s.quests)
 	}
 	return subs

@@ -38,6 +38,10 @@ type Deps struct {
 	// actors.Rester): only its last state record and its armed timer stay
 	// until its next input or deadline wakes it.
 	PassivateAfter time.Duration
+	// TimerLead is how far ahead of their deadlines instances prepare their
+	// timers' transitions, released at the deadline (0: at the deadline;
+	// see actors.ShellConfig.Lead).
+	TimerLead time.Duration
 	// NewRandom gives each registrar and instance its random source
 	// (partyquest.NewRandom when nil).
 	NewRandom func() partyquest.Random

@@ -168,7 +168,7 @@ func (a *instanceActor) Handle(ctx actor.Context, msg any) {
 		a.machineCalled(msg)
 		// The registrar recorded an instance that starts inside New as
 		// started already: only an end inside New is reported.
-		m.o.Emit(a.env, a.withReports(a.withState(recs), partyquest.StateActive))
+		m.o.Emit(a.env, a.withReports(ctx, a.withState(recs), partyquest.StateActive))
 	case command:
 		if a.m.Done() { // queued behind the end that stopped this actor
 			m.o.Reject(a.env, messages.Reject(messages.ReasonUnknownTarget, "%s: instance %s is not live", m.cmd.Type, a.id))
@@ -181,7 +181,7 @@ func (a *instanceActor) Handle(ctx actor.Context, msg any) {
 			m.o.Reject(a.env, err) // a refusal changes nothing: no state record
 			return
 		}
-		m.o.Emit(a.env, a.withReports(a.withState(recs), before))
+		m.o.Emit(a.env, a.withReports(ctx, a.withState(recs), before))
 	case join:
 		recs, err := a.m.Join(m.req.Sender, now)
 		a.machineCalled(msg)
@@ -200,7 +200,7 @@ func (a *instanceActor) Handle(ctx actor.Context, msg any) {
 		recs := a.m.Shutdown()
 		a.machineCalled(msg)
 		if len(recs) > 0 {
-			recs = a.withReports(a.withState(recs), partyquest.StateRegistering)
+			recs = a.withReports(ctx, a.withState(recs), partyquest.StateRegistering)
 		}
 		actors.EmitTimer(a.env, a.tenant, recs, func() { close(m.done) })
 	case stateQuery:
@@ -218,15 +218,21 @@ func (a *instanceActor) refusal(m join, err error) joinRefusedBody {
 	return b
 }
 
-func (a *instanceActor) Tick(_ actor.Context, now time.Time) {
+func (a *instanceActor) Tick(ctx actor.Context, now time.Time) {
 	before := a.m.Phase()
 	recs := a.m.Tick(now)
 	a.machineCalled(nil)
 	if len(recs) > 0 { // every firing that changes the state emits something
-		recs = a.withReports(a.withState(recs), before)
+		recs = a.withReports(ctx, a.withState(recs), before)
 	}
-	actors.EmitTimer(a.env, a.tenant, recs, nil)
+	actors.EmitDue(ctx, a.env, a.tenant, recs)
 }
+
+// Preparable implements actors.Preparer: a fire is prepared ahead only
+// once this actor has recorded the run's definition, so a prepared fire
+// that is undone never takes a definition record with it (withState
+// writes it once, with the first state it records).
+func (a *instanceActor) Preparable() bool { return a.defRef != "" }
 
 // machineCalled logs the machine's notes and runs the test hook.
 func (a *instanceActor) machineCalled(msg any) {
@@ -243,10 +249,14 @@ func (a *instanceActor) machineCalled(msg any) {
 // instance leaves the registry at once, before its last effects are
 // emitted, so nothing is routed to it any more (what its mailbox still
 // holds is refused as not live) and it stops once its mailbox is drained.
-func (a *instanceActor) withReports(recs []messages.Record, before partyquest.InstanceState) []messages.Record {
+//
+// In a fire prepared ahead of its deadline the actor leaves the registry
+// when the fire's effects are released (OnRelease): until then a message
+// may still undo the end.
+func (a *instanceActor) withReports(ctx actor.Context, recs []messages.Record, before partyquest.InstanceState) []messages.Record {
 	switch {
 	case a.m.Done():
-		a.parts.Stop(a.key)
+		actors.OnRelease(ctx, func() { a.parts.Stop(a.key) })
 		return append(recs, internal(a.env.Log, registrarKey(a.tenant), msgEnded, reportBody{ID: a.id})...)
 	case before == partyquest.StateRegistering && a.m.Phase() != partyquest.StateRegistering:
 		return append(recs, internal(a.env.Log, registrarKey(a.tenant), msgStarted, reportBody{ID: a.id})...)

@@ -86,7 +86,7 @@ func (s *Subsystem) spawnInstance(t tenant.Tenant, id uuid.UUID, initial *partyq
 	// The shell makes a fresh behaviour at every first start (a template
 	// copied would stay alive beside the actor, 576 bytes each) and
 	// restores it from its snapshot after a restart.
-	return s.parts.Spawn(key, s.env.Shell(kindInstance), func() actors.Actor {
+	return s.parts.Spawn(key, s.env.LeadShell(kindInstance, s.deps.TimerLead), func() actors.Actor {
 		return &instanceActor{instanceEnv: shared, tenant: t, id: id, key: key, rnd: rnd, initial: initial}
 	})
 }
@@ -103,7 +103,7 @@ func (s *Subsystem) resumeInstance(t tenant.Tenant, st restoredInstance) error {
 	key := instanceKey(t, st.ID)
 	a := &instanceActor{instanceEnv: s.instances, tenant: t, id: st.ID, key: key, rnd: s.deps.random(), definition: st.Definition}
 	at, armed := st.NextDeadline()
-	return s.parts.SpawnResting(key, s.env.Shell(kindInstance), a, instanceSnapshot{recorded: st.raw}, at, armed)
+	return s.parts.SpawnResting(key, s.env.LeadShell(kindInstance, s.deps.TimerLead), a, instanceSnapshot{recorded: st.raw}, at, armed)
 }
 
 // restoredRegistrations decodes a registrar's entries, oldest first.

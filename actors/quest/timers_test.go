@@ -2,10 +2,12 @@ package quest
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -45,6 +47,53 @@ func TestAwaitedMembersAutoStartThenGlobalLimitFails(t *testing.T) {
 
 	h.clk.Advance(1800 * time.Second)
 	h.waitType(id, messages.TypeInstanceDestroyed)
+	h.assertAwaitedMembersRun(id)
+}
+
+// With a lead, the global limit's fire is prepared a second ahead and
+// released at the limit: nothing is seen before it, the instance is still
+// live until then, and at the release it is destroyed and leaves the
+// registry (OnRelease), once.
+func TestGlobalLimitPreparedAheadEndsTheInstanceAtItsDeadline(t *testing.T) {
+	ticks := make(chan struct{}, 16)
+	h := start(t, withDeps(func(d *Deps) { d.TimerLead = time.Second }), withHook(func(_ *partyquest.Machine, msg any) {
+		if msg == nil { // a Tick
+			ticks <- struct{}{}
+		}
+	}))
+	h.register(201, kerning, 9, 1)
+	id := h.created(1, kerning)
+	h.waitType(id, messages.TypeRegistrationOpened)
+	for _, c := range []uint32{202, 203} {
+		h.register(c, kerning, 9, 1)
+		h.waitEvent(1, func(e event) bool {
+			return e.Instance == id && e.Type == messages.TypeCharacterRegistered && e.Body == body(t, messages.CharacterRegisteredBody{CharacterID: c})
+		})
+	}
+	h.clk.Advance(180 * time.Second)
+	h.waitType(id, messages.TypeStarted)
+	st := h.settle(id)
+	require.Equal(t, partyquest.StateActive, st.State)
+	for len(ticks) > 0 {
+		<-ticks
+	}
+
+	h.clk.Set(st.RunEndsAt.Add(-time.Second))
+	select {
+	case <-ticks:
+	case <-time.After(wait):
+		t.Fatal("the global limit's fire was not prepared")
+	}
+	for _, e := range h.events(id) {
+		require.NotEqual(t, messages.TypeInstanceDestroyed, e.Type, "nothing leaves ahead of the limit")
+	}
+	h.clk.Set(st.RunEndsAt)
+	h.waitType(id, messages.TypeInstanceDestroyed)
+	h.eventually("the instance gone from the registry", func() bool {
+		_, err := h.sub.Instance(context.Background(), tn, id)
+		return errors.Is(err, ErrNotFound)
+	})
+	assert.Zero(t, testutil.ToFloat64(h.m.TimerCancels.WithLabelValues(kindInstance)))
 	h.assertAwaitedMembersRun(id)
 }
 
