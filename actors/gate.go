@@ -49,10 +49,10 @@ func NewGate(clk clock.Clock, log *zap.Logger) *Gate {
 	return &Gate{clk: clk, log: log}
 }
 
-// Hold states: a hold is settled exactly once, by the gate (released) or
-// by its actor or the gate's stop (cancelled).
+// Hold states: a hold is settled exactly once, by the gate or its actor
+// (released) or by its actor or the gate's stop (cancelled).
 const (
-	holdPending int32 = iota
+	holdPending = iota
 	holdReleased
 	holdCancelled
 )
@@ -65,8 +65,12 @@ type hold struct {
 	releases []func(at time.Time) error
 	after    []func() // OnRelease's, run after the releases
 	late     prometheus.Observer
-	state    atomic.Int32
-	seq      uint64
+	// mu guards state, and is held while the effects are submitted: an
+	// actor settling its hold waits for a release in progress, so nothing
+	// it emits next can reach the outbox ahead of the held effects.
+	mu    sync.Mutex
+	state int
+	seq   uint64
 	// before is the actor's snapshot before it prepared: restored when its
 	// hold is cancelled.
 	before any
@@ -76,7 +80,14 @@ type hold struct {
 // cancel settles a pending hold as never to be released, and reports
 // whether it did (false: the gate released it first).
 func (h *hold) cancel() bool {
-	return h.state.CompareAndSwap(holdPending, holdCancelled)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.state != holdPending {
+		return false
+	}
+	h.state = holdCancelled
+	h.releases, h.after = nil, nil // before stays, for the undo
+	return true
 }
 
 // hold queues h for release at h.at, or releases it at once when that has
@@ -151,9 +162,12 @@ func (g *Gate) fire() {
 // releaseNow submits h's effects stamped at stamp, unless it is settled
 // already, and reports whether it did; now is the gate's clock's instant.
 func (g *Gate) releaseNow(h *hold, now, stamp time.Time) bool {
-	if !h.state.CompareAndSwap(holdPending, holdReleased) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.state != holdPending {
 		return false
 	}
+	h.state = holdReleased
 	if h.late != nil {
 		h.late.Observe(now.Sub(h.at).Seconds())
 	}
@@ -165,6 +179,10 @@ func (g *Gate) releaseNow(h *hold, now, stamp time.Time) bool {
 	for _, f := range h.after {
 		f()
 	}
+	// The actor keeps its last hold until its next message: what the hold
+	// carried must not stay alive with it (a quest instance waiting for its
+	// next stage kept its previous snapshot and its encoded records).
+	h.releases, h.after, h.before = nil, nil, nil
 	return true
 }
 
@@ -179,7 +197,9 @@ func (g *Gate) settle(h *hold, now time.Time) bool {
 	} else {
 		g.releaseNow(h, now, time.Now())
 	}
-	return h.state.Load() == holdCancelled
+	h.mu.Lock() // a release in progress on the gate's goroutine ends first
+	defer h.mu.Unlock()
+	return h.state == holdCancelled
 }
 
 // Stop cancels what is held and stops the timer; holds offered afterwards

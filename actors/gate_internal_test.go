@@ -49,13 +49,17 @@ func TestGateSettleCancelsEarlyAndReleasesDue(t *testing.T) {
 	defer g.Stop()
 	released := map[string]int{}
 	add := func(name string) *hold {
-		h := &hold{at: t0.Add(time.Second), releases: []func(time.Time) error{func(time.Time) error { released[name]++; return nil }}}
+		h := &hold{at: t0.Add(time.Second), before: name,
+			releases: []func(time.Time) error{func(time.Time) error { released[name]++; return nil }}}
 		require.True(t, g.hold(h))
 		return h
 	}
 	early, due := add("early"), add("due")
 	assert.True(t, g.settle(early, t0.Add(time.Second-time.Nanosecond)), "cancelled: undo")
+	assert.Equal(t, "early", early.before, "a cancelled hold keeps the snapshot to undo to")
 	assert.False(t, g.settle(due, t0.Add(time.Second)), "released by the actor: keep")
+	assert.Nil(t, due.before, "a released hold lets go of what it carried")
+	assert.Nil(t, due.releases)
 	clk.Advance(time.Second)
 	assert.Equal(t, map[string]int{"due": 1}, released)
 }
@@ -75,4 +79,36 @@ func TestGateStopCancelsWhatItHolds(t *testing.T) {
 	var nilGate *Gate
 	assert.False(t, nilGate.open())
 	nilGate.Stop()
+}
+
+// An actor settling a hold whose release is in progress on the gate's
+// goroutine waits for it to end, so what the actor emits next cannot reach
+// the outbox ahead of the held effects.
+func TestGateSettleWaitsForAReleaseInProgress(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	clk := clock.NewFake(t0)
+	g := NewGate(clk, zaptest.NewLogger(t))
+	defer g.Stop()
+	entered, finish := make(chan struct{}), make(chan struct{})
+	h := &hold{at: t0.Add(time.Second), releases: []func(time.Time) error{func(time.Time) error {
+		close(entered)
+		<-finish
+		return nil
+	}}}
+	require.True(t, g.hold(h))
+	advanced := make(chan struct{})
+	go func() { clk.Advance(time.Second); close(advanced) }()
+	<-entered
+	settled := make(chan bool, 1)
+	go func() { settled <- g.settle(h, t0.Add(time.Second)) }()
+	select {
+	case <-settled:
+		t.Fatal("settled while the release was still submitting")
+	case <-advanced:
+		t.Fatal("the release ended before it was let go")
+	default:
+	}
+	close(finish)
+	assert.False(t, <-settled, "released: kept")
+	<-advanced
 }
