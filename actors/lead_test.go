@@ -87,6 +87,15 @@ func (f *leadFixture) count(t *testing.T) int {
 	return n
 }
 
+// prepareAt arms the actor's deadline at due and moves the clock to its
+// prepared fire, which it waits for.
+func (f *leadFixture) prepareAt(t *testing.T, due time.Time) {
+	f.send(t, armAt{at: due})
+	require.Equal(t, 0, f.count(t)) // armed
+	f.env.FakeClock.Set(due.Add(-lead))
+	actortest.Eventually(t, "the fire prepared", func() bool { return f.ticks.count() == 1 })
+}
+
 func (f *leadFixture) values() []any {
 	var vs []any
 	for _, r := range f.env.Recorder.Records() {
@@ -100,10 +109,7 @@ func (f *leadFixture) values() []any {
 func TestLeadPreparesAheadAndReleasesAtTheDeadline(t *testing.T) {
 	f := newLeadFixture(t)
 	due := actortest.T0.Add(time.Second)
-	f.send(t, armAt{at: due})
-	require.Equal(t, 0, f.count(t)) // armed
-	f.env.FakeClock.Advance(time.Second - lead)
-	actortest.Eventually(t, "the fire prepared", func() bool { return f.ticks.count() == 1 })
+	f.prepareAt(t, due)
 	assert.Empty(t, f.env.Recorder.Batches(), "nothing leaves before the deadline")
 
 	f.env.FakeClock.Advance(lead - time.Millisecond)
@@ -124,10 +130,7 @@ func TestLeadPreparesAheadAndReleasesAtTheDeadline(t *testing.T) {
 // message handled, and the transition decided again, once.
 func TestMessageBeforeTheDeadlineUndoesThePreparedFire(t *testing.T) {
 	f := newLeadFixture(t)
-	f.send(t, armAt{at: actortest.T0.Add(time.Second)})
-	require.Equal(t, 0, f.count(t))
-	f.env.FakeClock.Advance(time.Second - lead)
-	actortest.Eventually(t, "the fire prepared", func() bool { return f.ticks.count() == 1 })
+	f.prepareAt(t, actortest.T0.Add(time.Second))
 
 	f.send(t, inc{}) // undoes the fire and counts; the timer is due again at once
 	assert.Equal(t, 1, f.count(t), "undone: the message counted before the transition")
@@ -146,10 +149,7 @@ func TestMessageBeforeTheDeadlineUndoesThePreparedFire(t *testing.T) {
 // deadline.
 func TestStoppedGateUndoesWhatItHeld(t *testing.T) {
 	f := newLeadFixture(t)
-	f.send(t, armAt{at: actortest.T0.Add(time.Second)})
-	require.Equal(t, 0, f.count(t))
-	f.env.FakeClock.Advance(time.Second - lead)
-	actortest.Eventually(t, "the fire prepared", func() bool { return f.ticks.count() == 1 })
+	f.prepareAt(t, actortest.T0.Add(time.Second))
 	f.env.Gate.Stop()
 
 	f.send(t, inc{})
