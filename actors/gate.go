@@ -22,6 +22,9 @@ type Holder interface {
 	Hold(t tenant.Tenant, recs []messages.Record, done func()) (release func(at time.Time) error, err error)
 }
 
+// The service's effects encode what they hold when it is held.
+var _ Holder = (*kafka.Emitter)(nil)
+
 // Gate releases timer effects prepared ahead of their deadline (see
 // ShellConfig.Lead), each at its deadline, from one timer: a thousand
 // routes due at one instant prepare their departures over the lead before
@@ -74,7 +77,6 @@ type hold struct {
 	// before is the actor's snapshot before it prepared: restored when its
 	// hold is cancelled.
 	before any
-	queued bool // given to the gate (false while its fire is running)
 }
 
 // cancel settles a pending hold as never to be released, and reports

@@ -4,12 +4,15 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/asynkron/protoactor-go/actor"
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -30,6 +33,9 @@ type stepper struct {
 	n        int
 	deadline time.Time
 	ticks    *tickLog
+	panics   *atomic.Int32 // Ticks left to panic after their change, shared across restarts
+	// beforePanic, when set, runs in a Tick that is about to panic.
+	beforePanic func()
 }
 
 type tickLog struct {
@@ -49,6 +55,12 @@ func (s *stepper) Tick(ctx actor.Context, now time.Time) {
 	s.ticks.at = append(s.ticks.at, now)
 	s.ticks.mu.Unlock()
 	actors.EmitDue(ctx, s.env, leadTenant, []messages.Record{{Key: []byte("k"), Value: fmt.Sprintf("n=%d", s.n)}})
+	if s.panics.Add(-1) >= 0 {
+		if s.beforePanic != nil {
+			s.beforePanic()
+		}
+		panic("tick failed after emitting") // its held effects must go with it
+	}
 }
 func (s *stepper) Handle(_ actor.Context, msg any) {
 	switch m := msg.(type) {
@@ -62,17 +74,24 @@ func (s *stepper) Handle(_ actor.Context, msg any) {
 }
 
 type leadFixture struct {
-	env   *actortest.Env
-	sup   *actors.Supervisor
-	ticks *tickLog
+	env         *actortest.Env
+	sup         *actors.Supervisor
+	ticks       *tickLog
+	panics      atomic.Int32
+	beforePanic func()
 }
 
-func newLeadFixture(t *testing.T) *leadFixture {
+func newLeadFixture(t *testing.T, opts ...func(*leadFixture)) *leadFixture {
 	env := actortest.NewEnv(t)
 	env.Gate = actors.NewGate(env.Clock, env.Log)
 	t.Cleanup(env.Gate.Stop)
 	f := &leadFixture{env: env, sup: actors.NewSupervisor(env.Sys, "lead"), ticks: &tickLog{}}
-	_, err := f.sup.Spawn("a", env.LeadShell("stepper", lead), func() actors.Actor { return &stepper{env: env.Env, ticks: f.ticks} })
+	for _, o := range opts {
+		o(f)
+	}
+	_, err := f.sup.Spawn("a", env.LeadShell("stepper", lead), func() actors.Actor {
+		return &stepper{env: env.Env, ticks: f.ticks, panics: &f.panics, beforePanic: f.beforePanic}
+	})
 	require.NoError(t, err)
 	return f
 }
@@ -93,7 +112,7 @@ func (f *leadFixture) prepareAt(t *testing.T, due time.Time) {
 	f.send(t, armAt{at: due})
 	require.Equal(t, 0, f.count(t)) // armed
 	f.env.FakeClock.Set(due.Add(-lead))
-	actortest.Eventually(t, "the fire prepared", func() bool { return f.ticks.count() == 1 })
+	actortest.Eventually(t, "the fire prepared", func() bool { return f.ticks.count() >= 1 })
 }
 
 func (f *leadFixture) values() []any {
@@ -122,7 +141,41 @@ func TestLeadPreparesAheadAndReleasesAtTheDeadline(t *testing.T) {
 	assert.Equal(t, 1, f.count(t), "the released state stays")
 	m := f.env.Metrics
 	assert.Zero(t, testutil.ToFloat64(m.TimerCancels.WithLabelValues("stepper")))
-	assert.Equal(t, 1, testutil.CollectAndCount(m.TimerLateness, "transitquest_timer_lateness_seconds"))
+	var late dto.Metric
+	require.NoError(t, m.TimerLateness.WithLabelValues("stepper").(prometheus.Histogram).Write(&late))
+	assert.Equal(t, uint64(1), late.GetHistogram().GetSampleCount(), "one fire, observed at its release")
+	assert.Zero(t, late.GetHistogram().GetSampleSum(), "released at the deadline itself")
+}
+
+// A prepared fire whose Tick panics is retried prepared, from the state
+// before it, after the restart: one transition, released at the deadline.
+func TestPanicInAPreparedFireIsRetriedPrepared(t *testing.T) {
+	f := newLeadFixture(t)
+	f.panics.Store(1)
+	f.prepareAt(t, actortest.T0.Add(time.Second))
+	actortest.Eventually(t, "the retry prepared", func() bool { return f.ticks.count() == 2 })
+	assert.Empty(t, f.env.Recorder.Batches(), "nothing leaves before the deadline")
+	assert.Equal(t, 1.0, testutil.ToFloat64(f.env.Metrics.ActorRestarts.WithLabelValues("stepper")))
+
+	f.env.FakeClock.Advance(lead)
+	assert.Equal(t, []any{"n=1"}, f.values(), "one transition")
+	assert.Equal(t, 1, f.count(t))
+}
+
+// A prepared fire that panics once its deadline has passed is retried as a
+// plain fire: what the failed attempt emitted is dropped with it, never
+// released later, and the retry's effects leave at once.
+func TestPanicInAPreparedFireRetriedAfterItsDeadline(t *testing.T) {
+	due := actortest.T0.Add(time.Second)
+	var f *leadFixture
+	f = newLeadFixture(t, func(lf *leadFixture) {
+		lf.beforePanic = func() { lf.env.FakeClock.Set(due) }
+	})
+	f.panics.Store(1)
+	f.prepareAt(t, due)
+	actortest.Eventually(t, "the retry", func() bool { return len(f.env.Recorder.Batches()) == 1 })
+	assert.Equal(t, 1, f.count(t), "a message after it releases nothing more")
+	assert.Equal(t, []any{"n=1"}, f.values(), "one transition, emitted once")
 }
 
 // A message that reaches the actor between the prepared fire and its

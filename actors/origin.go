@@ -75,10 +75,8 @@ func EmitDue(ctx actor.Context, env Env, t tenant.Tenant, recs []messages.Record
 	if len(recs) == 0 {
 		return
 	}
-	if ctx != nil {
-		if s, ok := ctx.Actor().(*shell); ok && s.cell != nil && s.cell.preparing != nil && s.cell.preparing.add(env, t, recs) {
-			return
-		}
+	if h := preparing(ctx); h != nil && h.add(env, t, recs) {
+		return
 	}
 	EmitTimer(env, t, recs, nil)
 }
@@ -89,14 +87,24 @@ func EmitDue(ctx actor.Context, env Env, t tenant.Tenant, recs []messages.Record
 // It is for what a Tick does besides changing its state and emitting, that
 // a roll-back could not undo, such as stopping its actor.
 func OnRelease(ctx actor.Context, f func()) {
-	if ctx != nil {
-		if s, ok := ctx.Actor().(*shell); ok && s.cell != nil && s.cell.preparing != nil {
-			h := s.cell.preparing
-			h.after = append(h.after, f)
-			return
-		}
+	if h := preparing(ctx); h != nil {
+		h.after = append(h.after, f)
+		return
 	}
 	f()
+}
+
+// preparing is the hold of the fire ctx's actor is preparing ahead of its
+// deadline, or nil (not in a Tick, not prepared ahead, or not a shell's
+// context: a test calling an actor directly).
+func preparing(ctx actor.Context) *hold {
+	if ctx == nil {
+		return nil
+	}
+	if s, ok := ctx.Actor().(*shell); ok && s.cell != nil {
+		return s.cell.preparing
+	}
+	return nil
 }
 
 // EmitTimer emits effects that no input caused (timers, shutdown); done

@@ -180,9 +180,9 @@ func (s *shell) started(ctx actor.Context) {
 	} else if sn, ok := s.cell.a.(Snapshotter); ok {
 		sn.Restore(s.cell.snapshot)
 	}
-	if h := s.cell.held; h != nil && !h.queued {
-		// Its fire panicked before the gate had it: nothing was held; the
-		// fire is retried or given up below.
+	if s.cell.preparing != nil {
+		// A prepared fire panicked before the gate had its hold: nothing
+		// is held; the fire is retried or given up below.
 		s.cell.held, s.cell.preparing = nil, nil
 	}
 	if msg := s.cell.inflight; msg != nil {
@@ -271,9 +271,7 @@ func (s *shell) prepare(ctx actor.Context, m TimerFired) {
 		s.cell.held = nil
 		h.cancel()
 		s.undo(h)
-		return
 	}
-	h.queued = true
 }
 
 // settle settles the prepared fire still held, before the actor handles

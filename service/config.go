@@ -93,9 +93,9 @@ const defaultTransactionLinger = 5 * time.Millisecond
 
 // defaultTimerLead is TIMER_LEAD's default: hundreds of routes on aligned
 // timetables share each departure instant, and at 6,000 commands/s the
-// last of them fired up to 50 ms after it (bench/RESULTS.md, issue 11,
-// fourteenth round); the lead leaves room for that burst and a collector's
-// mark.
+// last DEPARTED of a burst was stamped up to 43 ms after it (bench/RESULTS.md,
+// issue 11, fourteenth round); the lead leaves room for that burst and for
+// most of a collector's mark.
 const defaultTimerLead = 100 * time.Millisecond
 
 // ConfigFromEnv reads the configuration; getenv is os.Getenv outside tests.
