@@ -87,6 +87,8 @@ func TestGlobalLimitPreparedAheadEndsTheInstanceAtItsDeadline(t *testing.T) {
 	for _, e := range h.events(id) {
 		require.NotEqual(t, messages.TypeInstanceDestroyed, e.Type, "nothing leaves ahead of the limit")
 	}
+	// Asked without a message, which would undo the prepared fire.
+	assert.True(t, h.sub.parts.Has(instanceKey(tn, id)), "still in the registry until the release")
 	h.clk.Set(st.RunEndsAt)
 	h.waitType(id, messages.TypeInstanceDestroyed)
 	h.eventually("the instance gone from the registry", func() bool {
