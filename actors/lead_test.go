@@ -167,8 +167,7 @@ func TestPanicInAPreparedFireIsRetriedPrepared(t *testing.T) {
 // released later, and the retry's effects leave at once.
 func TestPanicInAPreparedFireRetriedAfterItsDeadline(t *testing.T) {
 	due := actortest.T0.Add(time.Second)
-	var f *leadFixture
-	f = newLeadFixture(t, func(lf *leadFixture) {
+	f := newLeadFixture(t, func(lf *leadFixture) {
 		lf.beforePanic = func() { lf.env.FakeClock.Set(due) }
 	})
 	f.panics.Store(1)
