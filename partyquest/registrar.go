@@ -58,8 +58,11 @@ type Registrar struct {
 	instances map[uuid.UUID]*liveInstance
 	// joinable holds the registering instances (the join candidates) by
 	// the scope a REGISTER searches, so a join looks at its own party or
-	// quest, never at every registering instance of the tenant.
-	joinable    map[joinScope]map[uuid.UUID]*liveInstance
+	// quest, never at every registering instance of the tenant. Each
+	// scope's are a list, oldest first (see liveInstance.nextJoin): a
+	// party's scope holds one instance, and a map per party cost about
+	// 250 bytes where the links cost 16.
+	joinable    map[joinScope]*liveInstance
 	byCharacter map[uint32]uuid.UUID
 	locks       map[lockKey]uuid.UUID
 }
@@ -77,6 +80,11 @@ type liveInstance struct {
 	locked      bool
 	lock        lockKey
 	registering bool
+	// prevJoin and nextJoin link the registering instances of one join
+	// scope in creation order (seq). The oldest's prevJoin is the
+	// youngest, so an instance is appended at once; prevJoin is nil when
+	// the instance is not in the list.
+	prevJoin, nextJoin *liveInstance
 }
 
 // joinScope is what a REGISTER's join search fixes: the quest, the world,
@@ -111,7 +119,7 @@ func NewRegistrar(rnd Random) *Registrar {
 	return &Registrar{
 		rnd:         rnd,
 		instances:   map[uuid.UUID]*liveInstance{},
-		joinable:    map[joinScope]map[uuid.UUID]*liveInstance{},
+		joinable:    map[joinScope]*liveInstance{},
 		byCharacter: map[uint32]uuid.UUID{},
 		locks:       map[lockKey]uuid.UUID{},
 	}
@@ -220,6 +228,9 @@ func TrackedOf(s State) (Tracked, bool) {
 // anyway, because it is live whatever the index says. Creation order is
 // kept: instances created afterwards are younger than every tracked one.
 func (r *Registrar) Track(t Tracked) error {
+	if old := r.instances[t.ID]; old != nil {
+		r.unjoinable(old) // replaced below, as a map entry would be
+	}
 	li := &liveInstance{
 		id: t.ID, questID: t.QuestID, world: t.WorldID, channel: t.ChannelID,
 		partyID: t.PartyID, affinityID: t.AffinityID, individual: t.Individual,
@@ -267,24 +278,60 @@ func (r *Registrar) add(li *liveInstance) {
 	}
 }
 
+// addJoinable puts li in its scope's list, in creation order: last, but
+// for an instance tracked out of order on a restore.
 func (r *Registrar) addJoinable(li *liveInstance) {
-	sc := li.scope()
-	m := r.joinable[sc]
-	if m == nil {
-		m = map[uuid.UUID]*liveInstance{}
-		r.joinable[sc] = m
+	if li.prevJoin != nil {
+		return
 	}
-	m[li.id] = li
+	sc := li.scope()
+	head := r.joinable[sc]
+	if head == nil {
+		li.prevJoin, li.nextJoin = li, nil
+		r.joinable[sc] = li
+		return
+	}
+	at := head.prevJoin
+	for at != head && at.seq > li.seq {
+		at = at.prevJoin
+	}
+	if at == head && head.seq > li.seq { // li is the oldest
+		li.prevJoin, li.nextJoin = head.prevJoin, head
+		head.prevJoin = li
+		r.joinable[sc] = li
+		return
+	}
+	li.prevJoin, li.nextJoin = at, at.nextJoin
+	if at.nextJoin != nil {
+		at.nextJoin.prevJoin = li
+	} else {
+		head.prevJoin = li
+	}
+	at.nextJoin = li
 }
 
+// unjoinable takes li out of its scope's list, if it is in it.
 func (r *Registrar) unjoinable(li *liveInstance) {
+	if li.prevJoin == nil {
+		return
+	}
 	sc := li.scope()
-	if m := r.joinable[sc]; m != nil {
-		delete(m, li.id)
-		if len(m) == 0 {
-			delete(r.joinable, sc)
+	head := r.joinable[sc]
+	switch {
+	case li == head && li.nextJoin == nil:
+		delete(r.joinable, sc)
+	case li == head:
+		li.nextJoin.prevJoin = li.prevJoin
+		r.joinable[sc] = li.nextJoin
+	default:
+		li.prevJoin.nextJoin = li.nextJoin
+		if li.nextJoin != nil {
+			li.nextJoin.prevJoin = li.prevJoin
+		} else {
+			head.prevJoin = li.prevJoin
 		}
 	}
+	li.prevJoin, li.nextJoin = nil, nil
 }
 
 func reject(reason messages.Reason, format string, a ...any) Decision {

@@ -118,15 +118,14 @@ func (r *Registrar) createParty(req RegisterRequest) Decision {
 }
 
 // oldest is the earliest-created registering instance of the scope that
-// matches (nil match: any).
+// matches (nil match: any): the first in its list.
 func (r *Registrar) oldest(sc joinScope, match func(*liveInstance) bool) *liveInstance {
-	var best *liveInstance
-	for _, li := range r.joinable[sc] {
-		if (match == nil || match(li)) && (best == nil || li.seq < best.seq) {
-			best = li
+	for li := r.joinable[sc]; li != nil; li = li.nextJoin {
+		if match == nil || match(li) {
+			return li
 		}
 	}
-	return best
+	return nil
 }
 
 func (r *Registrar) join(li *liveInstance, c Character) Decision {

@@ -241,3 +241,45 @@ func TestRegistrarDrivesMachines(t *testing.T) {
 	r.Ended(m.ID())
 	require.Equal(t, 0, r.Len())
 }
+
+// A scope's registering instances are searched oldest first, whatever
+// order a restore tracks them in, and leaving from the head, the middle or
+// the end keeps the rest in order.
+func TestJoinCandidatesStayOldestFirst(t *testing.T) {
+	r := NewRegistrar(&stepRandom{})
+	ids := map[uint64]uuid.UUID{}
+	for _, seq := range []uint64{4, 2, 5, 1, 3} { // a restore's order
+		ids[seq] = uuid.New()
+		require.NoError(t, r.Track(Tracked{ID: ids[seq], QuestID: "solo_pq", WorldID: 1, ChannelID: 1,
+			Individual: true, Registering: true, Seq: seq}))
+	}
+	sc := joinScope{questID: "solo_pq", world: 1, individual: true}
+	order := func() []uint64 {
+		var got []uint64
+		for li := r.joinable[sc]; li != nil; li = li.nextJoin {
+			got = append(got, li.seq)
+		}
+		if head := r.joinable[sc]; head != nil {
+			assert.Equal(t, got[len(got)-1], head.prevJoin.seq, "the oldest links to the youngest")
+		}
+		return got
+	}
+	require.Equal(t, []uint64{1, 2, 3, 4, 5}, order())
+	assert.Equal(t, ids[1], r.oldest(sc, nil).id)
+	assert.Equal(t, ids[3], r.oldest(sc, func(li *liveInstance) bool { return li.seq > 2 }).id)
+
+	r.Started(ids[1]) // the head
+	r.Ended(ids[3])   // the middle
+	r.Started(ids[5]) // the end
+	require.Equal(t, []uint64{2, 4}, order())
+	d := r.Register(RegisterRequest{Definition: individualDef("none"), Sender: Character{ID: 9, WorldID: 1, ChannelID: 1}})
+	require.Equal(t, DecisionJoin, d.Kind, "%+v", d)
+	assert.Equal(t, ids[2], d.InstanceID, "the oldest candidate left takes the join")
+	ids[6] = uuid.New()
+	require.NoError(t, r.Track(Tracked{ID: ids[6], QuestID: "solo_pq", WorldID: 1, ChannelID: 1, Individual: true, Registering: true}))
+	require.Equal(t, []uint64{2, 4, 6}, order(), "an instance tracked without its order is the youngest")
+	for _, seq := range []uint64{4, 2, 6} {
+		r.Ended(ids[seq])
+	}
+	assert.Empty(t, r.joinable, "an emptied scope is forgotten")
+}
