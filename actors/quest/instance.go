@@ -221,6 +221,11 @@ func (a *instanceActor) refusal(m join, err error) joinRefusedBody {
 func (a *instanceActor) Tick(ctx actor.Context, now time.Time) {
 	before := a.m.Phase()
 	recs := a.m.Tick(now)
+	// A fire prepared ahead and then undone is decided again: its notes
+	// are logged once, with the fire that is released.
+	if notes := a.m.TakeNotes(); len(notes) > 0 {
+		actors.OnRelease(ctx, func() { a.logNotes(notes) })
+	}
 	a.machineCalled(nil)
 	if len(recs) > 0 { // every firing that changes the state emits something
 		recs = a.withReports(ctx, a.withState(recs), before)
@@ -236,11 +241,17 @@ func (a *instanceActor) Preparable() bool { return a.defRef != "" }
 
 // machineCalled logs the machine's notes and runs the test hook.
 func (a *instanceActor) machineCalled(msg any) {
-	for _, n := range a.m.TakeNotes() {
-		a.env.Log.Info("party-quest note", zap.Stringer("instance", a.id), zap.String("note", n))
-	}
+	a.logNotes(a.m.TakeNotes())
 	if h := a.deps.afterMachine; h != nil {
 		h(a.m, msg)
+	}
+}
+
+// logNotes logs the machine's diagnostic notes. Safe from the gate's
+// goroutine: it reads only what never changes.
+func (a *instanceActor) logNotes(notes []string) {
+	for _, n := range notes {
+		a.env.Log.Info("party-quest note", zap.Stringer("instance", a.id), zap.String("note", n))
 	}
 }
 

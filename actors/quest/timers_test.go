@@ -10,6 +10,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/gamehost/transitquest/messages"
 	"github.com/gamehost/transitquest/partyquest"
@@ -175,4 +177,55 @@ func TestJoinRaceDecidesAgain(t *testing.T) {
 	assert.Equal(t, second, st.ID, "indexed in the instance it really joined")
 	assert.Len(t, h.settle(first).Characters, 3)
 	assert.Equal(t, []dead{{Reason: "not_participant", Character: holder, Type: messages.TypeStart}}, h.waitDead(1))
+}
+
+// A start prepared ahead and then undone by a message is decided again
+// before its instant: the machine's notes of the start (the members'
+// levels are unknown) are logged once, with the fire that is released.
+func TestNotesOfAnUndonePreparedFireAreLoggedOnce(t *testing.T) {
+	core, logs := observer.New(zap.InfoLevel)
+	ticks := make(chan struct{}, 16)
+	h := start(t, withDeps(func(d *Deps) { d.TimerLead, d.Log = time.Second, zap.New(core) }), withHook(func(_ *partyquest.Machine, msg any) {
+		if msg == nil { // a Tick
+			ticks <- struct{}{}
+		}
+	}))
+	h.register(201, kerning, 9, 1)
+	id := h.created(1, kerning)
+	h.waitType(id, messages.TypeRegistrationOpened)
+	for _, c := range []uint32{202, 203} {
+		h.register(c, kerning, 9, 1)
+		h.waitEvent(1, func(e event) bool {
+			return e.Instance == id && e.Type == messages.TypeCharacterRegistered && e.Body == body(t, messages.CharacterRegisteredBody{CharacterID: c})
+		})
+	}
+	st := h.settle(id)
+	for len(ticks) > 0 {
+		<-ticks
+	}
+	prepared := func(what string) {
+		t.Helper()
+		select {
+		case <-ticks:
+		case <-time.After(wait):
+			t.Fatalf("the start was not %s", what)
+		}
+	}
+
+	h.clk.Set(st.RegistrationEndsAt.Add(-time.Second))
+	prepared("prepared")
+	require.Equal(t, partyquest.StateRegistering, h.settle(id).State, "a message undoes the prepared start")
+	h.clk.Advance(0) // the fake clock's timers at Now fire at its next move
+	prepared("prepared again")
+	h.clk.Set(st.RegistrationEndsAt)
+	h.waitType(id, messages.TypeStarted)
+	assert.Equal(t, 1.0, testutil.ToFloat64(h.m.TimerCancels.WithLabelValues(kindInstance)))
+	seen := map[string]int{}
+	for _, e := range logs.FilterMessage("party-quest note").All() {
+		seen[e.ContextMap()["note"].(string)]++
+	}
+	require.NotEmpty(t, seen, "the start has notes")
+	for note, n := range seen {
+		assert.Equal(t, 1, n, "logged %d times: %s", n, note)
+	}
 }
