@@ -23,17 +23,7 @@ import (
 // run from the instance's timer; the global limit then fails it.
 func TestAwaitedMembersAutoStartThenGlobalLimitFails(t *testing.T) {
 	h := start(t) // no parties service
-	h.register(201, kerning, 9, 1)
-	id := h.created(1, kerning)
-	opened := h.waitType(id, messages.TypeRegistrationOpened)
-	assert.Equal(t, `{"duration":180}`, opened.Body)
-
-	for _, c := range []uint32{202, 203} {
-		h.register(c, kerning, 9, 1)
-		h.waitEvent(1, func(e event) bool {
-			return e.Instance == id && e.Type == messages.TypeCharacterRegistered && e.Body == body(t, messages.CharacterRegisteredBody{CharacterID: c})
-		})
-	}
+	id := h.awaitedParty()
 	st := h.settle(id)
 	require.Equal(t, partyquest.StateRegistering, st.State)
 	require.Equal(t, t0.Add(partyquest.DefaultAwaitMembersWindow), st.RegistrationEndsAt)
@@ -57,35 +47,16 @@ func TestAwaitedMembersAutoStartThenGlobalLimitFails(t *testing.T) {
 // live until then, and at the release it is destroyed and leaves the
 // registry (OnRelease), once.
 func TestGlobalLimitPreparedAheadEndsTheInstanceAtItsDeadline(t *testing.T) {
-	ticks := make(chan struct{}, 16)
-	h := start(t, withDeps(func(d *Deps) { d.TimerLead = time.Second }), withHook(func(_ *partyquest.Machine, msg any) {
-		if msg == nil { // a Tick
-			ticks <- struct{}{}
-		}
-	}))
-	h.register(201, kerning, 9, 1)
-	id := h.created(1, kerning)
-	h.waitType(id, messages.TypeRegistrationOpened)
-	for _, c := range []uint32{202, 203} {
-		h.register(c, kerning, 9, 1)
-		h.waitEvent(1, func(e event) bool {
-			return e.Instance == id && e.Type == messages.TypeCharacterRegistered && e.Body == body(t, messages.CharacterRegisteredBody{CharacterID: c})
-		})
-	}
+	h, ticks := startTicking(t, time.Second)
+	id := h.awaitedParty()
 	h.clk.Advance(180 * time.Second)
 	h.waitType(id, messages.TypeStarted)
 	st := h.settle(id)
 	require.Equal(t, partyquest.StateActive, st.State)
-	for len(ticks) > 0 {
-		<-ticks
-	}
+	ticks.drain()
 
 	h.clk.Set(st.RunEndsAt.Add(-time.Second))
-	select {
-	case <-ticks:
-	case <-time.After(wait):
-		t.Fatal("the global limit's fire was not prepared")
-	}
+	ticks.await(t, "the global limit's prepared fire")
 	for _, e := range h.events(id) {
 		require.NotEqual(t, messages.TypeInstanceDestroyed, e.Type, "nothing leaves ahead of the limit")
 	}
@@ -184,39 +155,16 @@ func TestJoinRaceDecidesAgain(t *testing.T) {
 // levels are unknown) are logged once, with the fire that is released.
 func TestNotesOfAnUndonePreparedFireAreLoggedOnce(t *testing.T) {
 	core, logs := observer.New(zap.InfoLevel)
-	ticks := make(chan struct{}, 16)
-	h := start(t, withDeps(func(d *Deps) { d.TimerLead, d.Log = time.Second, zap.New(core) }), withHook(func(_ *partyquest.Machine, msg any) {
-		if msg == nil { // a Tick
-			ticks <- struct{}{}
-		}
-	}))
-	h.register(201, kerning, 9, 1)
-	id := h.created(1, kerning)
-	h.waitType(id, messages.TypeRegistrationOpened)
-	for _, c := range []uint32{202, 203} {
-		h.register(c, kerning, 9, 1)
-		h.waitEvent(1, func(e event) bool {
-			return e.Instance == id && e.Type == messages.TypeCharacterRegistered && e.Body == body(t, messages.CharacterRegisteredBody{CharacterID: c})
-		})
-	}
+	h, ticks := startTicking(t, time.Second, func(d *Deps) { d.Log = zap.New(core) })
+	id := h.awaitedParty()
 	st := h.settle(id)
-	for len(ticks) > 0 {
-		<-ticks
-	}
-	prepared := func(what string) {
-		t.Helper()
-		select {
-		case <-ticks:
-		case <-time.After(wait):
-			t.Fatalf("the start was not %s", what)
-		}
-	}
+	ticks.drain()
 
 	h.clk.Set(st.RegistrationEndsAt.Add(-time.Second))
-	prepared("prepared")
+	ticks.await(t, "the prepared start")
 	require.Equal(t, partyquest.StateRegistering, h.settle(id).State, "a message undoes the prepared start")
 	h.clk.Advance(0) // the fake clock's timers at Now fire at its next move
-	prepared("prepared again")
+	ticks.await(t, "the start prepared again")
 	h.clk.Set(st.RegistrationEndsAt)
 	h.waitType(id, messages.TypeStarted)
 	assert.Equal(t, 1.0, testutil.ToFloat64(h.m.TimerCancels.WithLabelValues(kindInstance)))
@@ -227,5 +175,63 @@ func TestNotesOfAnUndonePreparedFireAreLoggedOnce(t *testing.T) {
 	require.NotEmpty(t, seen, "the start has notes")
 	for note, n := range seen {
 		assert.Equal(t, 1, n, "logged %d times: %s", n, note)
+	}
+}
+
+// awaitedParty registers 201, 202 and 203 for Kerning as party 9 on
+// channel 1, with no parties service: the first REGISTER opens a window
+// (Kerning has no registration duration: the 3-minute default) and the
+// others join it. It returns the instance.
+func (h *harness) awaitedParty() uuid.UUID {
+	t := h.t
+	t.Helper()
+	h.register(201, kerning, 9, 1)
+	id := h.created(1, kerning)
+	opened := h.waitType(id, messages.TypeRegistrationOpened)
+	assert.Equal(t, `{"duration":180}`, opened.Body)
+	for _, c := range []uint32{202, 203} {
+		h.register(c, kerning, 9, 1)
+		h.waitEvent(1, func(e event) bool {
+			return e.Instance == id && e.Type == messages.TypeCharacterRegistered && e.Body == body(t, messages.CharacterRegisteredBody{CharacterID: c})
+		})
+	}
+	return id
+}
+
+// ticks hears of every Tick of a harness's instances (see startTicking).
+type ticks chan struct{}
+
+// startTicking starts a harness whose instances prepare their fires lead
+// ahead of their deadlines, with deps applied too, and the channel that
+// hears of every Tick.
+func startTicking(t *testing.T, lead time.Duration, deps ...func(*Deps)) (*harness, ticks) {
+	tk := make(ticks, 16)
+	h := start(t, withDeps(func(d *Deps) {
+		d.TimerLead = lead
+		for _, f := range deps {
+			f(d)
+		}
+	}), withHook(func(_ *partyquest.Machine, msg any) {
+		if msg == nil { // a Tick
+			tk <- struct{}{}
+		}
+	}))
+	return h, tk
+}
+
+// drain forgets the Ticks so far.
+func (tk ticks) drain() {
+	for len(tk) > 0 {
+		<-tk
+	}
+}
+
+// await waits for the next Tick: the fire named what was run.
+func (tk ticks) await(t *testing.T, what string) {
+	t.Helper()
+	select {
+	case <-tk:
+	case <-time.After(wait):
+		t.Fatalf("%s did not run", what)
 	}
 }
