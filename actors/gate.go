@@ -19,7 +19,7 @@ import (
 // instant and submit them later (kafka.Emitter). Effects without it are
 // emitted at release as they are.
 type Holder interface {
-	Hold(t tenant.Tenant, recs []messages.Record, done func()) (release func(at time.Time) error, err error)
+	Hold(t tenant.Tenant, recs []messages.Record) (release func(at time.Time) error, err error)
 }
 
 // The service's effects encode what they hold when it is held.
@@ -261,7 +261,7 @@ func (h *hold) add(env Env, t tenant.Tenant, recs []messages.Record) bool {
 		h.releases = append(h.releases, func(time.Time) error { return env.Effects.Emit(t, kafka.Trace{}, recs, nil, nil) })
 		return true
 	}
-	release, err := hd.Hold(t, recs, nil)
+	release, err := hd.Hold(t, recs)
 	if err != nil {
 		return false
 	}

@@ -146,7 +146,7 @@ func (s *shell) Receive(ctx actor.Context) {
 	case TimerFired:
 		s.settle()
 		if s.cell.timer.Accept(m) {
-			if now := s.cfg().Clock.Now(); s.leads() && now.Before(m.Due) {
+			if now := s.cfg().Clock.Now(); s.cell.leads() && now.Before(m.Due) {
 				s.prepare(ctx, m)
 			} else {
 				s.cell.kind.lateness.Observe(now.Sub(m.Due).Seconds())
@@ -187,7 +187,7 @@ func (s *shell) started(ctx actor.Context) {
 	}
 	if msg := s.cell.inflight; msg != nil {
 		if s.cell.attempts < s.cfg().MaxAttempts {
-			if f, ok := msg.(TimerFired); ok && s.leads() && s.cfg().Clock.Now().Before(f.Due) {
+			if f, ok := msg.(TimerFired); ok && s.cell.leads() && s.cfg().Clock.Now().Before(f.Due) {
 				s.prepare(ctx, f) // a prepared fire is retried prepared
 				return
 			}
@@ -296,10 +296,6 @@ func (s *shell) undo(h *hold) {
 	s.rearm()
 	s.cell.kind.cancels.Inc()
 }
-
-// leads reports whether this actor's fires are prepared ahead (see
-// ShellConfig.Lead).
-func (s *shell) leads() bool { return s.cell.leads() }
 
 // leads reports whether the cell's fires are prepared ahead: its kind has
 // a lead and an open gate, its actor can be rolled back, and, if it is a

@@ -202,13 +202,13 @@ func (e *Emitter) Emit(t tenant.Tenant, tr Trace, recs []messages.Record, in *In
 
 // Hold encodes a timer's effects ahead of the instant they are due and
 // returns what submits them: release hands them to the outbox stamped at
-// (the instant they were released), as Emit(t, Trace{}, recs, nil, done)
+// (the instant they were released), as Emit(t, Trace{}, recs, nil, nil)
 // would have then. Encoding and placing them early takes that work out of
 // a burst of timers due at one instant; their owner's fence is read now, so
 // effects held across a rebalance are not committed. A release that is
-// never called submits nothing (done does not run).
-func (e *Emitter) Hold(t tenant.Tenant, recs []messages.Record, done func()) (release func(at time.Time) error, err error) {
-	b, err := e.batch(t, Trace{}, recs, nil, done)
+// never called submits nothing.
+func (e *Emitter) Hold(t tenant.Tenant, recs []messages.Record) (release func(at time.Time) error, err error) {
+	b, err := e.batch(t, Trace{}, recs, nil, nil)
 	if err != nil {
 		return nil, err
 	}

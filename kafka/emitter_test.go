@@ -23,9 +23,9 @@ func TestEmitterHoldSubmitsOnlyWhenReleased(t *testing.T) {
 	o := &Outbox{in: make(chan Batch, 4), done: make(chan struct{}), abort: make(chan struct{})}
 	e := NewEmitter(messages.TopicNames{}, o, zap.NewNop(), metrics.New())
 	recs := []messages.Record{{Topic: messages.EventTopicTransportStatus, Key: []byte("route"), Value: map[string]int{"n": 1}}}
-	release, err := e.Hold(tenantA, recs, nil)
+	release, err := e.Hold(tenantA, recs)
 	require.NoError(t, err)
-	_, err = e.Hold(tenantA, recs, nil) // never released
+	_, err = e.Hold(tenantA, recs) // never released
 	require.NoError(t, err)
 	assert.Zero(t, o.Queued(), "nothing submitted while held")
 
@@ -38,6 +38,6 @@ func TestEmitterHoldSubmitsOnlyWhenReleased(t *testing.T) {
 	assert.JSONEq(t, `{"n":1}`, string(b.Records[0].Value))
 	assert.Nil(t, b.Source, "a timer's effects complete no input")
 
-	_, err = e.Hold(tenantA, []messages.Record{{Topic: messages.EventTopicTransportStatus, Value: func() {}}}, nil)
+	_, err = e.Hold(tenantA, []messages.Record{{Topic: messages.EventTopicTransportStatus, Value: func() {}}})
 	assert.Error(t, err, "a value that does not encode is refused when held")
 }
